@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Set up a virtual environment in .venv with site-builder and its pinned
+# dependencies. Pass `test` to also install the test tools and Debian's
+# Chromium (browser tests drive it with Playwright; nothing is downloaded
+# by Playwright itself).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+if [ "${1:-}" = "test" ]; then
+  .venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
+  if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+    SUDO=""
+    [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk fonts-liberation >/dev/null
+  fi
+else
+  .venv/bin/pip install --quiet --disable-pip-version-check -e .
+fi

@@ -1,0 +1,616 @@
+"""Opening hours: parse the ``hours`` field, describe it in Chinese, and compute "open now".
+
+This module is pure: no I/O, no YAML. The content loader hands it what YAML produced;
+templates call the display helpers; the open-now state computed here is the reference
+that the browser's JavaScript port is checked against (``tests/data/open_state_cases.json``).
+
+The accepted ``hours`` syntax (what the editor docs should say):
+
+* ``24/7``, ``by_appointment`` or ``unknown`` (surrounding spaces are ignored), or
+* a mapping whose keys are a day ``mon`` … ``sun``, a day range ``mon-fri`` or the word
+  ``holidays``. Keys are lowercase. A range may wrap past Sunday: ``fri-mon`` means Friday,
+  Saturday, Sunday and Monday. Each day may be named once; days not named are closed.
+* Each value is ``closed`` or one or more ``HH:MM-HH:MM`` ranges separated by ``,``, ``，``
+  or ``、``. Between the two times: ``-``, ``–`` (en dash) or ``~``. Spaces around ranges and
+  separators are fine; a single-digit hour (``9:00``) is fine; minutes always have two
+  digits. ``24:00`` may end a range (and ``00:00`` as an end means the same thing). A range
+  whose end is earlier than its start runs past midnight (``20:00-08:00``) and belongs to
+  the day it starts on. Ranges may touch (``08:00-12:00, 12:00-17:00``) but not overlap,
+  including the after-midnight part of a range with the next day's ranges. (A holiday's
+  overnight range is not checked against the following day: that depends on the calendar,
+  and the open-now state simply treats touching or overlapping ranges as one open period.)
+* On a public holiday (``holidays.yaml``) the service is closed unless ``holidays:`` gives
+  ranges; a make-up workday (调休) follows the schedule of the weekday it is worked as.
+
+All times are wall-clock times in the site's time zone.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_LABELS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+MODES = ("24/7", "by_appointment", "unknown")
+HOLIDAYS_KEY = "holidays"
+CLOSED = "closed"
+
+DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
+
+#: How many days ahead ``open_state`` looks for the next opening.
+SEARCH_DAYS = 14
+
+# ---------------------------------------------------------------------------------------
+# Model
+
+
+@dataclass(frozen=True)
+class Range:
+    """One opening range as written, on the day it starts."""
+
+    start: int
+    """Minutes from 00:00, 0..1439."""
+    end: int
+    """Minutes from 00:00, 1..1440; ``end <= start`` means it crosses midnight; 24:00 is 1440."""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= 1439 or not 1 <= self.end <= 1440 or self.start == self.end:
+            raise ValueError(f"invalid range {self.start}-{self.end}")
+
+    @property
+    def overnight(self) -> bool:
+        """True when the range runs past midnight into the next day."""
+        return self.end <= self.start
+
+    @property
+    def stop(self) -> int:
+        """End in minutes from 00:00 of the start day (above 1440 for an overnight range)."""
+        return self.end + 1440 if self.overnight else self.end
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Parsed opening hours of a service."""
+
+    mode: str
+    """``weekly``, ``24/7``, ``by_appointment`` or ``unknown``."""
+    week: tuple[tuple[Range, ...], ...] = ()
+    """For ``weekly``: seven tuples, Monday to Sunday, each sorted by start."""
+    holidays: tuple[Range, ...] | None = None
+    """None: closed on public holidays (the default); a tuple: the ranges of a holiday."""
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES + ("weekly",):
+            raise ValueError(f"unknown hours mode {self.mode!r}")
+        if self.mode == "weekly" and len(self.week) != 7:
+            raise ValueError("weekly hours need seven days")
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Public holidays and make-up workdays (调休), from ``holidays.yaml``.
+
+    A date that is both a holiday and a workday is treated as a holiday (the loader
+    should reject such a file).
+    """
+
+    off: dict[date, str] = field(default_factory=dict)
+    """Public holiday date -> name."""
+    workdays: dict[date, tuple[str, int]] = field(default_factory=dict)
+    """Make-up workday date -> (name, index of the weekday it is worked as, 0 = Monday)."""
+
+
+@dataclass(frozen=True)
+class Closure:
+    """A period in which the service is suspended (the ``closed`` field)."""
+
+    start: date
+    until: date | None
+    """Last closed day, inclusive; None means until further notice."""
+    reason: str | None = None
+
+    def covers(self, d: date) -> bool:
+        """True when day ``d`` falls inside the closure."""
+        return self.start <= d and (self.until is None or d <= self.until)
+
+
+@dataclass(frozen=True)
+class OpenState:
+    """Whether a service is open at a given moment, with a Chinese label."""
+
+    state: str
+    """``open``, ``closed``, ``appointment``, ``suspended`` or ``unknown``."""
+    until: datetime | None
+    """When open: when it closes (None when it stays open past the search window, or 24/7)."""
+    next_open: datetime | None
+    """When closed: the next opening within ``SEARCH_DAYS`` days, else None."""
+    label: str
+
+
+# ---------------------------------------------------------------------------------------
+# Parsing
+
+Error = tuple[str | None, str]
+"""(hours mapping key or None, message)."""
+
+_EXPECT_MODE = "expected 24/7, by_appointment, unknown, or a mapping of days to times"
+_EXPECT_KEY = "expected mon…sun, a range like mon-fri, or holidays"
+_EXPECT_VALUE = 'expected times like "08:30-12:00, 13:30-17:30", or closed'
+_EXPECT_RANGE = "expected HH:MM-HH:MM, e.g. 08:30-12:00"
+
+_LIST_SEP = re.compile(r"[,，、]")
+_RANGE_RE = re.compile(r"(\d{1,2}):(\d{2})\s*[-–~]\s*(\d{1,2}):(\d{2})")
+_DAY_RANGE_RE = re.compile(r"([a-z]{3})-([a-z]{3})")
+
+# Words editors are likely to write instead of the fixed ones; used only for hints.
+_MODE_ALIASES = {
+    "24h": "24/7", "24 h": "24/7", "24x7": "24/7", "24*7": "24/7", "24/7/365": "24/7",
+    "24小时": "24/7", "24 小时": "24/7", "全天": "24/7", "全天24小时": "24/7",
+    "全天 24 小时": "24/7", "always": "24/7", "always open": "24/7",
+    "appointment": "by_appointment", "by appointment": "by_appointment",
+    "by-appointment": "by_appointment", "预约": "by_appointment", "需预约": "by_appointment",
+    "未知": "unknown", "不详": "unknown", "未公布": "unknown",
+}
+_KEY_ALIASES = {
+    "周一": "mon", "周二": "tue", "周三": "wed", "周四": "thu", "周五": "fri", "周六": "sat",
+    "周日": "sun", "周天": "sun", "星期一": "mon", "星期二": "tue", "星期三": "wed",
+    "星期四": "thu", "星期五": "fri", "星期六": "sat", "星期日": "sun", "星期天": "sun",
+    "工作日": "mon-fri", "周末": "sat-sun", "每天": "mon-sun", "节假日": "holidays",
+    "法定节假日": "holidays", "weekdays": "mon-fri", "weekday": "mon-fri",
+    "weekend": "sat-sun", "weekends": "sat-sun", "daily": "mon-sun", "everyday": "mon-sun",
+    "holiday": "holidays", "monday": "mon", "tuesday": "tue", "wednesday": "wed",
+    "thursday": "thu", "friday": "fri", "saturday": "sat", "sunday": "sun",
+}
+_CLOSED_ALIASES = ("休息", "关闭", "闭馆", "不开放", "停诊", "休", "closed.", "close")
+# Characters that look like the accepted ones; used to suggest a corrected range.
+_LOOKALIKES = str.maketrans({
+    "：": ":", "—": "-", "－": "-", "～": "~", "〜": "~", "−": "-", "‐": "-", "‑": "-",
+    "至": "-", "到": "-", "．": ":", ".": ":",
+    **{chr(0xFF10 + i): str(i) for i in range(10)},
+})
+
+
+def _did_you_mean(suggestion: str | None) -> str:
+    return f"; did you mean '{suggestion}'?" if suggestion else ""
+
+
+def _describe(value: object) -> str:
+    """Name a non-text YAML value the way an editor would recognise it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
+
+
+def parse_hours(value: object) -> tuple[Hours | None, list[Error]]:
+    """Parse the ``hours`` field as YAML gave it.
+
+    Returns ``(hours, errors)``: ``hours`` is None whenever ``errors`` is not empty. Each
+    error is ``(key, message)``, ``key`` being the hours mapping key the problem is at (as
+    ``str``), or None when it concerns the whole value. All problems are reported.
+    """
+    if isinstance(value, str):
+        return _parse_mode(value)
+    if value is None:
+        return None, [(None, f"hours has no value ({_EXPECT_MODE})")]
+    if not isinstance(value, dict):
+        return None, [(None, f"hours is {_describe(value)}, not text or a mapping ({_EXPECT_MODE})")]
+    if not value:
+        return None, [(None, 'the hours mapping is empty (expected at least one day, e.g. mon-fri: "09:00-17:00")')]
+
+    errors: list[Error] = []
+    # day index -> (key, [(Range, text), ...]) for the key that claimed the day first.
+    owner: dict[int, str] = {}
+    day_ranges: dict[int, list[tuple[Range, str]]] = {}
+    holidays: list[tuple[Range, str]] | None = None
+    seen: list[tuple[str, tuple[int, ...]]] = []
+
+    for raw_key, raw_value in value.items():
+        key = str(raw_key)
+        days: tuple[int, ...] | None = None
+        if key != HOLIDAYS_KEY:
+            days, message = _parse_key(raw_key)
+            if message:
+                errors.append((key, message))
+        ranges = _parse_value(key, raw_value, errors)
+
+        if days is None:
+            if key == HOLIDAYS_KEY and ranges is not None:
+                holidays = ranges
+            continue
+        for other_key, other_days in seen:
+            common = [d for d in days if d in other_days]
+            if common:
+                where = "" if len(days) == 1 else f" on {_join_en([DAYS[d] for d in common])}"
+                errors.append((key, f"'{key}' overlaps '{other_key}'{where} (each day may be named once)"))
+        seen.append((key, days))
+        for d in days:
+            if d not in owner:
+                owner[d] = key
+                day_ranges[d] = ranges or []
+
+    # Overlap checks, once per key: a key range repeats the same problem on every day.
+    found: list[Error] = []
+    for d in range(7):
+        if d in owner:
+            _check_same_day(owner[d], day_ranges[d], found)
+    if holidays:
+        _check_same_day(HOLIDAYS_KEY, holidays, found)
+    for d in range(7):
+        nxt = (d + 1) % 7
+        if d in owner and nxt in owner:
+            _check_spill(owner[d], day_ranges[d], owner[nxt], day_ranges[nxt], DAYS[nxt], found)
+    for err in found:
+        if err not in errors:
+            errors.append(err)
+
+    if errors:
+        return None, errors
+    week = tuple(
+        tuple(sorted((r for r, _ in day_ranges.get(d, [])), key=lambda r: r.start)) for d in range(7)
+    )
+    hol = tuple(sorted((r for r, _ in holidays), key=lambda r: r.start)) if holidays else None
+    return Hours("weekly", week, hol), []
+
+
+def _parse_mode(value: str) -> tuple[Hours | None, list[Error]]:
+    text = value.strip()
+    if text in MODES:
+        return Hours(text), []
+    if not text:
+        return None, [(None, f"hours is empty ({_EXPECT_MODE})")]
+    folded = text.lower()
+    suggestion = _MODE_ALIASES.get(folded) or _MODE_ALIASES.get(folded.replace(" ", ""))
+    if suggestion is None and folded in MODES:
+        suggestion = folded
+    if suggestion is None:
+        close = difflib.get_close_matches(folded, MODES, n=1, cutoff=0.6)
+        suggestion = close[0] if close else None
+    if suggestion is None and _RANGE_RE.search(text.translate(_LOOKALIKES)):
+        return None, [(None, f"'{text}' gives times but no days ({_EXPECT_MODE}, such as mon-sun: \"{text}\")")]
+    return None, [(None, f"'{text}' is not a valid hours value ({_EXPECT_MODE}){_did_you_mean(suggestion)}")]
+
+
+def _parse_key(raw_key: object) -> tuple[tuple[int, ...] | None, str | None]:
+    """Return the day indexes a key names, or an error message."""
+    if isinstance(raw_key, str):
+        if raw_key in DAYS:
+            return (DAYS.index(raw_key),), None
+        m = _DAY_RANGE_RE.fullmatch(raw_key)
+        if m and m[1] in DAYS and m[2] in DAYS:
+            a, b = DAYS.index(m[1]), DAYS.index(m[2])
+            if a == b:
+                return None, (
+                    f"'{raw_key}' starts and ends on the same day "
+                    "(expected one day like mon, or a range of different days like mon-fri)"
+                )
+            # Wrapping ranges (fri-mon) run forward through Sunday.
+            return tuple((a + i) % 7 for i in range((b - a) % 7 + 1)), None
+    key = str(raw_key)
+    return None, f"'{key}' is not a day or day range ({_EXPECT_KEY}){_did_you_mean(_suggest_key(key))}"
+
+
+def _suggest_key(key: str) -> str | None:
+    valid = DAYS + (HOLIDAYS_KEY,)
+    text = key.strip().lower()
+    text = re.sub(r"\s*(?:[–—~～至到]|-|\bto\b)\s*", "-", text)
+    if text in _KEY_ALIASES:
+        return _KEY_ALIASES[text]
+    if text in valid or (_DAY_RANGE_RE.fullmatch(text) and text[:3] in DAYS and text[4:] in DAYS):
+        return text
+    parts = text.split("-")
+    if len(parts) == 2:
+        fixed = []
+        for part in parts:
+            part = _KEY_ALIASES.get(part, part)
+            close = [part] if part in DAYS else difflib.get_close_matches(part, DAYS, n=1, cutoff=0.6)
+            if not close:
+                return None
+            fixed.append(close[0])
+        return "-".join(fixed) if fixed[0] != fixed[1] else None
+    close = difflib.get_close_matches(text, valid, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _parse_value(key: str, raw: object, errors: list[Error]) -> list[tuple[Range, str]] | None:
+    """Parse one mapping value into (Range, text-as-written) pairs; None when invalid."""
+    if raw is None:
+        errors.append((key, f"the value is empty ({_EXPECT_VALUE})"))
+        return None
+    if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= 1440:
+        # YAML 1.1 reads an unquoted 13:30 as 13 * 60 + 30 = 810.
+        errors.append((key, (
+            f"the value is the number {raw}, which is what YAML makes of an unquoted "
+            f"{raw // 60}:{raw % 60:02d} (expected the times in quotes, e.g. \"08:30-12:00\")"
+        )))
+        return None
+    if isinstance(raw, bool):
+        # YAML 1.1 reads unquoted yes/no/on/off as booleans.
+        errors.append((key, (
+            f"the value is {_describe(raw)}, which is what YAML makes of an unquoted "
+            f"{'yes or on' if raw else 'no or off'} ({_EXPECT_VALUE})"
+        )))
+        return None
+    if not isinstance(raw, str):
+        errors.append((key, (
+            f"the value is {_describe(raw)}, not text "
+            '(expected one quoted string like "08:30-12:00, 13:30-17:30", or closed)'
+        )))
+        return None
+    text = raw.strip()
+    if not text:
+        errors.append((key, f"the value is empty ({_EXPECT_VALUE})"))
+        return None
+    if text == CLOSED:
+        return []
+    if text.lower() == CLOSED or text in _CLOSED_ALIASES:
+        errors.append((key, f"'{text}' is not a time range ({_EXPECT_VALUE}); did you mean 'closed'?"))
+        return None
+
+    parts = [p.strip() for p in _LIST_SEP.split(text)]
+    ok = True
+    result: list[tuple[Range, str]] = []
+    if any(not p for p in parts):
+        errors.append((key, f"'{text}' has an empty entry between commas (expected ranges separated by single commas)"))
+        ok = False
+    for part in parts:
+        if not part:
+            continue
+        if part == CLOSED:
+            errors.append((key, "'closed' cannot be combined with time ranges (expected either ranges or closed alone)"))
+            ok = False
+            continue
+        parsed = _parse_range(part)
+        if isinstance(parsed, str):
+            errors.append((key, parsed))
+            ok = False
+        else:
+            result.append((parsed, part))
+    return result if ok else None
+
+
+def _parse_range(text: str) -> Range | str:
+    """Parse ``HH:MM-HH:MM``; return the Range or an error message."""
+    m = _RANGE_RE.fullmatch(text)
+    if not m:
+        fixed = text.translate(_LOOKALIKES)
+        fixed = re.sub(r"\s*([-~])\s*", "-", fixed)
+        if ":" not in fixed:  # 0830-1200
+            fixed = re.sub(r"(?<!\d)(\d{1,2})(\d{2})(?!\d)", r"\1:\2", fixed)
+        hint = fixed if fixed != text and _RANGE_RE.fullmatch(fixed) else None
+        return f"'{text}' is not a time range ({_EXPECT_RANGE}){_did_you_mean(hint)}"
+    sh, sm, eh, em = (int(g) for g in m.groups())
+    if sh == 24 and sm == 0 and eh <= 24:
+        return f"'{text}' starts at 24:00 (expected a start from 00:00 to 23:59; midnight at the start of a day is 00:00)"
+    if sh > 23 or sm > 59 or eh > 24 or em > 59 or (eh == 24 and em != 0):
+        return (
+            f"'{text}' has a time that does not exist "
+            "(expected hours 0–23 and minutes 00–59; 24:00 only as an end)"
+        )
+    start, end = sh * 60 + sm, eh * 60 + em
+    if start == end:
+        return (
+            f"'{text}' starts and ends at the same time "
+            "(expected a range with some length; for round-the-clock service write hours: 24/7)"
+        )
+    # An end of 00:00 is midnight at the end of the day, the same as 24:00.
+    return Range(start, end or 1440)
+
+
+def _join_en(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _check_same_day(key: str, ranges: list[tuple[Range, str]], found: list[Error]) -> None:
+    ordered = sorted(ranges, key=lambda rt: rt[0].start)
+    for i, (a, at) in enumerate(ordered):
+        for b, bt in ordered[i + 1:]:
+            if b.start < a.stop:
+                found.append((key, f"'{at}' overlaps '{bt}' (expected ranges that do not overlap; touching is fine)"))
+
+
+def _check_spill(
+    key: str, ranges: list[tuple[Range, str]], next_key: str, next_ranges: list[tuple[Range, str]],
+    next_day: str, found: list[Error],
+) -> None:
+    """Report an overnight range of one day that runs into a range of the next day."""
+    for a, at in ranges:
+        if not a.overnight:
+            continue
+        for b, bt in next_ranges:
+            if b.start < a.end:
+                if key == next_key:
+                    msg = f"'{at}' runs past midnight into the next day and overlaps '{bt}' (expected ranges that do not overlap)"
+                else:
+                    msg = (f"'{at}' under '{key}' runs past midnight into {next_day} and overlaps "
+                           f"'{bt}' under '{next_key}' (expected ranges that do not overlap)")
+                found.append((next_key, msg))
+
+
+# ---------------------------------------------------------------------------------------
+# Display (Simplified Chinese)
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def format_range(r: Range) -> str:
+    """``08:30–12:00``; an overnight range ``20:00–次日08:00``; a whole day ``00:00–24:00``."""
+    return f"{_hhmm(r.start)}–{'次日' if r.overnight else ''}{_hhmm(r.end)}"
+
+
+def _format_ranges(ranges: tuple[Range, ...]) -> str:
+    return "、".join(format_range(r) for r in ranges) if ranges else "休息"
+
+
+def _day_span(a: int, b: int) -> str:
+    if a == b:
+        return DAY_LABELS[a]
+    if b == a + 1:
+        return f"{DAY_LABELS[a]}、{DAY_LABELS[b]}"
+    return f"{DAY_LABELS[a]}至{DAY_LABELS[b]}"
+
+
+def weekly_rows(h: Hours) -> list[tuple[str, str]]:
+    """Rows of an hours table, Monday first, consecutive identical days grouped.
+
+    ``[("周一至周五", "08:30–12:00、13:30–17:30"), ("周六", "09:00–12:00"), ("周日", "休息")]``;
+    ``[("每天", …)]`` when all seven days are the same. Two neighbouring days read
+    ``周六、周日``. Empty for modes other than weekly; the holiday line is ``holidays_rule``.
+    """
+    if h.mode != "weekly":
+        return []
+    if all(day == h.week[0] for day in h.week):
+        return [("每天", _format_ranges(h.week[0]))]
+    rows: list[tuple[str, str]] = []
+    first = 0
+    for d in range(1, 8):
+        if d == 7 or h.week[d] != h.week[first]:
+            rows.append((_day_span(first, d - 1), _format_ranges(h.week[first])))
+            first = d
+    return rows
+
+
+def holidays_rule(h: Hours) -> str:
+    """The public-holiday line: ``法定节假日休息``, ``法定节假日 09:00–12:00``, or for 24/7
+    ``全年无休，节假日照常``; empty for by_appointment and unknown."""
+    if h.mode == "24/7":
+        return "全年无休，节假日照常"
+    if h.mode != "weekly":
+        return ""
+    if h.holidays is None:
+        return "法定节假日休息"
+    return f"法定节假日 {_format_ranges(h.holidays)}"
+
+
+def summary(h: Hours) -> str:
+    """One short line for lists and cards, e.g. ``周一至周五 08:30–17:30 …``."""
+    if h.mode == "24/7":
+        return "24 小时"
+    if h.mode == "by_appointment":
+        return "需预约"
+    if h.mode == "unknown":
+        return "时间未公布，请先致电"
+    rows = [row for row in weekly_rows(h) if row[1] != "休息"]
+    if not rows:
+        return holidays_rule(h) if h.holidays else "暂无开放时间"
+    line = f"{rows[0][0]} {rows[0][1]}"
+    return line + " …" if len(rows) > 1 else line
+
+
+# ---------------------------------------------------------------------------------------
+# Open now
+
+
+def ranges_on(h: Hours, d: date, cal: Calendar) -> tuple[Range, ...]:
+    """The ranges that start on day ``d``: on a public holiday ``h.holidays`` (or none); on a
+    make-up workday the schedule of the weekday it is worked as; otherwise the weekday's.
+    Empty for modes other than weekly."""
+    if h.mode != "weekly":
+        return ()
+    if d in cal.off:
+        return h.holidays or ()
+    if d in cal.workdays:
+        return h.week[cal.workdays[d][1]]
+    return h.week[d.weekday()]
+
+
+def open_state(
+    h: Hours, closure: Closure | None, cal: Calendar, now: datetime, tz: tzinfo = DEFAULT_TZ,
+) -> OpenState:
+    """Whether the service is open at ``now`` (timezone-aware; converted to ``tz`` first).
+
+    Rules, in order: a closure covering today's date gives ``suspended`` (even for 24/7);
+    24/7 is ``open`` (holidays do not close it); by_appointment and unknown give their own
+    state. For weekly hours, the service is open when ``now`` lies inside a range starting
+    today, or inside the after-midnight part of an overnight range that started yesterday
+    (judged by yesterday's schedule); starts are inclusive, ends exclusive. No range starts
+    on a closure day. Touching ranges count as one open period, so ``until`` is when the
+    service actually closes; it is None when the period lasts beyond the end of day
+    today + 14. When closed, ``next_open`` is the first range start on days today …
+    today + 14, or None.
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    local = now.astimezone(tz).replace(tzinfo=None)  # wall-clock time in tz
+    today = local.date()
+
+    if closure is not None and closure.covers(today):
+        return OpenState("suspended", None, None, "暂停服务")
+    if h.mode == "24/7":
+        return OpenState("open", None, None, "24 小时")
+    if h.mode == "by_appointment":
+        return OpenState("appointment", None, None, "需预约")
+    if h.mode == "unknown":
+        return OpenState("unknown", None, None, "时间未公布")
+
+    periods = _open_periods(h, closure, cal, today)
+    horizon = datetime.combine(today + timedelta(days=SEARCH_DAYS + 1), time())
+    for start, end in periods:
+        if start <= local < end:
+            until = None if end >= horizon else end
+            label = "营业中" if until is None else f"营业中（至{_until_words(until, today)}）"
+            return OpenState("open", _aware(until, tz), None, label)
+        if start > local:
+            day = _day_words(start.date(), today)
+            return OpenState("closed", None, _aware(start, tz), f"已结束（{day} {start:%H:%M} 开放）")
+    return OpenState("closed", None, None, "已结束（近两周不开放）")
+
+
+def _open_periods(
+    h: Hours, closure: Closure | None, cal: Calendar, today: date,
+) -> list[tuple[datetime, datetime]]:
+    """Naive wall-clock (start, end) periods from ranges starting yesterday … today + 14,
+    sorted, with touching or overlapping ones merged."""
+    spans: list[tuple[datetime, datetime]] = []
+    for offset in range(-1, SEARCH_DAYS + 1):
+        d = today + timedelta(days=offset)
+        if closure is not None and closure.covers(d):
+            continue
+        midnight = datetime.combine(d, time())
+        for r in ranges_on(h, d, cal):
+            spans.append((midnight + timedelta(minutes=r.start), midnight + timedelta(minutes=r.stop)))
+    spans.sort()
+    merged: list[tuple[datetime, datetime]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _aware(moment: datetime | None, tz: tzinfo) -> datetime | None:
+    return None if moment is None else moment.replace(tzinfo=tz)
+
+
+def _day_words(d: date, today: date) -> str:
+    """今天 / 明天 / 周X within the coming week / M月D日 further away."""
+    ahead = (d - today).days
+    if ahead == 0:
+        return "今天"
+    if ahead == 1:
+        return "明天"
+    if 1 < ahead < 7:
+        return DAY_LABELS[d.weekday()]
+    return f"{d.month}月{d.day}日"
+
+
+def _until_words(until: datetime, today: date) -> str:
+    """`` 17:30`` today, ``明天 08:00``; a closing at midnight reads as 24:00 of the day before."""
+    if until.time() == time(0, 0):
+        d, clock = until.date() - timedelta(days=1), "24:00"
+    else:
+        d, clock = until.date(), f"{until:%H:%M}"
+    return f" {clock}" if d == today else f"{_day_words(d, today)} {clock}"

@@ -1,0 +1,31 @@
+"""Stage 6, index: build the Pagefind search index of the written site.
+
+Uses Pagefind's extended binary (pagefind-bin-extended), which segments
+Chinese words, through its Python API. The folder is indexed in one call
+(`add_directory`): adding pages one by one is ~0.1 s per call.
+"""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from pagefind.index import IndexConfig, PagefindIndex
+
+
+class IndexError_(Exception):
+    """Pagefind failed (missing binary, crash)."""
+
+
+async def _index(site: Path) -> int:
+    config = IndexConfig(root_selector="html", output_path=str(site / "pagefind"))
+    async with PagefindIndex(config=config) as index:
+        result = await index.add_directory(str(site))
+        return int(result.get("page_count", 0))
+
+
+def build_index(site: Path) -> int:
+    """Index every HTML page of `site` into `site/pagefind/`; returns the page count."""
+    try:
+        return asyncio.run(_index(site.absolute()))
+    except Exception as exc:  # the Pagefind service reports failures as plain exceptions
+        raise IndexError_(f"Pagefind could not index the site: {exc}") from exc

@@ -1,0 +1,404 @@
+"""Stage 1, load: read the content folder into documents that remember lines.
+
+Each YAML document is composed into PyYAML nodes (which carry their line) and
+converted by hand into plain Python values, so that we can
+
+* keep the line of every key and value for error messages,
+* refuse the YAML traps that the standard constructor accepts silently:
+  unquoted times (`13:30` is the base-60 integer 810), `yes`/`no`/`on`/`off`
+  read as booleans, duplicate keys, anchors/aliases ("billion laughs"),
+* leave dates as text, so that the validator parses every date the same way.
+
+Nothing here knows the meaning of a field: that is `validate`'s job.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problems
+
+try:  # libyaml's C parser is ~10x faster; fall back when it is not compiled in.
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 1_000_000
+"""A content file larger than this is refused (documented in docs/content.md)."""
+MAX_DEPTH = 20
+"""Deepest nesting of mappings/lists accepted in one YAML document."""
+MAX_NODES = 100_000
+"""Most YAML values accepted in one document."""
+
+_T = "tag:yaml.org,2002:"
+_SUFFIXES_IGNORED = ("~", ".swp", ".swo", ".bak", ".tmp")
+
+
+class _Invalid:
+    """Marks a value whose problem was already reported while loading."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID = _Invalid()
+
+Path_ = tuple  # a path into a document: ("hours", "mon-fri") or ("phones", 1)
+
+
+@dataclass
+class Doc:
+    """One YAML document: its data, and the line of every key and value."""
+
+    path: str
+    """Path shown to the editor."""
+    rel: str
+    """Path relative to the content folder, with `/` separators."""
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+    key_lines: dict[Path_, int] = field(default_factory=dict)
+    raw: dict[Path_, str] = field(default_factory=dict)
+    """The source text of scalars that YAML did not read as strings (for `phone: 12356`)."""
+
+    def line(self, *path: Any) -> int:
+        """Line of the value at `path`, or of its nearest enclosing value."""
+        p = tuple(path)
+        while p:
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return self.lines.get((), 1)
+
+    def key_line(self, *path: Any) -> int:
+        """Line of the key at `path` (falls back to the value's line)."""
+        return self.key_lines.get(tuple(path)) or self.line(*path)
+
+    @property
+    def stem(self) -> str:
+        return Path(self.rel).name.split(".", 1)[0]
+
+
+@dataclass
+class MarkdownDoc:
+    """A markdown file: front matter (a Doc) and the body below it."""
+
+    front: Doc
+    body: str
+    body_line: int
+    """File line of the body's first line (to turn body lines into file lines)."""
+
+    @property
+    def path(self) -> str:
+        return self.front.path
+
+    @property
+    def rel(self) -> str:
+        return self.front.rel
+
+    @property
+    def slug(self) -> str:
+        return Path(self.rel).name.split(".", 1)[0]
+
+    @property
+    def lang(self) -> str | None:
+        """`en` for `sleep.en.md`; None for the default language."""
+        parts = Path(self.rel).name.split(".")
+        return parts[1] if len(parts) == 3 else None
+
+
+@dataclass
+class MediaFile:
+    rel: str
+    """Path below `media/`, with `/` separators."""
+    source: Path
+    size: int
+
+
+@dataclass
+class RawContent:
+    """Everything read from one content folder, not yet validated."""
+
+    root: Path
+    site: Doc | None = None
+    regions: Doc | None = None
+    holidays: Doc | None = None
+    services: list[Doc] = field(default_factory=list)
+    articles: list[MarkdownDoc] = field(default_factory=list)
+    pages: list[MarkdownDoc] = field(default_factory=list)
+    media: list[MediaFile] = field(default_factory=list)
+
+
+def display_path(path: Path, root: Path) -> str:
+    """The path an editor should see: relative to the working directory when
+    the file is below it, otherwise relative to the content folder's parent."""
+    path = path.absolute()
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.relative_to(root.absolute().parent).as_posix()
+
+
+class _Converter:
+    """Turns a composed YAML node tree into Python values with line marks."""
+
+    def __init__(self, doc: Doc, problems: Problems, line_offset: int):
+        self.doc = doc
+        self.problems = problems
+        self.offset = line_offset
+        self.seen: set[int] = set()
+        self.count = 0
+        self._constructor = yaml.constructor.SafeConstructor()
+
+    def _err(self, node: yaml.Node, where: tuple, message: str) -> None:
+        self.problems.error(self.doc.path, node.start_mark.line + 1 + self.offset,
+                            _field_name(where), message)
+
+    def convert(self, node: yaml.Node, where: tuple, depth: int) -> Any:
+        self.count += 1
+        self.doc.lines[where] = node.start_mark.line + 1 + self.offset
+        if self.count > MAX_NODES:
+            if self.count == MAX_NODES + 1:
+                self._err(node, where, f"the file has too many values (at most {MAX_NODES})")
+            return INVALID
+        if id(node) in self.seen:
+            self._err(node, where, "YAML aliases (*name) are not supported "
+                      "(write the value out in full)")
+            return INVALID
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            self._err(node, where, f"nested too deeply (at most {MAX_DEPTH} levels)")
+            return INVALID
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, where, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, where + (i,), depth + 1)
+                    for i, item in enumerate(node.value)]
+        return self._scalar(node, where)
+
+    def _mapping(self, node: yaml.MappingNode, where: tuple, depth: int) -> Any:
+        if node.tag not in (_T + "map",):
+            self._err(node, where, f"YAML tag {node.tag!r} is not supported (remove it)")
+            return INVALID
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._err(key_node, where, "a key must be plain text (not a list or mapping)")
+                continue
+            key = key_node.value
+            if key == "<<" and key_node.tag == _T + "merge":
+                self._err(key_node, where, "YAML merge keys (<<) are not supported "
+                          "(write the keys out in full)")
+                continue
+            if key in result:
+                first = self.doc.key_lines.get(where + (key,), 0)
+                self._err(key_node, where + (key,),
+                          f"duplicate key {key!r} (already set on line {first}; "
+                          "each key may appear once)")
+                continue
+            self.doc.key_lines[where + (key,)] = key_node.start_mark.line + 1 + self.offset
+            result[key] = self.convert(value_node, where + (key,), depth + 1)
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, where: tuple) -> Any:
+        tag, text = node.tag, node.value
+        if node.style in ("|", ">"):
+            # A block scalar's text starts on the line after the indicator.
+            self.doc.lines[where] += 1
+        if tag == _T + "str":
+            return text
+        if tag == _T + "null":
+            return None
+        self.doc.raw[where] = text
+        if tag in (_T + "int", _T + "float"):
+            if ":" in text:
+                minutes = self._constructor.construct_object(node)
+                self._err(node, where, f"unquoted time {text} is read by YAML as the number "
+                          f"{minutes} (put times in quotes: \"{text}\")")
+                return INVALID
+            try:
+                return self._constructor.construct_object(node)
+            except (ValueError, yaml.YAMLError):
+                return text
+        if tag == _T + "bool":
+            if text.lower() in ("true", "false"):
+                return text.lower() == "true"
+            self._err(node, where, f"{text!r} is read by YAML as "
+                      f"{'true' if text.lower() in ('yes', 'on', 'y') else 'false'} "
+                      f"(write true or false for a yes/no setting, or quote text: \"{text}\")")
+            return INVALID
+        if tag == _T + "timestamp":
+            return text  # dates and times are parsed by the validator
+        self._err(node, where, f"YAML tag {tag!r} is not supported (remove it)")
+        return INVALID
+
+
+def _field_name(where: tuple) -> str:
+    out = ""
+    for part in where:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "-"
+
+
+def read_text(path: Path, shown: str, problems: Problems) -> str | None:
+    """Read a UTF-8 text file, reporting size and encoding problems."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.error(shown, 0, "-", f"file is {size:,} bytes "
+                           f"(at most {MAX_FILE_BYTES:,} bytes for a content file)")
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(shown, 0, "-", f"cannot be read: {exc.strerror} (a readable file)")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.error(shown, line, "-", "is not UTF-8 text (save the file as UTF-8)")
+        return None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        problems.error(shown, line, "-", "contains a NUL character (plain UTF-8 text)")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_yaml(text: str, shown: str, rel: str, problems: Problems, line_offset: int = 0) -> Doc | None:
+    """Compose one YAML document and convert it; None when it cannot be parsed."""
+    doc = Doc(shown, rel, None)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        what = exc.problem or "invalid YAML"
+        if exc.context:
+            what = f"{exc.context}, {what}"
+        problems.error(shown, line, "-", f"YAML syntax error: {what} "
+                       "(check indentation, colons and quotes on this line and the one above)")
+        return None
+    except (yaml.YAMLError, RecursionError) as exc:
+        problems.error(shown, 1 + line_offset, "-", f"YAML syntax error: {exc} (valid YAML)")
+        return None
+    if node is None:
+        doc.data = None
+        doc.lines[()] = 1 + line_offset
+        return doc
+    doc.data = _Converter(doc, problems, line_offset).convert(node, (), 0)
+    return doc
+
+
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def parse_markdown(text: str, shown: str, rel: str, problems: Problems) -> MarkdownDoc | None:
+    """Split `---` front matter from the body and parse the front matter."""
+    match = _FRONT.match(text)
+    if not match:
+        problems.error(shown, 1, "-", "missing front matter (the file must start with a "
+                       "line `---`, then keys such as `title: …`, then a line `---`)")
+        return None
+    front = parse_yaml(match.group(1) or "", shown, rel, problems, line_offset=1)
+    if front is None:
+        return None
+    if front.data is None:
+        front.data = {}
+    body_line = text[: match.end()].count("\n") + 1
+    return MarkdownDoc(front, text[match.end():], body_line)
+
+
+def _ignored(name: str) -> bool:
+    return name.startswith(".") or name.endswith(_SUFFIXES_IGNORED) or name.startswith("#")
+
+
+def _list_folder(root: Path, folder: str, ext: str, problems: Problems) -> list[Path]:
+    base = root / folder
+    if not base.is_dir():
+        return []
+    found = []
+    for entry in sorted(os.scandir(base), key=lambda e: e.name):
+        if _ignored(entry.name):
+            continue
+        path = Path(entry.path)
+        shown = display_path(path, root)
+        if entry.is_dir():
+            problems.error(shown, 0, "-", f"folders are not read inside {folder}/ "
+                           f"(put {ext} files directly in {folder}/)")
+            continue
+        if not entry.name.endswith(ext):
+            stem, _, suffix = entry.name.rpartition(".")
+            hint = f"did you mean `{stem or entry.name}{ext}`?" if stem else f"name it `{entry.name}{ext}`"
+            problems.error(shown, 0, "-", f"not a {ext} file ({hint})")
+            continue
+        found.append(path)
+    return found
+
+
+def load(root: Path, problems: Problems) -> RawContent:
+    """Read every content file below `root` once. Problems go to `problems`."""
+    raw = RawContent(root)
+
+    def yaml_file(name: str) -> Doc | None:
+        path = root / name
+        if not path.exists():
+            return None
+        shown = display_path(path, root)
+        text = read_text(path, shown, problems)
+        return None if text is None else parse_yaml(text, shown, name, problems)
+
+    for name, attr in (("site.yaml", "site"), ("regions.yaml", "regions"),
+                       ("holidays.yaml", "holidays")):
+        setattr(raw, attr, yaml_file(name))
+        alt = root / name.replace(".yaml", ".yml")
+        if alt.exists() and not (root / name).exists():
+            problems.error(display_path(alt, root), 0, "-",
+                           f"not read (did you mean `{name}`?)")
+
+    for path in _list_folder(root, "services", ".yaml", problems):
+        shown = display_path(path, root)
+        text = read_text(path, shown, problems)
+        if text is not None:
+            doc = parse_yaml(text, shown, f"services/{path.name}", problems)
+            if doc is not None:
+                raw.services.append(doc)
+
+    for folder, target in (("articles", raw.articles), ("pages", raw.pages)):
+        for path in _list_folder(root, folder, ".md", problems):
+            shown = display_path(path, root)
+            text = read_text(path, shown, problems)
+            if text is not None:
+                md = parse_markdown(text, shown, f"{folder}/{path.name}", problems)
+                if md is not None:
+                    target.append(md)
+
+    media = root / "media"
+    if media.is_dir():
+        for dirpath, dirnames, filenames in os.walk(media):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if _ignored(name):
+                    continue
+                path = Path(dirpath) / name
+                if path.is_symlink():
+                    problems.error(display_path(path, root), 0, "-",
+                                   "symbolic links are not published (copy the file itself)")
+                    continue
+                raw.media.append(MediaFile(path.relative_to(media).as_posix(), path,
+                                           path.stat().st_size))
+    return raw

@@ -1,0 +1,176 @@
+"""Markdown to safe HTML, with every internal link checked and re-based.
+
+markdown-it-py parses (CommonMark + tables + strikethrough + heading anchors);
+raw HTML is allowed through the parser and then reduced to a safe subset by
+nh3 (Ammonia). Dangerous raw HTML is reported as a warning at its line, and the
+build goes on without it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import nh3
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+
+from .errors import Problems
+
+ALLOWED_SCHEMES = {"http", "https", "tel", "mailto"}
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "details", "dd", "dl", "dt", "em",
+    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd",
+    "li", "mark", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "summary", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start"},
+    "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "abbr": {"title"},
+}
+_DANGEROUS = re.compile(
+    r"<\s*(script|iframe|object|embed|style|form|input|button|link|meta|base|svg|math|frame)"
+    r"|\son[a-z]+\s*=|javascript\s*:|vbscript\s*:|data\s*:\s*text/html",
+    re.I,
+)
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+@dataclass
+class LinkTargets:
+    """Everything an internal link may point at, by id."""
+
+    services: set[str] = field(default_factory=set)
+    regions: set[str] = field(default_factory=set)
+    articles: set[str] = field(default_factory=set)
+    pages: set[str] = field(default_factory=set)
+    media: set[str] = field(default_factory=set)
+    generated: set[str] = field(default_factory=set)
+    """Paths of generated listing pages (`hotlines/`, `kinds/clinic/`…), no leading `/`."""
+
+    def exists(self, path: str) -> bool:
+        """`path` is a site path without the leading `/` and without query/fragment."""
+        if path in ("", "index.html") or path in self.generated:
+            return True
+        parts = path.split("/")
+        if parts[0] == "media":
+            return "/".join(parts[1:]) in self.media
+        tail_ok = len(parts) == 2 and parts[1] in ("", "index.html") or len(parts) == 1
+        if parts[0] in ("services", "regions", "articles") and len(parts) in (2, 3):
+            pool = {"services": self.services, "regions": self.regions,
+                    "articles": self.articles}[parts[0]]
+            return parts[1] in pool and (len(parts) == 2 or parts[2] in ("", "index.html"))
+        return tail_ok and parts[0] in self.pages
+
+
+def slugify(text: str) -> str:
+    """Heading anchor: keeps Chinese characters, letters and digits."""
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return re.sub(r"\s+", "-", text) or "section"
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    anchors_plugin(md, min_level=2, max_level=4, slug_func=slugify)
+    return md
+
+
+_MD = _parser()
+
+
+def _find_line(body_lines: list[str], block_map, needle: str, body_line: int) -> int:
+    if not block_map:
+        return body_line
+    start, end = block_map
+    for i in range(start, min(end, len(body_lines))):
+        if needle in body_lines[i]:
+            return body_line + i
+    return body_line + start
+
+
+def render_markdown(text: str, *, path: str, body_line: int, targets: LinkTargets,
+                    base_path: str, problems: Problems, field_name: str = "body") -> str:
+    """Render `text` to sanitised HTML. Internal links (`/services/x/`) are
+    checked against `targets` (a dangling one is an error at its line) and
+    prefixed with `base_path`; other links must be http, https, tel or mailto."""
+    tokens = _MD.parse(text)
+    lines = text.split("\n")
+    for token in tokens:
+        if token.type == "html_block":
+            _check_raw_html(token.content, _find_line(lines, token.map, token.content.strip()[:20], body_line),
+                            path, field_name, problems)
+        if token.type != "inline" or not token.children:
+            continue
+        for child in token.children:
+            if child.type == "html_inline":
+                _check_raw_html(child.content, _find_line(lines, token.map, child.content, body_line),
+                                path, field_name, problems)
+            attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
+            if attr is None:
+                continue
+            url = str(child.attrGet(attr) or "")
+            line = _find_line(lines, token.map, url, body_line)
+            if child.type == "image" and not child.content.strip():
+                problems.warning(path, line, field_name, f"image {url} has no alt text "
+                                 "(describe the image: ![description](/media/…))")
+            new = _check_url(url, targets, base_path, path, line, field_name, problems)
+            if new is None:
+                child.attrs.pop(attr, None)
+            else:
+                child.attrSet(attr, new)
+            if child.type == "image":
+                child.attrSet("loading", "lazy")
+    html = _MD.renderer.render(tokens, _MD.options, {})
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=ALLOWED_SCHEMES,
+                     link_rel="noopener noreferrer",
+                     clean_content_tags={"script", "style", "iframe", "object", "embed",
+                                         "textarea", "select", "noscript", "template"})
+
+
+def _check_raw_html(html: str, line: int, path: str, field_name: str, problems: Problems) -> None:
+    match = _DANGEROUS.search(html)
+    if match:
+        problems.warning(path, line, field_name,
+                         f"raw HTML {match.group(0).strip()!r} removed (scripts, event handlers, "
+                         "iframes, forms and javascript: links are not allowed in content)")
+
+
+def _check_url(url: str, targets: LinkTargets, base_path: str, path: str, line: int,
+               field_name: str, problems: Problems) -> str | None:
+    scheme = _SCHEME.match(url)
+    if scheme:
+        if scheme.group(1).lower() not in ALLOWED_SCHEMES:
+            problems.warning(path, line, field_name, f"link {url!r} removed "
+                             "(only http, https, tel and mailto links are allowed)")
+            return None
+        return url
+    if url.startswith("//"):
+        problems.warning(path, line, field_name, f"link {url!r} removed (write https://…)")
+        return None
+    if not url.startswith("/"):
+        return url  # #anchor or a relative link
+    target = re.split(r"[?#]", url[1:], maxsplit=1)[0]
+    if ".." in target.split("/"):
+        problems.error(path, line, field_name, f"link {url} leaves the site (no `..` in links)")
+        return None
+    if not targets.exists(target):
+        problems.error(path, line, field_name, f"link {url} points at nothing "
+                       f"({_expected(target)})")
+    return base_path + url[1:]
+
+
+def _expected(target: str) -> str:
+    head = target.split("/")[0]
+    return {
+        "services": "an existing service: /services/<id>/ with <id> a file in services/",
+        "regions": "an existing area: /regions/<id>/ with <id> from regions.yaml",
+        "articles": "an existing published article: /articles/<slug>/",
+        "media": "a file in media/: /media/<path>",
+    }.get(head, "a page /<slug>/ from pages/, or /services/, /regions/, /articles/, /media/ paths")

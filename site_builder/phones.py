@@ -1,0 +1,59 @@
+"""Phone numbers: tell a number from text, and make a `tel:` link for it.
+
+libphonenumber (the `phonenumbers` package) knows which mainland numbers are
+valid today. Short service numbers (110, 12356…) and 400/800 numbers are
+dialled as written; everything else that it accepts becomes E.164.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import phonenumbers
+
+_ALLOWED = re.compile(r"^\+?[0-9][0-9 ()\-]*$")
+
+
+@dataclass(frozen=True)
+class ParsedPhone:
+    tel: str
+    spoken: str
+    warning: str | None = None
+
+
+class PhoneError(ValueError):
+    """The text is not a phone number at all."""
+
+
+def parse_phone(text: str, ext: str | None = None) -> ParsedPhone:
+    """Parse one number as an editor wrote it; raise PhoneError for non-numbers."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().replace("－", "-").replace("—", "-")
+    if not cleaned or not _ALLOWED.match(cleaned):
+        raise PhoneError(f"{text!r} is not a phone number (digits with an area code, "
+                         "e.g. \"0755-55501234\", a mobile number, or a short number like \"12356\")")
+    digits = re.sub(r"\D", "", cleaned)
+    suffix = f";ext={ext}" if ext else ""
+    spoken = " ".join(digits)
+    if not cleaned.startswith("+") and 3 <= len(digits) <= 6:
+        return ParsedPhone(f"tel:{digits}{suffix}", spoken)
+    if len(digits) < 7 or len(digits) > 15:
+        raise PhoneError(f"{text!r} has {len(digits)} digits, which no phone number has "
+                         "(3–6 for a short number, 7–12 with the area code)")
+    if not cleaned.startswith("+") and digits[:3] in ("400", "800"):
+        if len(digits) != 10:
+            return ParsedPhone(f"tel:{digits}{suffix}", spoken,
+                               f"{text!r}: 400/800 numbers have 10 digits (check the number)")
+        return ParsedPhone(f"tel:{digits}{suffix}", spoken)
+    try:
+        number = phonenumbers.parse(cleaned, "CN")
+    except phonenumbers.NumberParseException:
+        raise PhoneError(f"{text!r} is not a phone number (digits with an area code)") from None
+    if phonenumbers.is_valid_number(number):
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return ParsedPhone(f"tel:{e164}{suffix}", spoken)
+    # A plausible shape that is not valid today (e.g. an old 7-digit local number):
+    # show it and let the visitor try, dialled as written.
+    return ParsedPhone(f"tel:{digits}{suffix}", spoken,
+                       f"{text!r} is not a valid number today (check it; old 7-digit local "
+                       "numbers have changed)")

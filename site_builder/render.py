@@ -1,0 +1,155 @@
+"""Stage 4, render: model objects in, (site path, text) pairs out.
+
+Templates (Jinja2, autoescaped) receive model objects only. Every URL is made
+by `url()`, which prefixes the base_url path, so the site works under a
+sub-path. Nothing here touches the disk except reading templates and hashing
+static files for cache-busting names.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterator
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+
+from . import hours as hours_mod
+from . import vocab
+from .model import Article, Directory, Region, Service
+
+ARTICLES_PER_PAGE = 10
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = PACKAGE_ROOT / "templates"
+STATIC = PACKAGE_ROOT / "static"
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str
+    """Site path without the leading `/`: `services/x/index.html`."""
+    text: str
+
+
+def cn_date(value: date | datetime) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cn_datetime(value: datetime) -> str:
+    return f"{cn_date(value)} {value:%H:%M}"
+
+
+def static_versions(static_dir: Path = STATIC) -> dict[str, str]:
+    """File name -> short content hash, so browsers refetch a changed file."""
+    versions = {}
+    for path in sorted(static_dir.rglob("*")):
+        if path.is_file():
+            versions[path.relative_to(static_dir).as_posix()] = \
+                hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    return versions
+
+
+def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
+    site = directory.site
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    versions = static_versions()
+
+    def url(path: str = "") -> str:
+        return site.base_path + path.lstrip("/")
+
+    def asset(name: str) -> str:
+        return f"{site.base_path}static/{name}?v={versions.get(name, '0')}"
+
+    def edit_link(service: Service) -> str | None:
+        return site.edit_url + edit_prefix + service.source if site.edit_url else None
+
+    env.globals.update(
+        site=site, d=directory, url=url, asset=asset, vocab=vocab, edit_link=edit_link,
+        weekly_rows=hours_mod.weekly_rows, holidays_rule=hours_mod.holidays_rule,
+        hours_summary=hours_mod.summary, today=directory.today,
+    )
+    env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
+    return env
+
+
+def render_site(directory: Directory, edit_prefix: str = "") -> Iterator[Output]:
+    """Yield every page of the site."""
+    env = environment(directory, edit_prefix)
+    d = directory
+
+    def page(template: str, path: str, **context) -> Output:
+        return Output(path, env.get_template(template).render(path=path, **context))
+
+    today = d.today
+    upcoming = sorted((a for a in d.articles if a.event and a.event.start.date() >= today),
+                      key=lambda a: a.event.start)
+    yield page("home.html", "index.html", upcoming=upcoming[:5], latest=d.articles[:5])
+    yield page("services.html", "services/index.html")
+    for service in d.services.values():
+        yield page("service.html", f"services/{service.id}/index.html", s=service,
+                   closure=_closure_notice(service, today),
+                   events=[])
+    yield page("regions.html", "regions/index.html")
+    for region in d.regions.values():
+        yield page("region.html", f"regions/{region.id}/index.html", region=region,
+                   groups=_group_by_kind(d.by_region.get(region.id, [])))
+    yield page("kinds.html", "kinds/index.html")
+    for kind in vocab.KINDS:
+        yield page("kind.html", f"kinds/{kind}/index.html", kind=kind,
+                   services=d.by_kind.get(kind, []))
+    yield page("audiences.html", "audiences/index.html")
+    for audience in vocab.AUDIENCES:
+        yield page("audience.html", f"audiences/{audience}/index.html", audience=audience,
+                   groups=_group_by_kind(d.by_audience.get(audience, [])))
+    yield page("hotlines.html", "hotlines/index.html", services=d.hotlines)
+    chunks = [d.articles[i:i + ARTICLES_PER_PAGE]
+              for i in range(0, len(d.articles), ARTICLES_PER_PAGE)] or [[]]
+    for number, chunk in enumerate(chunks, 1):
+        path = "articles/index.html" if number == 1 else f"articles/page/{number}/index.html"
+        yield page("articles.html", path, articles=chunk, number=number, pages=len(chunks))
+    for article in d.articles:
+        yield page("article.html", f"articles/{article.slug}/index.html", a=article)
+    for p in d.pages.values():
+        yield page("page.html", f"{p.slug}/index.html", p=p)
+    yield page("search.html", "search/index.html")
+    yield page("404.html", "404.html")
+    yield Output("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {d.site.base_url}sitemap.xml\n")
+
+
+def sitemap(paths: list[str], base_url: str) -> Output:
+    """sitemap.xml for every HTML page but 404 and search."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path in sorted(paths):
+        if not path.endswith(".html") or path in ("404.html", "search/index.html"):
+            continue
+        loc = base_url + path.removesuffix("index.html")
+        lines.append(f"  <url><loc>{xml_escape(loc)}</loc></url>")
+    lines.append("</urlset>")
+    return Output("sitemap.xml", "\n".join(lines) + "\n")
+
+
+def _group_by_kind(services: list[Service]) -> list[tuple[str, list[Service]]]:
+    groups: dict[str, list[Service]] = {}
+    for service in services:
+        groups.setdefault(service.kind, []).append(service)
+    return [(kind, groups[kind]) for kind in vocab.KINDS if kind in groups]
+
+
+def _closure_notice(service: Service, today: date) -> str | None:
+    """Text of the closure banner when a closure is current or announced."""
+    c = service.closed
+    if c is None or (c.until is not None and c.until < today):
+        return None
+    when = f"自{cn_date(c.start)}起" + (f"至{cn_date(c.until)}" if c.until else "，恢复时间另行通知")
+    head = "暂停服务" if c.start <= today else "即将暂停服务"
+    return f"{head}：{when}" + (f"（{c.reason}）" if c.reason else "")

@@ -1,0 +1,61 @@
+"""Extra words that help Pagefind find a service by the names people type.
+
+Pagefind's Chinese segmentation splits a name such as 园岭街道心理服务站 into
+words its dictionary knows, so a query for the short place name (园岭) or a
+common synonym (心理科) can miss. Each service page carries these terms in an
+element that is indexed but not shown.
+"""
+from __future__ import annotations
+
+import re
+
+from . import vocab
+
+_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "新区", "街道", "社区", "苏木", "嘎查",
+             "省", "市", "区", "县", "旗", "盟", "镇", "乡", "村")
+SYNONYMS = {
+    "guidance_center": "心理服务中心 指导中心 心理中心",
+    "service_station": "心理服务站 服务站 心理站",
+    "counseling_room": "心理咨询室 咨询室 社工室 社会工作室 心理辅导室",
+    "clinic": "心理门诊 精神科 心理科 心身科 医院 看病 挂号",
+    "hotline": "热线 心理热线 援助热线 电话 求助电话",
+    "school": "学校 心理辅导 心理老师",
+    "online": "线上 网上 在线 咨询",
+    "organization": "机构 社会组织 社工",
+    "rehabilitation": "康复 康复站 精神康复",
+}
+
+
+def short_name(name: str) -> str:
+    """区域名去掉行政后缀: 园岭街道 → 园岭, 深圳市 → 深圳 (keeps two characters at least)."""
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def search_terms(service) -> str:
+    """Space-separated terms for one service (names, places, kinds, offers)."""
+    terms: list[str] = [service.name]
+    for region in service.region.trail:
+        terms += [region.name, short_name(region.name)]
+    # The name without the area names in front of it ("福田区园岭街道心理服务站" → "心理服务站").
+    rest = service.name
+    for region in service.region.trail:
+        for form in (region.name, short_name(region.name)):
+            rest = rest.replace(form, " ")
+    terms += [w for w in re.split(r"[\s（）()·,，、]+", rest) if len(w) >= 2]
+    terms.append(vocab.KINDS[service.kind])
+    terms.append(SYNONYMS.get(service.kind, ""))
+    terms += [vocab.SERVICES[s] for s in service.services]
+    terms += [vocab.AUDIENCES[a] for a in service.audiences if a != "everyone"]
+    if service.operator:
+        terms.append(service.operator)
+    for lang in service.translations.values():
+        if lang.get("name"):
+            terms.append(lang["name"])
+    seen: list[str] = []
+    for term in " ".join(terms).split():
+        if term not in seen:
+            seen.append(term)
+    return " ".join(seen)

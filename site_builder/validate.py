@@ -1,0 +1,808 @@
+"""Stage 2, validate: check loaded documents against the content format and
+turn them into model objects (stage 3).
+
+Every problem is reported with its file, line and field, and validation goes
+on, so one run shows an editor everything that is wrong. A record with errors
+is left out of the model; the caller refuses to build when there are errors.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from . import coords, vocab
+from .errors import Problems
+from .hours import Calendar, Closure, Hours, parse_hours
+from .load import INVALID, Doc, MarkdownDoc, RawContent, _field_name
+from .markdown import LinkTargets, render_markdown
+from .model import (Article, CrisisLine, Directory, Event, Link, Page, Phone, Region,
+                    Service, Site, Stat)
+from .phones import PhoneError, parse_phone
+from .search_terms import search_terms
+
+SLUG = re.compile(r"^[a-z0-9-]{1,64}$")
+RESERVED_SLUGS = {"services", "regions", "kinds", "audiences", "articles", "hotlines",
+                  "search", "media", "pagefind", "static", "assets", "404", "index"}
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+_LANG_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+TRANSLATION_LANGS = ("en", "zh-Hant")
+
+# Keys of each record type: key -> required. The order is the documented order.
+SITE_KEYS = {"title": True, "description": False, "base_url": True, "language": False,
+             "timezone": False, "crisis": True, "stale_after_days": False, "edit_url": False,
+             "demo": False, "quick_exit": False, "languages": False, "data_license": False,
+             "targets": False}
+REGION_KEYS = {"id": True, "name": True, "level": True, "children": False}
+SERVICE_KEYS = {"name": True, "kind": True, "region": True, "address": False,
+                "location": False, "phones": False, "website": False, "email": False,
+                "wechat": False, "other_contacts": False, "hours": True, "hours_note": False,
+                "audiences": False, "services": False, "cost": False, "booking": False,
+                "languages": False, "accessibility": False, "operator": False,
+                "description": False, "verified": True, "closed": False, "stats": False,
+                "translations": False}
+TRANSLATION_KEYS = {"name": False, "address": False, "hours_note": False,
+                    "description": False, "operator": False}
+ARTICLE_KEYS = {"title": True, "date": True, "summary": False, "tags": False,
+                "category": False, "audiences": False, "draft": False, "updated": False,
+                "event": False}
+EVENT_KEYS = {"start": True, "end": False, "place": True, "service": False}
+PAGE_KEYS = {"title": True, "nav": False}
+NO_ADDRESS_KINDS = ("hotline", "online")
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}? " if close else ""
+
+
+class Checker:
+    """Typed field readers for one document; each reports its own problems."""
+
+    def __init__(self, doc: Doc, problems: Problems):
+        self.doc = doc
+        self.problems = problems
+        self.ok = True
+
+    def error(self, where: tuple, message: str, key_line: bool = False) -> None:
+        self.ok = False
+        line = self.doc.key_line(*where) if key_line else self.doc.line(*where)
+        self.problems.error(self.doc.path, line, _field_name(where), message)
+
+    def warning(self, where: tuple, message: str) -> None:
+        self.problems.warning(self.doc.path, self.doc.line(*where), _field_name(where), message)
+
+    def mapping(self, value: Any, where: tuple, keys: dict[str, bool], what: str,
+                extra_required: Iterable[str] = ()) -> dict | None:
+        """Check that `value` is a mapping with only known keys and all required ones."""
+        if value is INVALID:
+            self.ok = False
+            return None
+        if not isinstance(value, dict):
+            self.error(where, f"{what} must be a mapping of `key: value` lines "
+                       f"(keys: {', '.join(keys)})")
+            return None
+        for key in value:
+            if key not in keys:
+                self.error(where + (key,), f"unknown key {key!r} ({_suggest(key, keys)}"
+                           f"allowed keys: {', '.join(keys)})", key_line=True)
+        for key, required in keys.items():
+            if (required or key in extra_required) and value.get(key) is None and key not in value:
+                self.error(where, f"missing required key {key!r} in {what}" if where
+                           else f"missing required key {key!r} ({what} needs `{key}:`)")
+            elif required and value.get(key) is None:
+                self.error(where + (key,), f"{key!r} is empty (a value is required)")
+        return {k: v for k, v in value.items() if k in keys}
+
+    def text(self, value: Any, where: tuple, max_len: int = 2000) -> str | None:
+        if value is None or value is INVALID:
+            return None
+        if isinstance(value, bool) or isinstance(value, (list, dict)):
+            self.error(where, f"must be text, not {_kind_of(value)} (put it in quotes)")
+            return None
+        text = self.doc.raw.get(where, value) if not isinstance(value, str) else value
+        text = str(text).strip()
+        if not text:
+            self.error(where, "is empty (write the text, or remove the key)")
+            return None
+        if len(text) > max_len:
+            self.error(where, f"is {len(text)} characters long (at most {max_len})")
+            return None
+        if any(ord(c) < 32 and c not in "\n\t" for c in text):
+            self.error(where, "contains control characters (plain text)")
+            return None
+        return text
+
+    def choice(self, value: Any, where: tuple, choices: dict | tuple) -> str | None:
+        if value is None or value is INVALID:
+            return None
+        if not isinstance(value, str) or value not in choices:
+            self.error(where, f"{value!r} is not allowed ({_suggest(value, choices)}"
+                       f"one of: {', '.join(choices)})")
+            return None
+        return value
+
+    def choices(self, value: Any, where: tuple, choices: dict | tuple) -> tuple[str, ...]:
+        items = self.list(value, where)
+        out: list[str] = []
+        for i, item in enumerate(items):
+            got = self.choice(item, where + (i,), choices)
+            if got is not None and got not in out:
+                out.append(got)
+        return tuple(out)
+
+    def list(self, value: Any, where: tuple) -> list:
+        if value is None or value is INVALID:
+            return []
+        if not isinstance(value, list):
+            self.error(where, f"must be a list (write `[a, b]` or one `- item` per line)")
+            return []
+        return value
+
+    def date(self, value: Any, where: tuple) -> date | None:
+        if value is None or value is INVALID:
+            return None
+        text = self.doc.raw.get(where, value) if not isinstance(value, str) else value
+        try:
+            return date.fromisoformat(str(text).strip())
+        except ValueError:
+            self.error(where, f"{text!r} is not a date (YYYY-MM-DD, e.g. 2026-03-01)")
+            return None
+
+    def datetime(self, value: Any, where: tuple) -> datetime | None:
+        if value is None or value is INVALID:
+            return None
+        text = str(self.doc.raw.get(where, value)).strip()
+        for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S",
+                    "%Y-%m-%dT%H:%M:%S"):
+            try:
+                return datetime.strptime(text, fmt)
+            except ValueError:
+                continue
+        self.error(where, f"{text!r} is not a local date and time "
+                   "(\"YYYY-MM-DD HH:MM\" in quotes, e.g. \"2026-12-05 14:00\")")
+        return None
+
+    def boolean(self, value: Any, where: tuple) -> bool | None:
+        if value is None or value is INVALID:
+            return None
+        if not isinstance(value, bool):
+            self.error(where, f"{value!r} is not true or false (true or false)")
+            return None
+        return value
+
+    def integer(self, value: Any, where: tuple, low: int, high: int) -> int | None:
+        if value is None or value is INVALID:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.error(where, f"{value!r} is not a whole number from {low} to {high}")
+            return None
+        return value
+
+    def number(self, value: Any, where: tuple, low: float, high: float) -> float | None:
+        if value is None or value is INVALID:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            self.error(where, f"{value!r} is not a number from {low:g} to {high:g}")
+            return None
+        return float(value)
+
+    def url(self, value: Any, where: tuple, schemes: tuple = ("https",)) -> str | None:
+        text = self.text(value, where)
+        if text is None:
+            return None
+        parts = urlsplit(text)
+        if parts.scheme == "http" and "http" not in schemes and parts.netloc:
+            self.warning(where, f"{text!r} uses plain http (an https:// address is safer; "
+                         "it is shown as given)")
+            return text
+        if parts.scheme not in schemes or not parts.netloc or any(c in text for c in " <>\"'"):
+            self.error(where, f"{text!r} is not a web address (a full URL starting with "
+                       f"{' or '.join(s + '://' for s in schemes)})")
+            return None
+        return text
+
+    def slug(self, value: Any, where: tuple, what: str) -> str | None:
+        if value is None or value is INVALID:
+            return None
+        text = str(self.doc.raw.get(where, value))
+        if not SLUG.match(text):
+            self.error(where, f"{text!r} is not a valid {what} (1–64 characters: "
+                       "lowercase a-z, 0-9 and -)")
+            return None
+        return text
+
+
+def _kind_of(value: Any) -> str:
+    return {bool: "true/false", list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def today_in(tz: str) -> date:
+    try:
+        return datetime.now(ZoneInfo(tz)).date()
+    except ZoneInfoNotFoundError:
+        return date.today()
+
+
+# ---------------------------------------------------------------- site.yaml
+
+def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site | None:
+    if doc is None:
+        problems.error(root_path + "site.yaml", 0, "-",
+                       "missing (every content folder needs site.yaml with title, base_url and crisis)")
+        return None
+    c = Checker(doc, problems)
+    data = c.mapping(doc.data, (), SITE_KEYS, "site.yaml")
+    if data is None:
+        return None
+    title = c.text(data.get("title"), ("title",), 200)
+    base_url = c.url(data.get("base_url"), ("base_url",), ("https", "http"))
+    if base_url and urlsplit(base_url).scheme == "http":
+        pass  # already warned by url()
+    if base_url and (urlsplit(base_url).query or urlsplit(base_url).fragment):
+        c.error(("base_url",), "must not have ?query or #fragment (e.g. https://example.org/xinli/)")
+    language = data.get("language", "zh-Hans")
+    if language in ("zh", "zh-CN", "zh-Hans-CN"):
+        language = "zh-Hans"
+    if language != "zh-Hans" and language is not INVALID:
+        c.error(("language",), f"{language!r} is not available as the default UI language "
+                "(zh-Hans; more languages can be added with `languages`)")
+    timezone = c.text(data.get("timezone"), ("timezone",)) or "Asia/Shanghai"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        c.error(("timezone",), f"{timezone!r} is not a time zone (an IANA name such as Asia/Shanghai)")
+        timezone = "Asia/Shanghai"
+    crisis: list[CrisisLine] = []
+    entries = c.list(data.get("crisis"), ("crisis",))
+    if "crisis" in data and isinstance(data.get("crisis"), list) and not 1 <= len(entries) <= 3:
+        c.error(("crisis",), f"has {len(entries)} entries (1 to 3 hotlines for the top of every page)")
+    for i, entry in enumerate(entries):
+        where = ("crisis", i)
+        item = c.mapping(entry, where, {"label": True, "phone": True, "note": False}, "a crisis line")
+        if item is None:
+            continue
+        label = c.text(item.get("label"), where + ("label",), 60)
+        phone = _phone(c, item.get("phone"), where + ("phone",), None, None)
+        note = c.text(item.get("note"), where + ("note",), 120)
+        if label and phone:
+            crisis.append(CrisisLine(label, phone, note))
+    stale = c.integer(data.get("stale_after_days"), ("stale_after_days",), 1, 3650)
+    edit_url = c.url(data.get("edit_url"), ("edit_url",), ("https", "http"))
+    demo = c.boolean(data.get("demo"), ("demo",))
+    quick_exit = c.url(data.get("quick_exit"), ("quick_exit",), ("https", "http"))
+    languages = c.choices(data.get("languages"), ("languages",), ("zh-Hant", "en"))
+    license_ = c.text(data.get("data_license"), ("data_license",), 200)
+    targets = _targets(c, data.get("targets"))
+    if not c.ok or not title or not base_url or not crisis:
+        return None
+    base_url = base_url if base_url.endswith("/") else base_url + "/"
+    base_path = urlsplit(base_url).path or "/"
+    return Site(title=title, description=c.text(data.get("description"), ("description",), 300),
+                base_url=base_url, base_path=base_path, language=language, timezone=timezone,
+                crisis=tuple(crisis), stale_after_days=stale or 180, edit_url=edit_url,
+                demo=bool(demo), quick_exit=quick_exit, languages=languages,
+                data_license=license_, targets=targets, source_prefix="")
+
+
+def _targets(c: Checker, value: Any) -> dict:
+    if value is None:
+        return {}
+    data = c.mapping(value, ("targets",), {k: False for k in vocab.KINDS}, "targets")
+    out = {}
+    for kind, spec in (data or {}).items():
+        where = ("targets", kind)
+        item = c.mapping(spec, where, {"level": True, "share": True}, f"the {kind} target")
+        if item is None:
+            continue
+        level = c.choice(item.get("level"), where + ("level",), vocab.LEVELS)
+        share = c.number(item.get("share"), where + ("share",), 0, 1)
+        if level and share is not None:
+            out[kind] = {"level": level, "share": share}
+    return out
+
+
+# ------------------------------------------------------------- regions.yaml
+
+def validate_regions(doc: Doc | None, root_path: str, problems: Problems) -> tuple[dict[str, Region], list[Region]]:
+    regions: dict[str, Region] = {}
+    roots: list[Region] = []
+    if doc is None:
+        problems.error(root_path + "regions.yaml", 0, "-",
+                       "missing (every content folder needs regions.yaml listing its areas)")
+        return regions, roots
+    c = Checker(doc, problems)
+    items = c.list(doc.data, ())
+    if doc.data is None or (isinstance(doc.data, list) and not items):
+        c.error((), "lists no areas (a list of `{id, name, level, children}` entries)")
+    # Iterative walk (no recursion limit on deep or wide trees).
+    stack = [(item, (i,), None) for i, item in reversed(list(enumerate(items)))]
+    while stack:
+        value, where, parent = stack.pop()
+        data = c.mapping(value, where, REGION_KEYS, "an area")
+        if data is None:
+            continue
+        rid = c.slug(data.get("id"), where + ("id",), "area id")
+        name = c.text(data.get("name"), where + ("name",), 100)
+        level = c.choice(data.get("level"), where + ("level",), vocab.LEVELS)
+        if parent is not None and level and vocab.LEVEL_ORDER[level] <= vocab.LEVEL_ORDER[parent.level]:
+            c.error(where + ("level",), f"{level!r} is not below its parent "
+                    f"{parent.id!r} ({parent.level}) (a level under {parent.level})")
+            level = None
+        if rid and rid in regions:
+            c.error(where + ("id",), f"area id {rid!r} is used twice (each id once)")
+            rid = None
+        region = None
+        if rid and name and level:
+            region = Region(rid, name, level, parent)
+            regions[rid] = region
+            (parent.children if parent else roots).append(region)
+        children = c.list(data.get("children"), where + ("children",))
+        for i in range(len(children) - 1, -1, -1):
+            # Children of a broken area are still checked, attached to the last good ancestor.
+            stack.append((children[i], where + ("children", i), region or parent))
+    return regions, roots
+
+
+# ------------------------------------------------------------ holidays.yaml
+
+def validate_holidays(doc: Doc | None, problems: Problems) -> Calendar:
+    off: dict[date, str] = {}
+    workdays: dict[date, tuple[str, int]] = {}
+    if doc is None or doc.data is None:
+        return Calendar(off, workdays)
+    c = Checker(doc, problems)
+    data = c.mapping(doc.data, (), {"off": False, "workdays": False}, "holidays.yaml") or {}
+    for i, item in enumerate(c.list(data.get("off"), ("off",))):
+        where = ("off", i)
+        entry = c.mapping(item, where, {"dates": True, "name": True}, "a holiday")
+        if entry is None:
+            continue
+        name = c.text(entry.get("name"), where + ("name",), 60)
+        raw = entry.get("dates")
+        text = str(doc.raw.get(where + ("dates",), raw)).strip() if raw not in (None, INVALID) else None
+        if text is None:
+            continue
+        first, _, last = text.partition("..")
+        start = c.date(first, where + ("dates",))
+        end = c.date(last, where + ("dates",)) if last else start
+        if start and end:
+            if end < start or (end - start).days > 60:
+                c.error(where + ("dates",), f"{text!r} is not a range of up to 60 days "
+                        "(FIRST..LAST, e.g. 2026-10-01..2026-10-08)")
+                continue
+            day = start
+            while day <= end:
+                off[day] = name or ""
+                day += timedelta(days=1)
+    for i, item in enumerate(c.list(data.get("workdays"), ("workdays",))):
+        where = ("workdays", i)
+        entry = c.mapping(item, where, {"date": True, "name": True, "as": False}, "a make-up workday")
+        if entry is None:
+            continue
+        day = c.date(entry.get("date"), where + ("date",))
+        name = c.text(entry.get("name"), where + ("name",), 60)
+        as_day = c.choice(entry.get("as", "mon"), where + ("as",), vocab_days())
+        if day and as_day:
+            if day in off:
+                c.error(where + ("date",), f"{day} is also listed under off (a day is either off or a workday)")
+            workdays[day] = (name or "", vocab_days().index(as_day))
+    return Calendar(off, workdays)
+
+
+def vocab_days() -> tuple[str, ...]:
+    return ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+# ------------------------------------------------------------- services
+
+def _phone(c: Checker, value: Any, where: tuple, ext: Any, label: str | None) -> Phone | None:
+    if value is None or value is INVALID:
+        return None
+    if isinstance(value, (bool, list, dict)):
+        c.error(where, f"must be a phone number in quotes, not {_kind_of(value)}")
+        return None
+    text = str(c.doc.raw.get(where, value)).strip()
+    ext_text = None
+    if ext is not None and ext is not INVALID:
+        ext_text = str(c.doc.raw.get(where[:-1] + ("ext",), ext)).strip()
+        if not ext_text.isdigit() or len(ext_text) > 6:
+            c.error(where[:-1] + ("ext",), f"{ext_text!r} is not an extension (1–6 digits)")
+            ext_text = None
+    try:
+        parsed = parse_phone(text, ext_text)
+    except PhoneError as exc:
+        c.error(where, str(exc))
+        return None
+    if parsed.warning:
+        c.warning(where, parsed.warning)
+    return Phone(text=text, tel=parsed.tel, label=label, ext=ext_text, spoken=parsed.spoken)
+
+
+def _phones(c: Checker, value: Any) -> tuple[Phone, ...]:
+    out = []
+    if isinstance(value, str):
+        c.error(("phones",), "must be a list (write phones: [\"0755-55501234\"])")
+        return ()
+    for i, item in enumerate(c.list(value, ("phones",))):
+        where = ("phones", i)
+        if isinstance(item, dict):
+            entry = c.mapping(item, where, {"number": True, "ext": False, "label": False}, "a phone")
+            if entry is None:
+                continue
+            label = c.text(entry.get("label"), where + ("label",), 60)
+            phone = _phone(c, entry.get("number"), where + ("number",), entry.get("ext"), label)
+        else:
+            phone = _phone(c, item, where, None, None)
+        if phone:
+            out.append(phone)
+    return tuple(out)
+
+
+def _location(c: Checker, value: Any) -> coords.Point | None:
+    if value is None:
+        return None
+    data = c.mapping(value, ("location",), {"lat": True, "lon": True, "crs": False}, "location")
+    if data is None:
+        return None
+    lat = c.number(data.get("lat"), ("location", "lat"), -90, 90)
+    lon = c.number(data.get("lon"), ("location", "lon"), -180, 180)
+    crs = c.choice(data.get("crs", "wgs84"), ("location", "crs"), coords.CRS)
+    if lat is None or lon is None or crs is None:
+        return None
+    if not coords.in_china_bbox(lat, lon):
+        hint = " (lat and lon look swapped)" if coords.in_china_bbox(lon, lat) else ""
+        c.error(("location",), f"{lat}, {lon} is outside China{hint} "
+                "(lat 3.8…53.6 and lon 73.5…135.1; copy both numbers from the map)")
+        return None
+    return coords.point(lat, lon, crs)
+
+
+def _closure(c: Checker, value: Any) -> Closure | None:
+    if value is None:
+        return None
+    data = c.mapping(value, ("closed",), {"from": True, "until": False, "reason": False}, "closed")
+    if data is None:
+        return None
+    start = c.date(data.get("from"), ("closed", "from"))
+    until = c.date(data.get("until"), ("closed", "until"))
+    reason = c.text(data.get("reason"), ("closed", "reason"), 200)
+    if start and until and until < start:
+        c.error(("closed", "until"), f"{until} is before `from` {start} (a date on or after it)")
+        return None
+    return Closure(start, until, reason) if start else None
+
+
+def _hours(c: Checker, value: Any) -> Hours | None:
+    if value is INVALID or value is None:
+        return None
+    if isinstance(value, dict):
+        # Values already reported by the loader (unquoted times) are left out here,
+        # so that the editor sees one message per mistake.
+        if any(v is INVALID for v in value.values()):
+            c.ok = False
+            value = {k: v for k, v in value.items() if v is not INVALID}
+            if not value:
+                return None
+    hours, errors = parse_hours(value)
+    for key, message in errors:
+        where = ("hours", key) if key is not None else ("hours",)
+        c.error(where, message, key_line=key is not None)
+    return hours if not errors else None
+
+
+def _stats(c: Checker, value: Any, today: date) -> tuple[Stat, ...]:
+    out = []
+    for i, item in enumerate(c.list(value, ("stats",))):
+        where = ("stats", i)
+        data = c.mapping(item, where, {"year": True, "visits": False, "satisfaction": False}, "a stats entry")
+        if data is None:
+            continue
+        year = c.integer(data.get("year"), where + ("year",), 1949, today.year)
+        visits = c.integer(data.get("visits"), where + ("visits",), 0, 100_000_000)
+        sat = c.number(data.get("satisfaction"), where + ("satisfaction",), 0, 100)
+        if year:
+            out.append(Stat(year, visits, sat))
+    return tuple(sorted(out, key=lambda s: s.year, reverse=True))
+
+
+def _translations(c: Checker, value: Any) -> dict:
+    data = c.mapping(value, ("translations",), {k: False for k in TRANSLATION_LANGS}, "translations") \
+        if value is not None else {}
+    out = {}
+    for lang, fields in (data or {}).items():
+        where = ("translations", lang)
+        entry = c.mapping(fields, where, TRANSLATION_KEYS, f"the {lang} translation")
+        if entry is None:
+            continue
+        out[lang] = {k: c.text(v, where + (k,), 4000) for k, v in entry.items()}
+    return out
+
+
+def validate_service(doc: Doc, regions: dict[str, Region], site: Site | None,
+                     today: date, problems: Problems) -> dict | None:
+    """Check one service record; returns its fields (description still markdown)."""
+    c = Checker(doc, problems)
+    sid = doc.rel.rsplit("/", 1)[-1][: -len(".yaml")]
+    if not SLUG.match(sid):
+        c.error((), f"file name {sid!r} is not a valid service id "
+                "(1–64 characters: lowercase a-z, 0-9 and -; rename the file)")
+    data = c.mapping(doc.data, (), SERVICE_KEYS, "a service record")
+    if data is None:
+        return None
+    kind = c.choice(data.get("kind"), ("kind",), vocab.KINDS)
+    region = None
+    rid = data.get("region")
+    if rid is not None and rid is not INVALID:
+        rid = str(doc.raw.get(("region",), rid))
+        region = regions.get(rid)
+        if region is None and regions:
+            c.error(("region",), f"{rid!r} is not an area in regions.yaml "
+                    f"({_suggest(rid, regions)}an id from regions.yaml)")
+    address = c.text(data.get("address"), ("address",), 300)
+    if kind and kind not in NO_ADDRESS_KINDS and data.get("address") is None and "address" not in data:
+        c.error((), f"missing required key 'address' (a {kind} needs the street address; "
+                "only hotline and online records may leave it out)")
+    point = _location(c, data.get("location"))
+    phones = _phones(c, data.get("phones"))
+    website = c.url(data.get("website"), ("website",))
+    email = c.text(data.get("email"), ("email",), 200)
+    if email and not _EMAIL.match(email):
+        c.error(("email",), f"{email!r} is not an e-mail address (name@example.org)")
+        email = None
+    wechat = c.text(data.get("wechat"), ("wechat",), 100)
+    if not any(data.get(k) not in (None, INVALID) for k in ("phones", "website", "email", "wechat")):
+        c.error((), "no way to reach the service (at least one of phones, website, email, wechat)")
+    others = []
+    for i, item in enumerate(c.list(data.get("other_contacts"), ("other_contacts",))):
+        entry = c.mapping(item, ("other_contacts", i), {"label": True, "value": True}, "a contact")
+        if entry is not None:
+            label = c.text(entry.get("label"), ("other_contacts", i, "label"), 60)
+            text = c.text(entry.get("value"), ("other_contacts", i, "value"), 200)
+            if label and text:
+                others.append(Link(label, text))
+    hours = _hours(c, data.get("hours"))
+    verified = c.date(data.get("verified"), ("verified",))
+    if verified and verified > today:
+        c.error(("verified",), f"{verified} is in the future (the date the record was last checked, "
+                f"on or before {today})")
+    langs = []
+    for i, tag in enumerate(c.list(data.get("languages"), ("languages",))):
+        if isinstance(tag, str) and _LANG_TAG.match(tag):
+            langs.append(tag)
+        elif tag is not INVALID:
+            c.error(("languages", i), f"{tag!r} is not a language tag (BCP 47, e.g. zh, yue, en)")
+    fields = dict(
+        id=sid, source=doc.rel, name=c.text(data.get("name"), ("name",), 200), kind=kind,
+        region=region, address=address, point=point, phones=phones, website=website,
+        email=email, wechat=wechat, other_contacts=tuple(others), hours=hours,
+        hours_note=c.text(data.get("hours_note"), ("hours_note",), 500),
+        audiences=c.choices(data.get("audiences"), ("audiences",), vocab.AUDIENCES) or ("everyone",),
+        services=c.choices(data.get("services"), ("services",), vocab.SERVICES),
+        cost=c.choice(data.get("cost"), ("cost",), vocab.COSTS),
+        booking=c.choices(data.get("booking"), ("booking",), vocab.BOOKING),
+        languages=tuple(langs) or ("zh",),
+        accessibility=c.choices(data.get("accessibility"), ("accessibility",), vocab.ACCESSIBILITY),
+        operator=c.text(data.get("operator"), ("operator",), 200),
+        description=c.text(data.get("description"), ("description",), 20000),
+        verified=verified, closed=_closure(c, data.get("closed")),
+        stats=_stats(c, data.get("stats"), today),
+        translations=_translations(c, data.get("translations")),
+    )
+    if not c.ok or region is None or hours is None or verified is None:
+        return None
+    fields["stale"] = site is not None and (today - verified).days > site.stale_after_days
+    if point is None and kind not in NO_ADDRESS_KINDS:
+        problems.warning(doc.path, doc.line("address"), "location", "missing: the page cannot link to maps or show distances "
+                  "(add location: {lat, lon, crs} copied from Amap or Baidu Maps)")
+    return fields
+
+
+# -------------------------------------------------------- articles / pages
+
+def _front(md: MarkdownDoc, problems: Problems, keys: dict[str, bool], what: str) -> tuple[Checker, dict | None]:
+    c = Checker(md.front, problems)
+    return c, c.mapping(md.front.data, (), keys, what)
+
+
+def validate_article(md: MarkdownDoc, services: set[str], today: date, problems: Problems,
+                     inherited: dict | None) -> dict | None:
+    keys = ARTICLE_KEYS if inherited is None else {**ARTICLE_KEYS, "date": False}
+    c, data = _front(md, problems, keys, "article front matter")
+    if not SLUG.match(md.slug):
+        c.error((), f"file name {md.slug!r} is not a valid slug (lowercase a-z, 0-9 and -; rename the file)")
+    if data is None:
+        return None
+    inherited = inherited or {}
+    event = None
+    if data.get("event") is not None:
+        ev = c.mapping(data["event"], ("event",), EVENT_KEYS, "event")
+        if ev is not None:
+            start = c.datetime(ev.get("start"), ("event", "start"))
+            end = c.datetime(ev.get("end"), ("event", "end"))
+            place = c.text(ev.get("place"), ("event", "place"), 300)
+            sid = None
+            if ev.get("service") not in (None, INVALID):
+                sid = str(ev["service"])
+                if sid not in services:
+                    c.error(("event", "service"), f"{sid!r} is not a service "
+                            f"({_suggest(sid, services)}a file name in services/ without .yaml)")
+            if start and end and end < start:
+                c.error(("event", "end"), f"{end} is before the start {start} (an end after the start)")
+            elif start and place:
+                event = (start, end, place, sid)
+    fields = dict(
+        slug=md.slug, source=md.rel, lang=md.lang,
+        title=c.text(data.get("title"), ("title",), 200),
+        date=c.date(data.get("date"), ("date",)) if "date" in data else inherited.get("date"),
+        updated=c.date(data.get("updated"), ("updated",)),
+        summary=c.text(data.get("summary"), ("summary",), 500),
+        tags=tuple(t for t in (c.text(t, ("tags", i), 40) for i, t in
+                               enumerate(c.list(data.get("tags"), ("tags",)))) if t),
+        category=c.choice(data.get("category"), ("category",), vocab.CATEGORIES)
+        if "category" in data else inherited.get("category"),
+        audiences=c.choices(data.get("audiences"), ("audiences",), vocab.AUDIENCES),
+        event=event or inherited.get("event"),
+        draft=bool(c.boolean(data.get("draft"), ("draft",))),
+    )
+    if fields["date"] and fields["date"] > today and not fields["draft"]:
+        c.warning(("date",), f"{fields['date']} is in the future (the article is published now anyway)")
+    return fields if c.ok else None
+
+
+def validate_page(md: MarkdownDoc, problems: Problems) -> dict | None:
+    c, data = _front(md, problems, PAGE_KEYS, "page front matter")
+    if not SLUG.match(md.slug):
+        c.error((), f"file name {md.slug!r} is not a valid slug (lowercase a-z, 0-9 and -; rename the file)")
+    elif md.slug in RESERVED_SLUGS:
+        c.error((), f"the page name {md.slug!r} is used by the site itself "
+                f"(rename the file; reserved: {', '.join(sorted(RESERVED_SLUGS))})")
+    if data is None:
+        return None
+    fields = dict(slug=md.slug, source=md.rel, lang=md.lang,
+                  title=c.text(data.get("title"), ("title",), 200),
+                  nav=c.integer(data.get("nav"), ("nav",), 0, 1000))
+    return fields if c.ok else None
+
+
+def _translated(docs: list[MarkdownDoc], folder: str, problems: Problems) -> tuple[list, list]:
+    """Split default-language files from translations, checking the language suffix."""
+    base, translations = [], []
+    for md in docs:
+        lang = md.lang
+        if lang is None and md.rel.count(".") > 1:
+            lang = "?"
+        if lang is None:
+            base.append(md)
+        elif lang not in TRANSLATION_LANGS:
+            problems.error(md.path, 0, "-", f"{md.rel.rsplit('/', 1)[-1]!r}: unknown translation "
+                           f"language (name translations <slug>.en.md or <slug>.zh-Hant.md)")
+        else:
+            translations.append(md)
+    return base, translations
+
+
+# ------------------------------------------------------------------ all
+
+def validate(raw: RawContent, problems: Problems, today: date | None = None,
+             root_display: str = "") -> Directory | None:
+    """Validate everything; return the model, or None when there are errors."""
+    site = validate_site(raw.site, root_display, problems)
+    tz = site.timezone if site else "Asia/Shanghai"
+    today = today or today_in(tz)
+    regions, roots = validate_regions(raw.regions, root_display, problems)
+    calendar = validate_holidays(raw.holidays, problems)
+
+    checked: list[tuple[Doc, dict]] = []
+    for doc in raw.services:
+        fields = validate_service(doc, regions, site, today, problems)
+        if fields is not None:
+            checked.append((doc, fields))
+
+    articles, article_tr = _translated(raw.articles, "articles", problems)
+    pages, page_tr = _translated(raw.pages, "pages", problems)
+    service_ids = {doc.rel[len("services/"):-len(".yaml")] for doc in raw.services}
+    targets = LinkTargets(services=service_ids, regions=set(regions),
+                          pages={p.slug for p in pages},
+                          media={m.rel for m in raw.media},
+                          generated=_generated_paths())
+    base_path = site.base_path if site else "/"
+
+    # Events may name any loaded service (a broken record already has its own errors,
+    # and should not cause a second, misleading "not a service" error here).
+    services_stub = service_ids
+    article_fields = []
+    by_slug = {}
+    for md in articles:
+        fields = validate_article(md, services_stub, today, problems, None)
+        if fields is not None:
+            article_fields.append((md, fields))
+            by_slug[md.slug] = fields
+    targets.articles = {f["slug"] for _, f in article_fields if not f["draft"]}
+    for md in article_tr:
+        if md.slug not in {a.slug for a in articles}:
+            problems.error(md.path, 0, "-", f"translation of {md.slug!r}, but articles/{md.slug}.md "
+                           "does not exist (the default-language article must exist)")
+            continue
+        validate_article(md, services_stub, today, problems, by_slug.get(md.slug))
+    page_fields = [(md, f) for md in pages if (f := validate_page(md, problems)) is not None]
+    for md in page_tr:
+        if md.slug not in targets.pages:
+            problems.error(md.path, 0, "-", f"translation of {md.slug!r}, but pages/{md.slug}.md "
+                           "does not exist (the default-language page must exist)")
+        else:
+            validate_page(md, problems)
+    # Drafts are rendered as well: a broken link should not wait for publication day.
+    html = {md.rel: render_markdown(md.body, path=md.path, body_line=md.body_line,
+                                    targets=targets, base_path=base_path, problems=problems)
+            for md in raw.articles + raw.pages}
+
+    _media_warnings(raw, problems)
+
+    if problems.errors or site is None:
+        return None
+
+    services: dict[str, Service] = {}
+    for doc, fields in checked:
+        description = fields.pop("description")
+        fields["description_html"] = render_markdown(
+            description, path=doc.path, body_line=doc.line("description"), targets=targets,
+            base_path=base_path, problems=problems, field_name="description") if description else ""
+        service = Service(**fields)
+        if service.point is not None:
+            service.map_links = tuple(Link(m.label, m.url) for m in
+                                      coords.map_links(service.point, service.name, service.address))
+        service.search_terms = search_terms(service)
+        services[service.id] = service
+    _duplicate_phone_warnings(checked, problems)
+
+    published = []
+    for md, fields in article_fields:
+        if fields.pop("draft"):
+            continue
+        if fields["event"] is not None:
+            start, end, place, sid = fields["event"]
+            fields["event"] = Event(start, end, place, services.get(sid) if sid else None)
+        published.append(Article(**fields, html=html[md.rel]))
+    published.sort(key=lambda a: (a.date, a.slug), reverse=True)
+    page_objs = {md.slug: Page(**fields, html=html[md.rel]) for md, fields in page_fields}
+    return Directory(site=site, regions=regions, roots=roots, services=services,
+                     articles=published, pages=page_objs, calendar=calendar,
+                     media=raw.media, today=today)
+
+
+def _generated_paths() -> set[str]:
+    paths = {"services/", "regions/", "articles/", "hotlines/", "search/", "kinds/", "audiences/",
+             "404.html", "sitemap.xml", "robots.txt"}
+    paths |= {f"kinds/{k}/" for k in vocab.KINDS} | {f"audiences/{a}/" for a in vocab.AUDIENCES}
+    return paths | {p.rstrip("/") for p in paths}
+
+
+def _media_warnings(raw: RawContent, problems: Problems) -> None:
+    for media in raw.media:
+        if media.size > 500_000:
+            problems.warning(f"{raw.root.as_posix().rstrip('/')}/media/{media.rel}", 0, "-",
+                             f"{media.size // 1000} KB is heavy for residents on slow phones "
+                             "(keep media files under 500 KB)")
+
+
+def _duplicate_phone_warnings(checked: list[tuple[Doc, dict]], problems: Problems) -> None:
+    seen: dict[str, list[tuple[Doc, dict, int]]] = defaultdict(list)
+    for doc, fields in checked:
+        for i, phone in enumerate(fields["phones"]):
+            if len(phone.tel) > 10:  # short service numbers are shared by design
+                seen[phone.tel].append((doc, fields, i))
+    for tel, uses in seen.items():
+        first_doc, first, _ = uses[0]
+        for doc, fields, i in uses[1:]:
+            if doc is first_doc:
+                continue
+            if fields["operator"] and fields["operator"] == first["operator"]:
+                continue
+            problems.warning(doc.path, doc.line("phones", i), f"phones[{i}]",
+                             f"same number as {first_doc.rel} (check that it is right; records "
+                             "of one operator may share a number: set the same `operator`)")
