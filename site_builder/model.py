@@ -90,6 +90,14 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """A channel without a field of its own (QQ, mini-program): shown as text only."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
 class Stat:
     year: int
     visits: int | None
@@ -110,7 +118,7 @@ class Service:
     website: str | None
     email: str | None
     wechat: str | None
-    other_contacts: tuple[Link, ...]
+    other_contacts: tuple[Contact, ...]
     hours: Hours
     hours_note: str | None
     audiences: tuple[str, ...]

@@ -19,6 +19,7 @@ import jinja2
 from . import hours as hours_mod
 from . import vocab
 from .model import Article, Directory, Region, Service
+from .search_terms import region_terms
 
 ARTICLES_PER_PAGE = 10
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +76,7 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
     env.globals.update(
         site=site, d=directory, url=url, asset=asset, vocab=vocab, edit_link=edit_link,
         weekly_rows=hours_mod.weekly_rows, holidays_rule=hours_mod.holidays_rule,
-        hours_summary=hours_mod.summary, today=directory.today,
+        hours_summary=hours_mod.summary, today=directory.today, region_terms=region_terms,
     )
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
     return env

@@ -1,9 +1,11 @@
 """Extra words that help Pagefind find a service by the names people type.
 
-Pagefind's Chinese segmentation splits a name such as 园岭街道心理服务站 into
-words its dictionary knows, so a query for the short place name (园岭) or a
-common synonym (心理科) can miss. Each service page carries these terms in an
-element that is indexed but not shown.
+The index is segmented by Pagefind (jieba-style dictionary) and the query by
+the browser (ICU's Intl.Segmenter): the two disagree on names they do not
+know. 华林社区 may be indexed as one word 华林 while the browser splits the
+query 华林 into 华 and 林, and then the page is not found. So each page carries,
+in an element that is indexed but not shown, its names whole, shortened
+(园岭街道 → 园岭) and as single characters, which matches either segmentation.
 """
 from __future__ import annotations
 
@@ -54,8 +56,27 @@ def search_terms(service) -> str:
     for lang in service.translations.values():
         if lang.get("name"):
             terms.append(lang["name"])
-    seen: list[str] = []
+    return _expand(terms)
+
+
+_CJK = re.compile(r"^[\u3400-\u9fff]+$")
+
+
+def _expand(terms: list[str]) -> str:
+    """Deduplicated terms, each Chinese term also spelled out character by character."""
+    seen: dict[str, None] = {}
     for term in " ".join(terms).split():
-        if term not in seen:
-            seen.append(term)
+        seen[term] = None
+        for part in re.split(r"[^\u3400-\u9fff]+", term):
+            if len(part) >= 2 and _CJK.match(part):
+                for char in part:
+                    seen.setdefault(char, None)
     return " ".join(seen)
+
+
+def region_terms(region) -> str:
+    """Names of an area and the areas above it, for the area's own page."""
+    terms = []
+    for r in region.trail:
+        terms += [r.name, short_name(r.name)]
+    return _expand(terms)

@@ -20,7 +20,7 @@ from .errors import Problems
 from .hours import Calendar, Closure, Hours, parse_hours
 from .load import INVALID, Doc, MarkdownDoc, RawContent, _field_name
 from .markdown import LinkTargets, render_markdown
-from .model import (Article, CrisisLine, Directory, Event, Link, Page, Phone, Region,
+from .model import (Article, Contact, CrisisLine, Directory, Event, Link, Page, Phone, Region,
                     Service, Site, Stat)
 from .phones import PhoneError, parse_phone
 from .search_terms import search_terms
@@ -564,7 +564,7 @@ def validate_service(doc: Doc, regions: dict[str, Region], site: Site | None,
             label = c.text(entry.get("label"), ("other_contacts", i, "label"), 60)
             text = c.text(entry.get("value"), ("other_contacts", i, "value"), 200)
             if label and text:
-                others.append(Link(label, text))
+                others.append(Contact(label, text))
     hours = _hours(c, data.get("hours"))
     verified = c.date(data.get("verified"), ("verified",))
     if verified and verified > today:
