@@ -22,6 +22,12 @@ from .model import Article, Directory, Region, Service
 from .search_terms import region_terms
 
 ARTICLES_PER_PAGE = 10
+LIST_LIMIT = 200
+"""A list page shows every card up to this many services; past it, lists are summarised
+(a province has tens of thousands of services: one page must stay small for a phone)."""
+GROUP_CAP = 20
+"""Cards shown per kind on a large area or audience page; the rest are one tap away
+on the sub-area pages, which list everything below them."""
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE_ROOT / "templates"
 STATIC = PACKAGE_ROOT / "static"
@@ -94,19 +100,23 @@ def render_site(directory: Directory, edit_prefix: str = "") -> Iterator[Output]
     upcoming = sorted((a for a in d.articles if a.event and a.event.start.date() >= today),
                       key=lambda a: a.event.start)
     yield page("home.html", "index.html", upcoming=upcoming[:5], latest=d.articles[:5])
-    yield page("services.html", "services/index.html")
+    yield page("services.html", "services/index.html", limit=LIST_LIMIT)
+    events: dict[str, list[Article]] = {}
+    for article in upcoming:
+        if article.event.service is not None:
+            events.setdefault(article.event.service.id, []).append(article)
     for service in d.services.values():
         yield page("service.html", f"services/{service.id}/index.html", s=service,
-                   closure=_closure_notice(service, today),
-                   events=[])
+                   closure=_closure_notice(service, today), events=events.get(service.id, []))
     yield page("regions.html", "regions/index.html")
     for region in d.regions.values():
         yield page("region.html", f"regions/{region.id}/index.html", region=region,
                    groups=_group_by_kind(d.by_region.get(region.id, [])))
     yield page("kinds.html", "kinds/index.html")
     for kind in vocab.KINDS:
-        yield page("kind.html", f"kinds/{kind}/index.html", kind=kind,
-                   services=d.by_kind.get(kind, []))
+        services = d.by_kind.get(kind, [])
+        yield page("kind.html", f"kinds/{kind}/index.html", kind=kind, services=services,
+                   areas=_count_by_area(services) if len(services) > LIST_LIMIT else None)
     yield page("audiences.html", "audiences/index.html")
     for audience in vocab.AUDIENCES:
         yield page("audience.html", f"audiences/{audience}/index.html", audience=audience,
@@ -139,11 +149,32 @@ def sitemap(paths: list[str], base_url: str) -> Output:
     return Output("sitemap.xml", "\n".join(lines) + "\n")
 
 
-def _group_by_kind(services: list[Service]) -> list[tuple[str, list[Service]]]:
+@dataclass(frozen=True)
+class Group:
+    """Services of one kind on a list page; `shown` is capped on large pages."""
+
+    kind: str
+    total: int
+    shown: list[Service]
+
+
+def _group_by_kind(services: list[Service]) -> list[Group]:
     groups: dict[str, list[Service]] = {}
     for service in services:
         groups.setdefault(service.kind, []).append(service)
-    return [(kind, groups[kind]) for kind in vocab.KINDS if kind in groups]
+    cap = GROUP_CAP if len(services) > LIST_LIMIT else None
+    return [Group(kind, len(groups[kind]), groups[kind][:cap]) for kind in vocab.KINDS
+            if kind in groups]
+
+
+def _count_by_area(services: list[Service]) -> list[tuple[Region, int]]:
+    """Services per top area (the level just under a root), for a long kind list."""
+    counts: dict[Region, int] = {}
+    for service in services:
+        trail = service.region.trail
+        area = trail[1] if len(trail) > 1 else trail[0]
+        counts[area] = counts.get(area, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0].id))
 
 
 def _closure_notice(service: Service, today: date) -> str | None:
