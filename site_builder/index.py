@@ -7,6 +7,7 @@ Chinese words, through its Python API. The folder is indexed in one call
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from pathlib import Path
 
 from pagefind.index import IndexConfig, PagefindIndex
@@ -26,6 +27,13 @@ async def _index(site: Path) -> int:
 def build_index(site: Path) -> int:
     """Index every HTML page of `site` into `site/pagefind/`; returns the page count."""
     try:
-        return asyncio.run(_index(site.absolute()))
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(_index(site.absolute()))
+        # Called from inside an event loop (a server, a test driving a browser):
+        # asyncio.run needs a thread of its own.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, _index(site.absolute())).result()
     except Exception as exc:  # the Pagefind service reports failures as plain exceptions
         raise IndexError_(f"Pagefind could not index the site: {exc}") from exc
