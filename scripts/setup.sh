@@ -11,11 +11,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ "${1:-}" = "test" ]; then
   .venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
-  if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
     SUDO=""
     [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk fonts-liberation >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $([ -n "${CHROMIUM_PATH:-}" ] || echo chromium) fonts-noto-cjk fonts-liberation >/dev/null
   fi
 else
   .venv/bin/pip install --quiet --disable-pip-version-check -e .

@@ -11,7 +11,8 @@ import pytest
 
 from site_builder.serve import make_server
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+"""Debian's chromium here and in CI; GitHub's Ubuntu runners point CHROMIUM_PATH at their Chrome."""
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]
