@@ -113,5 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     except IndexError_ as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except OSError as exc:  # disk full, no permission: not a content problem, not a bug
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''} (the output was not changed)",
+              file=sys.stderr)
+        return 4
     except KeyboardInterrupt:
         return 130
