@@ -17,6 +17,10 @@ from .errors import Abort, ContentError, Problem
 from .index import IndexError_
 
 
+BUILD_WARNINGS_SHOWN = 20
+"""`build` shows the first warnings only; `check` shows them all."""
+
+
 def _today() -> date | None:
     """SITE_BUILDER_TODAY=YYYY-MM-DD pins "today" (stale flags, upcoming events) for tests."""
     value = os.environ.get("SITE_BUILDER_TODAY")
@@ -55,7 +59,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{len(exc.problems)} error(s): the site was not built; "
               f"{args.out} is unchanged", file=sys.stderr)
         return 1
-    _print_problems(report.problems.warnings)
+    warnings = report.problems.warnings
+    _print_problems(warnings[:BUILD_WARNINGS_SHOWN])
+    if len(warnings) > BUILD_WARNINGS_SHOWN:
+        print(f"… and {len(warnings) - BUILD_WARNINGS_SHOWN} more warning(s): "
+              "run `site-builder check` to see them all", file=sys.stderr)
     d = report.directory
     stages = ", ".join(f"{k} {v:.2f}" for k, v in report.seconds.items())
     print(f"built {args.out}: {report.pages} pages ({len(d.services)} services, "
