@@ -153,10 +153,12 @@ def display_path(path: Path, root: Path) -> str:
 class _Converter:
     """Turns a composed YAML node tree into Python values with line marks."""
 
-    def __init__(self, doc: Doc, problems: Problems, line_offset: int):
+    def __init__(self, doc: Doc, problems: Problems, line_offset: int, text: str):
         self.doc = doc
         self.problems = problems
         self.offset = line_offset
+        self.text = text
+        self.alias_lines: dict[tuple, int] | None = None
         self.seen: set[int] = set()
         self.count = 0
         self._constructor = yaml.constructor.SafeConstructor()
@@ -173,8 +175,14 @@ class _Converter:
                 self._err(node, where, f"the file has too many values (at most {MAX_NODES})")
             return INVALID
         if id(node) in self.seen:
-            self._err(node, where, "YAML aliases (*name) are not supported "
-                      "(write the value out in full)")
+            # An alias shares the anchored node, whose marks are those of the anchor.
+            if self.alias_lines is None:
+                self.alias_lines = _alias_lines(self.text, self.offset)
+            line = self.alias_lines.get(where, self.doc.lines[where])
+            self.doc.lines[where] = line
+            self.problems.error(self.doc.path, line, _field_name(where),
+                                "YAML aliases (*name) are not supported "
+                                "(write the value out in full)")
             return INVALID
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
@@ -244,6 +252,43 @@ class _Converter:
         return INVALID
 
 
+def _alias_lines(text: str, line_offset: int) -> dict[tuple, int]:
+    """Line of every alias (`*name`), by its place in the document (as `Doc.lines`)."""
+    found: dict[tuple, int] = {}
+    stack: list[list] = []  # per open collection: [place, is mapping, key or index, expecting a key]
+
+    def place() -> tuple | None:
+        if not stack:
+            return ()
+        where, is_map, slot, expecting_key = stack[-1]
+        return None if where is None or (is_map and expecting_key) else where + (slot,)
+
+    def done(key: str | None = None) -> None:
+        if stack:
+            frame = stack[-1]
+            if not frame[1]:
+                frame[2] += 1
+            elif frame[3]:
+                frame[2], frame[3] = key, False
+            else:
+                frame[3] = True
+
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            stack.append([place(), isinstance(event, yaml.MappingStartEvent), 0, True])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()
+            done()
+        elif isinstance(event, yaml.AliasEvent):
+            where = place()
+            if where is not None:
+                found.setdefault(where, event.start_mark.line + 1 + line_offset)
+            done()
+        elif isinstance(event, yaml.ScalarEvent):
+            done(event.value)
+    return found
+
+
 def _field_name(where: tuple) -> str:
     out = ""
     for part in where:
@@ -300,7 +345,7 @@ def parse_yaml(text: str, shown: str, rel: str, problems: Problems, line_offset:
         doc.data = None
         doc.lines[()] = 1 + line_offset
         return doc
-    doc.data = _Converter(doc, problems, line_offset).convert(node, (), 0)
+    doc.data = _Converter(doc, problems, line_offset, text).convert(node, (), 0)
     return doc
 
 

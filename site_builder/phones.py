@@ -35,11 +35,19 @@ def parse_phone(text: str, ext: str | None = None) -> ParsedPhone:
     digits = re.sub(r"\D", "", cleaned)
     suffix = f";ext={ext}" if ext else ""
     spoken = " ".join(digits)
+    domestic = not cleaned.startswith("+") and not digits.startswith("00")
+    if domestic and digits.startswith("0") and not 10 <= len(digits) <= 12:
+        raise PhoneError(f"{text!r} has {len(digits)} digits, which no number with an area code has "
+                         "(10–12: the area code, then a 7- or 8-digit local number, "
+                         "e.g. \"0755-55501234\")")
     if not cleaned.startswith("+") and 3 <= len(digits) <= 6:
         return ParsedPhone(f"tel:{digits}{suffix}", spoken)
     if len(digits) < 7 or len(digits) > 15:
-        raise PhoneError(f"{text!r} has {len(digits)} digits, which no phone number has "
-                         "(3–6 for a short number, 7–12 with the area code)")
+        raise PhoneError(f"{text!r} has {len(digits)} digit{'s' if len(digits) > 1 else ''}, "
+                         "which no phone number has (3–6 for a short number, 7–12 with the area code)")
+    if domestic and digits.startswith("1") and len(digits) >= 9 and len(digits) != 11:
+        raise PhoneError(f"{text!r} has {len(digits)} digits, which no mobile number has "
+                         "(11 digits, e.g. \"13800138000\")")
     if not cleaned.startswith("+") and digits[:3] in ("400", "800"):
         if len(digits) != 10:
             return ParsedPhone(f"tel:{digits}{suffix}", spoken,

@@ -8,6 +8,7 @@ is left out of the model; the caller refuses to build when there are errors.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from . import coords, vocab
 from .errors import Problems
 from .hours import Calendar, Closure, Hours, parse_hours
-from .load import INVALID, Doc, MarkdownDoc, RawContent, _field_name
+from .load import INVALID, Doc, MarkdownDoc, RawContent, _field_name, display_path
 from .markdown import LinkTargets, render_markdown
 from .model import (Article, Contact, CrisisLine, Directory, Event, Link, Page, Phone, Region,
                     Service, Site, Stat)
@@ -29,6 +30,7 @@ SLUG = re.compile(r"^[a-z0-9-]{1,64}$")
 RESERVED_SLUGS = {"services", "regions", "kinds", "audiences", "articles", "hotlines",
                   "search", "media", "pagefind", "static", "assets", "404", "index"}
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LANG_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 TRANSLATION_LANGS = ("en", "zh-Hant")
 
@@ -53,6 +55,10 @@ ARTICLE_KEYS = {"title": True, "date": True, "summary": False, "tags": False,
 EVENT_KEYS = {"start": True, "end": False, "place": True, "service": False}
 PAGE_KEYS = {"title": True, "nav": False}
 NO_ADDRESS_KINDS = ("hotline", "online")
+_LEVEL_WORDS = {"county": "district", "prefecture": "city", "municipality": "province",
+                "town": "street", "township": "street", "subdistrict": "street",
+                "village": "community"}
+"""English words for Chinese administrative levels, for the did-you-mean hint."""
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
@@ -92,8 +98,7 @@ class Checker:
                            f"allowed keys: {', '.join(keys)})", key_line=True)
         for key, required in keys.items():
             if (required or key in extra_required) and value.get(key) is None and key not in value:
-                self.error(where, f"missing required key {key!r} in {what}" if where
-                           else f"missing required key {key!r} ({what} needs `{key}:`)")
+                self.error(where, f"missing required key {key!r} ({what} needs `{key}:`)")
             elif required and value.get(key) is None:
                 self.error(where + (key,), f"{key!r} is empty (a value is required)")
         return {k: v for k, v in value.items() if k in keys}
@@ -117,12 +122,14 @@ class Checker:
             return None
         return text
 
-    def choice(self, value: Any, where: tuple, choices: dict | tuple) -> str | None:
+    def choice(self, value: Any, where: tuple, choices: dict | tuple,
+               aliases: dict[str, str] | None = None) -> str | None:
         if value is None or value is INVALID:
             return None
         if not isinstance(value, str) or value not in choices:
-            self.error(where, f"{value!r} is not allowed ({_suggest(value, choices)}"
-                       f"one of: {', '.join(choices)})")
+            hint = (f"did you mean {aliases[value]!r}? " if isinstance(value, str) and aliases
+                    and value in aliases else _suggest(value, choices))
+            self.error(where, f"{value!r} is not allowed ({hint}one of: {', '.join(choices)})")
             return None
         return value
 
@@ -148,6 +155,8 @@ class Checker:
             return None
         text = self.doc.raw.get(where, value) if not isinstance(value, str) else value
         try:
+            if not _DATE.match(str(text).strip()):  # fromisoformat also takes 20261101, 2026-W44-1
+                raise ValueError
             return date.fromisoformat(str(text).strip())
         except ValueError:
             self.error(where, f"{text!r} is not a date (YYYY-MM-DD, e.g. 2026-03-01)")
@@ -179,7 +188,9 @@ class Checker:
         if value is None or value is INVALID:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.error(where, f"{value!r} is not a whole number from {low} to {high}")
+            wrong = "is out of range" if isinstance(value, int) and not isinstance(value, bool) \
+                else "is not a whole number"
+            self.error(where, f"{value!r} {wrong} (a whole number from {low} to {high})")
             return None
         return value
 
@@ -187,7 +198,9 @@ class Checker:
         if value is None or value is INVALID:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            self.error(where, f"{value!r} is not a number from {low:g} to {high:g}")
+            wrong = "is out of range" if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                else "is not a number"
+            self.error(where, f"{value!r} {wrong} (a number from {low:g} to {high:g})")
             return None
         return float(value)
 
@@ -245,7 +258,7 @@ def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site |
         pass  # already warned by url()
     if base_url and (urlsplit(base_url).query or urlsplit(base_url).fragment):
         c.error(("base_url",), "must not have ?query or #fragment (e.g. https://example.org/xinli/)")
-    language = data.get("language", "zh-Hans")
+    language = data.get("language") if data.get("language") is not None else "zh-Hans"
     if language in ("zh", "zh-CN", "zh-Hans-CN"):
         language = "zh-Hans"
     if language != "zh-Hans" and language is not INVALID:
@@ -260,7 +273,8 @@ def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site |
     crisis: list[CrisisLine] = []
     entries = c.list(data.get("crisis"), ("crisis",))
     if "crisis" in data and isinstance(data.get("crisis"), list) and not 1 <= len(entries) <= 3:
-        c.error(("crisis",), f"has {len(entries)} entries (1 to 3 hotlines for the top of every page)")
+        c.error(("crisis",), f"has {len(entries)} entries (1 to 3 hotlines for the top of every page)",
+                key_line=True)
     for i, entry in enumerate(entries):
         where = ("crisis", i)
         item = c.mapping(entry, where, {"label": True, "phone": True, "note": False}, "a crisis line")
@@ -316,6 +330,7 @@ def validate_regions(doc: Doc | None, root_path: str, problems: Problems) -> tup
                        "missing (every content folder needs regions.yaml listing its areas)")
         return regions, roots
     c = Checker(doc, problems)
+    id_lines: dict[str, int] = {}
     items = c.list(doc.data, ())
     if doc.data is None or (isinstance(doc.data, list) and not items):
         c.error((), "lists no areas (a list of `{id, name, level, children}` entries)")
@@ -328,18 +343,22 @@ def validate_regions(doc: Doc | None, root_path: str, problems: Problems) -> tup
             continue
         rid = c.slug(data.get("id"), where + ("id",), "area id")
         name = c.text(data.get("name"), where + ("name",), 100)
-        level = c.choice(data.get("level"), where + ("level",), vocab.LEVELS)
+        level = c.choice(data.get("level"), where + ("level",), vocab.LEVELS, _LEVEL_WORDS)
         if parent is not None and level and vocab.LEVEL_ORDER[level] <= vocab.LEVEL_ORDER[parent.level]:
-            c.error(where + ("level",), f"{level!r} is not below its parent "
-                    f"{parent.id!r} ({parent.level}) (a level under {parent.level})")
+            below = [lv for lv, i in vocab.LEVEL_ORDER.items() if i > vocab.LEVEL_ORDER[parent.level]]
+            expected = f"a level under it: {', '.join(below)}" if below else "nothing is below a community"
+            c.error(where + ("level",), f"{level!r} is not below its parent {parent.id!r}, "
+                    f"which is a {parent.level} ({expected})")
             level = None
         if rid and rid in regions:
-            c.error(where + ("id",), f"area id {rid!r} is used twice (each id once)")
+            c.error(where + ("id",), f"area id {rid!r} is used twice "
+                    f"(each id once; it is already used on line {id_lines[rid]})")
             rid = None
         region = None
         if rid and name and level:
             region = Region(rid, name, level, parent)
             regions[rid] = region
+            id_lines[rid] = doc.line(*where, "id")
             (parent.children if parent else roots).append(region)
         children = c.list(data.get("children"), where + ("children",))
         for i in range(len(children) - 1, -1, -1):
@@ -404,7 +423,8 @@ def _phone(c: Checker, value: Any, where: tuple, ext: Any, label: str | None) ->
     if value is None or value is INVALID:
         return None
     if isinstance(value, (bool, list, dict)):
-        c.error(where, f"must be a phone number in quotes, not {_kind_of(value)}")
+        c.error(where, f"must be a phone number, not {_kind_of(value)} "
+                "(one number in quotes, e.g. \"0755-55501234\")")
         return None
     text = str(c.doc.raw.get(where, value)).strip()
     ext_text = None
@@ -449,17 +469,28 @@ def _location(c: Checker, value: Any) -> coords.Point | None:
     data = c.mapping(value, ("location",), {"lat": True, "lon": True, "crs": False}, "location")
     if data is None:
         return None
+    if _looks_swapped(data.get("lat"), data.get("lon")):
+        c.error(("location",), f"{data['lat']:g}, {data['lon']:g} is outside China; lat and lon "
+                "look swapped (lat 3.8…53.6 and lon 73.5…135.1; copy both numbers from the map)")
+        return None
     lat = c.number(data.get("lat"), ("location", "lat"), -90, 90)
     lon = c.number(data.get("lon"), ("location", "lon"), -180, 180)
     crs = c.choice(data.get("crs", "wgs84"), ("location", "crs"), coords.CRS)
     if lat is None or lon is None or crs is None:
         return None
     if not coords.in_china_bbox(lat, lon):
-        hint = " (lat and lon look swapped)" if coords.in_china_bbox(lon, lat) else ""
-        c.error(("location",), f"{lat}, {lon} is outside China{hint} "
+        c.error(("location",), f"{lat:g}, {lon:g} is outside China "
                 "(lat 3.8…53.6 and lon 73.5…135.1; copy both numbers from the map)")
         return None
     return coords.point(lat, lon, crs)
+
+
+def _looks_swapped(lat: Any, lon: Any) -> bool:
+    """True when the two numbers would be in China the other way round."""
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+               for v in (lat, lon)):
+        return False
+    return -90 <= lon <= 90 and -180 <= lat <= 180 and coords.in_china_bbox(lon, lat)
 
 
 def _closure(c: Checker, value: Any) -> Closure | None:
@@ -488,6 +519,10 @@ def _hours(c: Checker, value: Any) -> Hours | None:
             value = {k: v for k, v in value.items() if v is not INVALID}
             if not value:
                 return None
+        # hours.py takes every number for an unquoted HH:MM; the loader reported those, so
+        # a number left here was written as a number (`mon: 9`): pass it on as its text.
+        value = {k: c.doc.raw.get(("hours", k), v) if isinstance(v, (int, float))
+                 and not isinstance(v, bool) else v for k, v in value.items()}
     hours, errors = parse_hours(value)
     for key, message in errors:
         where = ("hours", key) if key is not None else ("hours",)
@@ -536,9 +571,8 @@ def validate_service(doc: Doc, regions: dict[str, Region], site: Site | None,
         return None
     kind = c.choice(data.get("kind"), ("kind",), vocab.KINDS)
     region = None
-    rid = data.get("region")
-    if rid is not None and rid is not INVALID:
-        rid = str(doc.raw.get(("region",), rid))
+    rid = c.text(data.get("region"), ("region",), 64)
+    if rid is not None:
         region = regions.get(rid)
         if region is None and regions:
             c.error(("region",), f"{rid!r} is not an area in regions.yaml "
@@ -625,14 +659,14 @@ def validate_article(md: MarkdownDoc, services: set[str], today: date, problems:
             start = c.datetime(ev.get("start"), ("event", "start"))
             end = c.datetime(ev.get("end"), ("event", "end"))
             place = c.text(ev.get("place"), ("event", "place"), 300)
-            sid = None
-            if ev.get("service") not in (None, INVALID):
-                sid = str(ev["service"])
+            sid = c.text(ev.get("service"), ("event", "service"), 64)
+            if sid is not None:
                 if sid not in services:
                     c.error(("event", "service"), f"{sid!r} is not a service "
                             f"({_suggest(sid, services)}a file name in services/ without .yaml)")
             if start and end and end < start:
-                c.error(("event", "end"), f"{end} is before the start {start} (an end after the start)")
+                c.error(("event", "end"), f"{end:%Y-%m-%d %H:%M} is before the start "
+                        f"{start:%Y-%m-%d %H:%M} (an end after the start)")
             elif start and place:
                 event = (start, end, place, sid)
     fields = dict(
@@ -723,8 +757,9 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
             article_fields.append((md, fields))
             by_slug[md.slug] = fields
     targets.articles = {f["slug"] for _, f in article_fields if not f["draft"]}
+    article_slugs = {a.slug for a in articles}  # once: not once per translation
     for md in article_tr:
-        if md.slug not in {a.slug for a in articles}:
+        if md.slug not in article_slugs:
             problems.error(md.path, 0, "-", f"translation of {md.slug!r}, but articles/{md.slug}.md "
                            "does not exist (the default-language article must exist)")
             continue
@@ -785,7 +820,7 @@ def _generated_paths() -> set[str]:
 def _media_warnings(raw: RawContent, problems: Problems) -> None:
     for media in raw.media:
         if media.size > 500_000:
-            problems.warning(f"{raw.root.as_posix().rstrip('/')}/media/{media.rel}", 0, "-",
+            problems.warning(display_path(media.source, raw.root), 0, "-",
                              f"{media.size // 1000} KB is heavy for residents on slow phones "
                              "(keep media files under 500 KB)")
 
