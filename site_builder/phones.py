@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-_ALLOWED = re.compile(r"^\+?[0-9][0-9 ()\-]*$")
+_ALLOWED = re.compile(r"^\+?[0-9(][0-9 ()\-]*$")
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def parse_phone(text: str, ext: str | None = None) -> ParsedPhone:
         return ParsedPhone(f"tel:{digits}{suffix}", spoken)
     if len(digits) < 7 or len(digits) > 15:
         raise PhoneError(f"{text!r} has {len(digits)} digit{'s' if len(digits) > 1 else ''}, "
-                         "which no phone number has (3–6 for a short number, 7–12 with the area code)")
+                         "which no phone number has (3–6 for a short number, 10–12 with the area code, 11 for a mobile)")
     if domestic and digits.startswith("1") and len(digits) >= 9 and len(digits) != 11:
         raise PhoneError(f"{text!r} has {len(digits)} digits, which no mobile number has "
                          "(11 digits, e.g. \"13800138000\")")

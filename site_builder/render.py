@@ -18,7 +18,7 @@ import jinja2
 
 from . import hours as hours_mod
 from . import vocab
-from .model import Article, Directory, Region, Service
+from .model import Article, Directory, Page, Region, Service
 from .search_terms import region_terms
 
 ARTICLES_PER_PAGE = 10
@@ -76,8 +76,9 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
     def asset(name: str) -> str:
         return f"{site.base_path}static/{name}?v={versions.get(name, '0')}"
 
-    def edit_link(service: Service) -> str | None:
-        return site.edit_url + edit_prefix + service.source if site.edit_url else None
+    def edit_link(record: Service | Article | Page) -> str | None:
+        """`edit_url` + the record's path in the repository, for "suggest a correction"."""
+        return site.edit_url + edit_prefix + record.source if site.edit_url else None
 
     env.globals.update(
         site=site, d=directory, url=url, asset=asset, vocab=vocab, edit_link=edit_link,

@@ -470,7 +470,7 @@ def _location(c: Checker, value: Any) -> coords.Point | None:
     if data is None:
         return None
     if _looks_swapped(data.get("lat"), data.get("lon")):
-        c.error(("location",), f"{data['lat']:g}, {data['lon']:g} is outside China; lat and lon "
+        c.error(("location",), f"{data['lat']}, {data['lon']} is outside China; lat and lon "
                 "look swapped (lat 3.8…53.6 and lon 73.5…135.1; copy both numbers from the map)")
         return None
     lat = c.number(data.get("lat"), ("location", "lat"), -90, 90)
@@ -778,15 +778,25 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
 
     _media_warnings(raw, problems)
 
+    for doc, fields in checked:
+        # Descriptions are markdown too: their links are checked in this same pass.
+        description = fields.pop("description")
+        fields["description_html"] = render_markdown(
+            description, path=doc.path, body_line=doc.line("description"), targets=targets,
+            base_path=base_path, problems=problems, field_name="description") if description else ""
+        for lang, texts in fields["translations"].items():
+            if texts.get("description"):
+                where = ("translations", lang, "description")
+                texts["description_html"] = render_markdown(
+                    texts["description"], path=doc.path, body_line=doc.line(*where),
+                    targets=targets, base_path=base_path, problems=problems,
+                    field_name=".".join(where))
+
     if problems.errors or site is None:
         return None
 
     services: dict[str, Service] = {}
     for doc, fields in checked:
-        description = fields.pop("description")
-        fields["description_html"] = render_markdown(
-            description, path=doc.path, body_line=doc.line("description"), targets=targets,
-            base_path=base_path, problems=problems, field_name="description") if description else ""
         service = Service(**fields)
         if service.point is not None:
             service.map_links = tuple(Link(m.label, m.url) for m in

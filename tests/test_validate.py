@@ -364,7 +364,7 @@ def test_phone_with_letters(run_check, number):
 
 
 @pytest.mark.parametrize("number, message", [
-    ("12", "'12' has 2 digits, which no phone number has (3–6 for a short number, 7–12 with the area code)"),
+    ("12", "'12' has 2 digits, which no phone number has (3–6 for a short number, 10–12 with the area code, 11 for a mobile)"),
     ("0755-5550", "'0755-5550' has 8 digits, which no number with an area code has (10–12: the area "
                   "code, then a 7- or 8-digit local number, e.g. \"0755-55501234\")"),
     ("0755-555001011", "'0755-555001011' has 13 digits, which no number with an area code has"),
