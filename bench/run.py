@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Build generated content of several sizes and print a Markdown table of the timings.
+
+    .venv/bin/python bench/run.py                      # 1k and 10k services
+    .venv/bin/python bench/run.py --sizes 1000 10000 30000 --out bench/out
+
+Content and sites go to bench/out/ (git-ignored). Each build runs as
+`site-builder build` in a subprocess; the per-stage seconds come from its summary
+line, peak RSS from /usr/bin/time -v when present (else getrusage of the
+children: the largest of site-builder and the Pagefind process it starts).
+"CPU s" is user + system time of the build and Pagefind: compare it with "total s"
+to see whether other work on the machine slowed the run down.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+STAGES = ("load", "validate", "render", "write", "index")
+TODAY = "2026-11-01"
+"""Pinned "today" (SITE_BUILDER_TODAY), so stale flags do not drift between runs."""
+
+
+def site_builder() -> str:
+    exe = Path(sys.executable).with_name("site-builder")
+    return str(exe) if exe.exists() else str(ROOT / ".venv" / "bin" / "site-builder")
+
+
+def folder_size(path: Path) -> tuple[int, int]:
+    """(bytes, files) below `path`."""
+    total = files = 0
+    for dirpath, _, names in os.walk(path):
+        for name in names:
+            total += os.path.getsize(os.path.join(dirpath, name))
+            files += 1
+    return total, files
+
+
+def largest_html(site: Path) -> tuple[int, str]:
+    best = (0, "")
+    for dirpath, dirs, names in os.walk(site):
+        if "pagefind" in dirs and Path(dirpath) == site:
+            dirs.remove("pagefind")
+        for name in names:
+            if name.endswith(".html"):
+                path = os.path.join(dirpath, name)
+                size = os.path.getsize(path)
+                if size > best[0]:
+                    best = (size, os.path.relpath(path, site))
+    return best
+
+
+def build(content: Path, site: Path) -> dict:
+    cmd = [site_builder(), "build", "--content", str(content), "--out", str(site)]
+    if Path("/usr/bin/time").exists():
+        cmd = ["/usr/bin/time", "-v"] + cmd
+    env = {**os.environ, "SITE_BUILDER_TODAY": TODAY}
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit(f"build of {content} failed ({proc.returncode})")
+    line = next(l for l in proc.stdout.splitlines() if l.startswith("built "))
+    m = re.search(r": (\d+) pages .*? in ([\d.]+) s \((.*)\)$", line)
+    if not m:
+        raise SystemExit(f"cannot read the summary line: {line}")
+    result = {"pages": int(m.group(1)), "total": float(m.group(2)), "wall": wall}
+    for part in m.group(3).split(", "):
+        name, _, seconds = part.rpartition(" ")
+        result[name] = float(seconds)
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    cpu = [float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", proc.stderr)]
+    if cpu:
+        result["cpu"] = sum(cpu)
+    else:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        result["cpu"] = usage.ru_utime + usage.ru_stime - cpu_before
+    if rss:
+        result["rss_mb"] = int(rss.group(1)) / 1024
+    else:  # ru_maxrss is a high-water mark over all children: good for the first, largest run
+        result["rss_mb"] = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    p.add_argument("--out", type=Path, default=HERE / "out", help="work folder (default bench/out)")
+    p.add_argument("--seed", type=int, default=1)
+    args = p.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for n in args.sizes:
+        content, site = args.out / f"content-{n}", args.out / f"site-{n}"
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--services", str(n),
+                        "--out", str(content), "--seed", str(args.seed)], check=True)
+        if (site / ".site-builder-output").exists():
+            # Start from nothing: replacing an old output makes the build delete it
+            # (seconds for ~30k files), which the stage times do not show.
+            shutil.rmtree(site)
+        r = build(content, site)
+        size, files = folder_size(site)
+        pf_size, pf_files = folder_size(site / "pagefind")
+        big, big_path = largest_html(site)
+        rows.append((n, r, size, files, pf_size, pf_files, big, big_path))
+        print(f"built {n} services: {r}", file=sys.stderr)
+
+    head = ["services", "pages"] + [f"{s} s" for s in STAGES] + \
+        ["total s", "CPU s", "peak RSS MB", "output MB (files)", "pagefind MB (files)", "largest page"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for n, r, size, files, pf_size, pf_files, big, big_path in rows:
+        cells = [f"{n:,}", f"{r['pages']:,}"] + [f"{r.get(s, float('nan')):.2f}" for s in STAGES] + [
+            f"{r['total']:.2f}", f"{r['cpu']:.1f}", f"{r['rss_mb']:.0f}", f"{size / 1e6:.1f} ({files:,})",
+            f"{pf_size / 1e6:.1f} ({pf_files:,})", f"{big / 1024:.0f} KB {big_path}"]
+        print("| " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
