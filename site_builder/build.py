@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 from .errors import Abort, ContentError, Problems
 from .index import build_index
@@ -40,6 +41,24 @@ class _Clock:
         now = time.perf_counter()
         self.report.seconds[stage] = round(now - self.last, 3)
         self.last = now
+
+
+class _Timed:
+    """Iterates a generator, adding up the time spent inside it (rendering)."""
+
+    def __init__(self, items: Iterator):
+        self.items, self.seconds = items, 0.0
+
+    def __iter__(self) -> Iterator:
+        while True:
+            start = time.perf_counter()
+            try:
+                item = next(self.items)
+            except StopIteration:
+                return
+            finally:
+                self.seconds += time.perf_counter() - start
+            yield item
 
 
 def check(content: Path, today: date | None = None) -> Report:
@@ -79,20 +98,24 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
         raise ContentError(report.problems.errors)
     directory = report.directory
     clock = _Clock(report)
-    outputs = list(render_site(directory, edit_prefix(content)))
-    clock.lap("render")
     staged = staging_dir(out)
     try:
-        paths = write_outputs(staged, outputs)
+        # Pages are written as they are rendered, so a province's HTML never sits in memory.
+        pages = _Timed(render_site(directory, edit_prefix(content)))
+        paths = write_outputs(staged, pages)
         write_outputs(staged, [sitemap(paths, directory.site.base_url)])
         copy_tree(STATIC, staged / "static")
         copy_files(((m.source, f"media/{m.rel}") for m in directory.media), staged)
         report.pages = sum(1 for p in paths if p.endswith(".html"))
         clock.lap("write")
+        written = report.seconds.pop("write")
+        report.seconds["render"] = round(pages.seconds, 3)
+        report.seconds["write"] = round(written - pages.seconds, 3)
         if index:
             report.indexed = build_index(staged)
             clock.lap("index")
         swap(staged, out)
+        clock.lap("swap")
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise

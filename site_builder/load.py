@@ -34,6 +34,10 @@ MAX_DEPTH = 20
 """Deepest nesting of mappings/lists accepted in one YAML document."""
 MAX_NODES = 100_000
 """Most YAML values accepted in one document."""
+REGIONS_MAX_BYTES = 20_000_000
+REGIONS_MAX_NODES = 2_000_000
+"""regions.yaml of a province lists tens of thousands of communities (~90 bytes and
+4 values each), so it gets limits of its own."""
 
 _T = "tag:yaml.org,2002:"
 _SUFFIXES_IGNORED = ("~", ".swp", ".swo", ".bak", ".tmp")
@@ -153,8 +157,10 @@ def display_path(path: Path, root: Path) -> str:
 class _Converter:
     """Turns a composed YAML node tree into Python values with line marks."""
 
-    def __init__(self, doc: Doc, problems: Problems, line_offset: int, text: str):
+    def __init__(self, doc: Doc, problems: Problems, line_offset: int, text: str,
+                 max_nodes: int = MAX_NODES):
         self.doc = doc
+        self.max_nodes = max_nodes
         self.problems = problems
         self.offset = line_offset
         self.text = text
@@ -170,9 +176,9 @@ class _Converter:
     def convert(self, node: yaml.Node, where: tuple, depth: int) -> Any:
         self.count += 1
         self.doc.lines[where] = node.start_mark.line + 1 + self.offset
-        if self.count > MAX_NODES:
-            if self.count == MAX_NODES + 1:
-                self._err(node, where, f"the file has too many values (at most {MAX_NODES})")
+        if self.count > self.max_nodes:
+            if self.count == self.max_nodes + 1:
+                self._err(node, where, f"the file has too many values (at most {self.max_nodes:,})")
             return INVALID
         if id(node) in self.seen:
             # An alias shares the anchored node, whose marks are those of the anchor.
@@ -299,13 +305,14 @@ def _field_name(where: tuple) -> str:
     return out or "-"
 
 
-def read_text(path: Path, shown: str, problems: Problems) -> str | None:
+def read_text(path: Path, shown: str, problems: Problems,
+              max_bytes: int = MAX_FILE_BYTES) -> str | None:
     """Read a UTF-8 text file, reporting size and encoding problems."""
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if size > max_bytes:
             problems.error(shown, 0, "-", f"file is {size:,} bytes "
-                           f"(at most {MAX_FILE_BYTES:,} bytes for a content file)")
+                           f"(at most {max_bytes:,} bytes for this file)")
             return None
         data = path.read_bytes()
     except OSError as exc:
@@ -324,7 +331,8 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse_yaml(text: str, shown: str, rel: str, problems: Problems, line_offset: int = 0) -> Doc | None:
+def parse_yaml(text: str, shown: str, rel: str, problems: Problems, line_offset: int = 0,
+               max_nodes: int = MAX_NODES) -> Doc | None:
     """Compose one YAML document and convert it; None when it cannot be parsed."""
     doc = Doc(shown, rel, None)
     try:
@@ -345,7 +353,7 @@ def parse_yaml(text: str, shown: str, rel: str, problems: Problems, line_offset:
         doc.data = None
         doc.lines[()] = 1 + line_offset
         return doc
-    doc.data = _Converter(doc, problems, line_offset, text).convert(node, (), 0)
+    doc.data = _Converter(doc, problems, line_offset, text, max_nodes).convert(node, (), 0)
     return doc
 
 
@@ -404,8 +412,10 @@ def load(root: Path, problems: Problems) -> RawContent:
         if not path.exists():
             return None
         shown = display_path(path, root)
-        text = read_text(path, shown, problems)
-        return None if text is None else parse_yaml(text, shown, name, problems)
+        big = name == "regions.yaml"
+        text = read_text(path, shown, problems, REGIONS_MAX_BYTES if big else MAX_FILE_BYTES)
+        return None if text is None else parse_yaml(
+            text, shown, name, problems, max_nodes=REGIONS_MAX_NODES if big else MAX_NODES)
 
     for name, attr in (("site.yaml", "site"), ("regions.yaml", "regions"),
                        ("holidays.yaml", "holidays")):

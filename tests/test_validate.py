@@ -151,7 +151,7 @@ def test_bom_and_crlf_are_accepted_and_lines_still_count(run_check, content_dir)
 def test_over_large_file(run_check):
     problem = only_error(run_check({"services/station.yaml": SERVICE + "# " + "x" * 1_000_000 + "\n"}))
     assert (problem.path, problem.line, problem.field) == (STATION, 0, "-")
-    assert re.fullmatch(r"file is 1,000,\d{3} bytes \(at most 1,000,000 bytes for a content file\)",
+    assert re.fullmatch(r"file is 1,000,\d{3} bytes \(at most 1,000,000 bytes for this file\)",
                         problem.message)
 
 
