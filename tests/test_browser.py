@@ -1,7 +1,6 @@
 """The sample site in a real browser: Chinese search, no JavaScript, no third parties."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

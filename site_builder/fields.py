@@ -1,0 +1,193 @@
+"""Typed readers for the fields of one YAML document.
+
+`Checker` reads one value at a time (text, a date, a choice from a vocabulary…)
+and reports what is wrong with it at the value's line, in the form
+`what is wrong (what was expected)`. `validate` builds records out of these.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+from .errors import Problems
+from .load import INVALID, Doc, _field_name
+
+SLUG = re.compile(r"^[a-z0-9-]{1,64}$")
+"""Ids and slugs: lowercase a-z, 0-9 and -, 1–64 characters."""
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}? " if close else ""
+
+
+class Checker:
+    """Typed field readers for one document; each reports its own problems."""
+
+    def __init__(self, doc: Doc, problems: Problems):
+        self.doc = doc
+        self.problems = problems
+        self.ok = True
+
+    def error(self, where: tuple, message: str, key_line: bool = False) -> None:
+        self.ok = False
+        line = self.doc.key_line(*where) if key_line else self.doc.line(*where)
+        self.problems.error(self.doc.path, line, _field_name(where), message)
+
+    def warning(self, where: tuple, message: str) -> None:
+        self.problems.warning(self.doc.path, self.doc.line(*where), _field_name(where), message)
+
+    def mapping(self, value: Any, where: tuple, keys: dict[str, bool], what: str,
+                extra_required: Iterable[str] = ()) -> dict | None:
+        """Check that `value` is a mapping with only known keys and all required ones."""
+        if value is INVALID:
+            self.ok = False
+            return None
+        if not isinstance(value, dict):
+            self.error(where, f"{what} must be a mapping of `key: value` lines "
+                       f"(keys: {', '.join(keys)})")
+            return None
+        for key in value:
+            if key not in keys:
+                self.error(where + (key,), f"unknown key {key!r} ({_suggest(key, keys)}"
+                           f"allowed keys: {', '.join(keys)})", key_line=True)
+        for key, required in keys.items():
+            if (required or key in extra_required) and value.get(key) is None and key not in value:
+                self.error(where, f"missing required key {key!r} ({what} needs `{key}:`)")
+            elif required and value.get(key) is None:
+                self.error(where + (key,), f"{key!r} is empty (a value is required)")
+        return {k: v for k, v in value.items() if k in keys}
+
+    def text(self, value: Any, where: tuple, max_len: int = 2000) -> str | None:
+        if value is None or value is INVALID:
+            return None
+        if isinstance(value, bool) or isinstance(value, (list, dict)):
+            self.error(where, f"must be text, not {_kind_of(value)} (put it in quotes)")
+            return None
+        text = self.doc.raw.get(where, value) if not isinstance(value, str) else value
+        text = str(text).strip()
+        if not text:
+            self.error(where, "is empty (write the text, or remove the key)")
+            return None
+        if len(text) > max_len:
+            self.error(where, f"is {len(text)} characters long (at most {max_len})")
+            return None
+        if any(ord(c) < 32 and c not in "\n\t" for c in text):
+            self.error(where, "contains control characters (plain text)")
+            return None
+        return text
+
+    def choice(self, value: Any, where: tuple, choices: dict | tuple,
+               aliases: dict[str, str] | None = None) -> str | None:
+        if value is None or value is INVALID:
+            return None
+        if not isinstance(value, str) or value not in choices:
+            hint = (f"did you mean {aliases[value]!r}? " if isinstance(value, str) and aliases
+                    and value in aliases else _suggest(value, choices))
+            self.error(where, f"{value!r} is not allowed ({hint}one of: {', '.join(choices)})")
+            return None
+        return value
+
+    def choices(self, value: Any, where: tuple, choices: dict | tuple) -> tuple[str, ...]:
+        items = self.list(value, where)
+        out: list[str] = []
+        for i, item in enumerate(items):
+            got = self.choice(item, where + (i,), choices)
+            if got is not None and got not in out:
+                out.append(got)
+        return tuple(out)
+
+    def list(self, value: Any, where: tuple) -> list:
+        if value is None or value is INVALID:
+            return []
+        if not isinstance(value, list):
+            self.error(where, "must be a list (write `[a, b]` or one `- item` per line)")
+            return []
+        return value
+
+    def date(self, value: Any, where: tuple) -> date | None:
+        if value is None or value is INVALID:
+            return None
+        text = self.doc.raw.get(where, value) if not isinstance(value, str) else value
+        try:
+            if not _DATE.match(str(text).strip()):  # fromisoformat also takes 20261101, 2026-W44-1
+                raise ValueError
+            return date.fromisoformat(str(text).strip())
+        except ValueError:
+            self.error(where, f"{text!r} is not a date (YYYY-MM-DD, e.g. 2026-03-01)")
+            return None
+
+    def datetime(self, value: Any, where: tuple) -> datetime | None:
+        if value is None or value is INVALID:
+            return None
+        text = str(self.doc.raw.get(where, value)).strip()
+        for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S",
+                    "%Y-%m-%dT%H:%M:%S"):
+            try:
+                return datetime.strptime(text, fmt)
+            except ValueError:
+                continue
+        self.error(where, f"{text!r} is not a local date and time "
+                   "(\"YYYY-MM-DD HH:MM\" in quotes, e.g. \"2026-12-05 14:00\")")
+        return None
+
+    def boolean(self, value: Any, where: tuple) -> bool | None:
+        if value is None or value is INVALID:
+            return None
+        if not isinstance(value, bool):
+            self.error(where, f"{value!r} is not true or false (true or false)")
+            return None
+        return value
+
+    def integer(self, value: Any, where: tuple, low: int, high: int) -> int | None:
+        if value is None or value is INVALID:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            wrong = "is out of range" if isinstance(value, int) and not isinstance(value, bool) \
+                else "is not a whole number"
+            self.error(where, f"{value!r} {wrong} (a whole number from {low} to {high})")
+            return None
+        return value
+
+    def number(self, value: Any, where: tuple, low: float, high: float) -> float | None:
+        if value is None or value is INVALID:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            wrong = "is out of range" if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                else "is not a number"
+            self.error(where, f"{value!r} {wrong} (a number from {low:g} to {high:g})")
+            return None
+        return float(value)
+
+    def url(self, value: Any, where: tuple, schemes: tuple = ("https",)) -> str | None:
+        text = self.text(value, where)
+        if text is None:
+            return None
+        parts = urlsplit(text)
+        if parts.scheme == "http" and "http" not in schemes and parts.netloc:
+            self.warning(where, f"{text!r} uses plain http (an https:// address is safer; "
+                         "it is shown as given)")
+            return text
+        if parts.scheme not in schemes or not parts.netloc or any(c in text for c in " <>\"'"):
+            self.error(where, f"{text!r} is not a web address (a full URL starting with "
+                       f"{' or '.join(s + '://' for s in schemes)})")
+            return None
+        return text
+
+    def slug(self, value: Any, where: tuple, what: str) -> str | None:
+        if value is None or value is INVALID:
+            return None
+        text = str(self.doc.raw.get(where, value))
+        if not SLUG.match(text):
+            self.error(where, f"{text!r} is not a valid {what} (1–64 characters: "
+                       "lowercase a-z, 0-9 and -)")
+            return None
+        return text
+
+
+def _kind_of(value: Any) -> str:
+    return {bool: "true/false", list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
