@@ -25,7 +25,7 @@ ARTICLES_PER_PAGE = 10
 LIST_LIMIT = 200
 """A list page shows every card up to this many services; past it, lists are summarised
 (a province has tens of thousands of services: one page must stay small for a phone)."""
-GROUP_CAP = 20
+GROUP_CAP = 12
 """Cards shown per kind on a large area or audience page; the rest are one tap away
 on the sub-area pages, which list everything below them."""
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
