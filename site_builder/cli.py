@@ -41,7 +41,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     d = report.directory
     if errors:
         print(f"{len(errors)} error(s), {len(warnings)} warning(s): fix the errors above "
-              f"(the site was not built)", file=sys.stderr)
+              f"(a build would stop here)", file=sys.stderr)
         return 1
     stale = sum(1 for s in d.services.values() if s.stale) if d else 0
     print(f"ok: {len(d.services)} services, {len(d.regions)} areas, {len(d.articles)} articles, "

@@ -454,7 +454,12 @@ def validate_service(doc: Doc, regions: dict[str, Region], site: Site | None,
     )
     if not c.ok or region is None or hours is None or verified is None:
         return None
-    fields["stale"] = site is not None and (today - verified).days > site.stale_after_days
+    age = (today - verified).days
+    fields["stale"] = site is not None and age > site.stale_after_days
+    if fields["stale"]:
+        c.warning(("verified",), f"last checked {verified}, {age} days ago: the page tells "
+                  f"visitors it may be out of date (call the service, then update verified; "
+                  f"stale_after_days is {site.stale_after_days})")
     if point is None and kind not in NO_ADDRESS_KINDS:
         problems.warning(doc.path, doc.line("address"), "location", "missing: the page cannot link to maps or show distances "
                   "(add location: {lat, lon, crs} copied from Amap or Baidu Maps)")

@@ -946,13 +946,28 @@ def test_real_published_data_has_no_errors():
     assert report.directory is not None and report.directory.services
 
 
-def test_sample_content_has_no_errors_and_two_warnings():
+def test_sample_content_has_no_errors_and_expected_warnings():
     report = check(ROOT / "content", today=TODAY)
     assert report.problems.errors == []
     warnings = report.problems.warnings
-    assert [(Path(p.path).name, p.line, p.field) for p in warnings] == [
-        ("luohu-liantang-station.yaml", 4, "location"), ("nanshan-majialong-room.yaml", 4, "location")]
-    assert all(p.message.startswith("missing: the page cannot link to maps") for p in warnings)
+    located = [(Path(p.path).name, p.line, p.field) for p in warnings if p.field == "location"]
+    assert located == [("luohu-liantang-station.yaml", 4, "location"),
+                       ("nanshan-majialong-room.yaml", 4, "location")]
+    assert all(p.message.startswith("missing: the page cannot link to maps")
+               for p in warnings if p.field == "location")
+    stale = sorted(Path(p.path).name for p in warnings if p.field == "verified")
+    assert stale == ["futian-silver-care.yaml", "luohu-huangbeiling-room.yaml", "nanshan-dachong-room.yaml"]
+    assert len(warnings) == 5
+
+
+def test_stale_record_is_a_warning_at_its_verified_line(run_check):
+    report = run_check(station(verified="2025-05-01"))
+    problem = only_warning(report)
+    assert (problem.path, problem.line, problem.field, problem.message) == (
+        STATION, 10, "verified",
+        "last checked 2025-05-01, 573 days ago: the page tells visitors it may be out of date "
+        "(call the service, then update verified; stale_after_days is 180)")
+    assert report.directory.services["station"].stale
 
 
 def test_cli_check_prints_problems_and_exits_1(content_dir):
