@@ -32,6 +32,8 @@ class Checker:
         self.doc = doc
         self.problems = problems
         self.ok = True
+        self.misspelled: set[tuple] = set()
+        """Paths of keys that an unknown key is probably a misspelling of."""
 
     def error(self, where: tuple, message: str, key_line: bool = False) -> None:
         self.ok = False
@@ -53,9 +55,13 @@ class Checker:
             return None
         for key in value:
             if key not in keys:
+                close = difflib.get_close_matches(str(key), list(keys), n=1, cutoff=0.6)
+                self.misspelled.update(where + (c,) for c in close)
                 self.error(where + (key,), f"unknown key {key!r} ({_suggest(key, keys)}"
                            f"allowed keys: {', '.join(keys)})", key_line=True)
         for key, required in keys.items():
+            if where + (key,) in self.misspelled:
+                continue  # `adress:` is one mistake: no second error for the missing `address`
             if (required or key in extra_required) and value.get(key) is None and key not in value:
                 self.error(where, f"missing required key {key!r} ({what} needs `{key}:`)")
             elif required and value.get(key) is None:

@@ -209,12 +209,18 @@ def test_site_yml_instead_of_site_yaml(run_check):
 def test_unknown_key_with_did_you_mean(run_check):
     report = run_check(station(address=None, adress="测试路 1 号"))
     # address removed: location 4, phones 5, hours 6-8, verified 9, adress 10
-    errors = {(p.line, p.field): p.message for p in report.problems.errors}
-    assert set(errors) == {(10, "adress"), (1, "-")}
-    assert errors[(10, "adress")].startswith(
+    # One mistake, one message: no second error for the missing `address`.
+    problem = only_error(report)
+    assert (problem.line, problem.field) == (10, "adress")
+    assert problem.message.startswith(
         "unknown key 'adress' (did you mean 'address'? allowed keys: name, kind, region, address,")
-    assert errors[(1, "-")] == ("missing required key 'address' (a service_station needs the street "
-                                "address; only hotline and online records may leave it out)")
+
+
+def test_missing_address_of_a_physical_service(run_check):
+    problem = only_error(run_check(station(address=None)))
+    assert (problem.line, problem.field, problem.message) == (1, "-", (
+        "missing required key 'address' (a service_station needs the street "
+        "address; only hotline and online records may leave it out)"))
 
 
 def test_unknown_vocabulary_value_with_did_you_mean(run_check):
