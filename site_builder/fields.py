@@ -63,7 +63,7 @@ class Checker:
             if where + (key,) in self.misspelled:
                 continue  # `adress:` is one mistake: no second error for the missing `address`
             if (required or key in extra_required) and value.get(key) is None and key not in value:
-                self.error(where, f"missing required key {key!r} ({what} needs `{key}:`)")
+                self.error(where + (key,), f"missing required key {key!r} ({what} needs `{key}:`)")
             elif required and value.get(key) is None:
                 self.error(where + (key,), f"{key!r} is empty (a value is required)")
         return {k: v for k, v in value.items() if k in keys}

@@ -405,7 +405,7 @@ def validate_service(doc: Doc, regions: dict[str, Region], site: Site | None,
     address = c.text(data.get("address"), ("address",), 300)
     if kind and kind not in NO_ADDRESS_KINDS and data.get("address") is None \
             and "address" not in data and ("address",) not in c.misspelled:
-        c.error((), f"missing required key 'address' (a {kind} needs the street address; "
+        c.error(("address",), f"missing required key 'address' (a {kind} needs the street address; "
                 "only hotline and online records may leave it out)")
     point = _location(c, data.get("location"))
     phones = _phones(c, data.get("phones"))

@@ -218,7 +218,7 @@ def test_unknown_key_with_did_you_mean(run_check):
 
 def test_missing_address_of_a_physical_service(run_check):
     problem = only_error(run_check(station(address=None)))
-    assert (problem.line, problem.field, problem.message) == (1, "-", (
+    assert (problem.line, problem.field, problem.message) == (1, "address", (
         "missing required key 'address' (a service_station needs the street "
         "address; only hotline and online records may leave it out)"))
 
@@ -249,7 +249,7 @@ def test_vocabulary_fields(run_check, key, value, field, start):
 def test_missing_required_keys(run_check):
     report = run_check({"services/station.yaml": "hours_note: 只写了备注\n"})
     assert as_tuples(report.problems.errors) == sorted(
-        [(STATION, 1, "-", f"missing required key {key!r} (a service record needs `{key}:`)")
+        [(STATION, 1, key, f"missing required key {key!r} (a service record needs `{key}:`)")
          for key in ("name", "kind", "region", "hours", "verified")]
         + [(STATION, 1, "-", "no way to reach the service (at least one of phones, website, email, wechat)")])
 
@@ -264,7 +264,7 @@ def test_required_key_without_value(run_check):
 def test_address_is_required_for_physical_kinds(run_check, kind):
     problem = only_error(run_check(station(kind=kind, address=None)))
     assert (problem.path, problem.line, problem.field, problem.message) == (
-        STATION, 1, "-", f"missing required key 'address' (a {kind} needs the street address; "
+        STATION, 1, "address", f"missing required key 'address' (a {kind} needs the street address; "
                          "only hotline and online records may leave it out)")
 
 
@@ -631,7 +631,7 @@ def test_translations_are_kept(run_check):
 
 
 @pytest.mark.parametrize("site, line, field, message", [
-    ("title: 站\nbase_url: https://example.org/\n", 1, "-", "missing required key 'crisis' (site.yaml needs `crisis:`)"),
+    ("title: 站\nbase_url: https://example.org/\n", 1, "crisis", "missing required key 'crisis' (site.yaml needs `crisis:`)"),
     ("title: 站\nbase_url: https://example.org/\ncrisis: []\n", 3, "crisis",
      "has 0 entries (1 to 3 hotlines for the top of every page)"),
     (SITE + '  - {label: 急救, phone: "120"}\n  - {label: 报警, phone: "110"}\n  - {label: 火警, phone: "119"}\n',
@@ -714,8 +714,8 @@ event:
 def test_article_missing_title_and_date(run_check):
     report = run_check({"articles/sleep.md": article("summary: 只有摘要\n")})
     assert as_tuples(report.problems.errors) == [
-        ("content/articles/sleep.md", 2, "-", "missing required key 'date' (article front matter needs `date:`)"),
-        ("content/articles/sleep.md", 2, "-", "missing required key 'title' (article front matter needs `title:`)"),
+        ("content/articles/sleep.md", 2, "date", "missing required key 'date' (article front matter needs `date:`)"),
+        ("content/articles/sleep.md", 2, "title", "missing required key 'title' (article front matter needs `title:`)"),
     ]
 
 
