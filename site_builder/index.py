@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import json
 from pathlib import Path
 
 from pagefind.index import IndexConfig, PagefindIndex
@@ -20,8 +21,11 @@ class IndexError_(Exception):
 async def _index(site: Path) -> int:
     config = IndexConfig(root_selector="html", output_path=str(site / "pagefind"))
     async with PagefindIndex(config=config) as index:
-        result = await index.add_directory(str(site))
-        return int(result.get("page_count", 0))
+        await index.add_directory(str(site))
+    # add_directory counts every HTML file; the entry file counts the pages indexed
+    # (those with data-pagefind-body), which is what the summary should say.
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
 
 
 def build_index(site: Path) -> int:
