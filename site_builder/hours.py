@@ -614,3 +614,31 @@ def _until_words(until: datetime, today: date) -> str:
     else:
         d, clock = until.date(), f"{until:%H:%M}"
     return f" {clock}" if d == today else f"{_day_words(d, today)} {clock}"
+
+
+# ---------------------------------------------------------------------------------------
+# Data for the browser (static/open.js computes "open now" from exactly these)
+
+
+def hours_data(h: Hours) -> dict:
+    """Hours as plain JSON data: ``{"mode", "week": 7 lists of [start, end], "holidays"}``
+    with minutes as in ``Range`` (an end <= start crosses midnight)."""
+    return {
+        "mode": h.mode,
+        "week": [[[r.start, r.end] for r in day] for day in h.week],
+        "holidays": None if h.holidays is None else [[r.start, r.end] for r in h.holidays],
+    }
+
+
+def closure_data(c: Closure | None) -> dict | None:
+    if c is None:
+        return None
+    return {"from": c.start.isoformat(), "until": c.until.isoformat() if c.until else None}
+
+
+def calendar_data(cal: Calendar) -> dict:
+    """``{"off": {date: name}, "workdays": {date: [name, weekday]}}`` (the case-file shape)."""
+    return {
+        "off": {d.isoformat(): name for d, name in sorted(cal.off.items())},
+        "workdays": {d.isoformat(): [name, wd] for d, (name, wd) in sorted(cal.workdays.items())},
+    }

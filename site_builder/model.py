@@ -135,6 +135,9 @@ class Service:
     translations: dict
     stale: bool = False
     map_links: tuple[Link, ...] = ()
+    sort_key: str = ""
+    """The name in pinyin (`yuan2 ling3 jie1 dao4 …`): lists are sorted the way a Chinese
+    reader expects, not by code point."""
     search_terms: str = ""
     """Name variants and short distinctive words, indexed but not shown."""
 
@@ -196,7 +199,7 @@ class Directory:
         by_region: dict[str, list[Service]] = defaultdict(list)
         by_kind: dict[str, list[Service]] = defaultdict(list)
         by_audience: dict[str, list[Service]] = defaultdict(list)
-        for service in sorted(self.services.values(), key=lambda s: (s.name, s.id)):
+        for service in sorted(self.services.values(), key=lambda s: (s.sort_key, s.id)):
             for region in service.region.trail:
                 by_region[region.id].append(service)
             by_kind[service.kind].append(service)

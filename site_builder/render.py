@@ -8,6 +8,7 @@ static files for cache-busting names.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Iterator
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
+from markupsafe import Markup
 
 from . import hours as hours_mod
 from . import vocab
@@ -38,6 +40,14 @@ class Output:
     path: str
     """Site path without the leading `/`: `services/x/index.html`."""
     text: str
+
+
+def _json(data) -> Markup:
+    """JSON for a single-quoted HTML attribute (data-open='…'): escaped by hand, since
+    autoescaping would spell every double quote as &#34;."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                  .replace("'", "&#39;"))
 
 
 def cn_date(value: date | datetime) -> str:
@@ -70,6 +80,16 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
     )
     versions = static_versions()
 
+    data_cache: dict[str, Markup] = {}
+
+    def open_data(service: Service) -> Markup:
+        """Compact JSON of a service's hours and closure, for static/open.js (cached:
+        one service appears on many list pages)."""
+        if service.id not in data_cache:
+            data_cache[service.id] = _json({"hours": hours_mod.hours_data(service.hours),
+                                            "closed": hours_mod.closure_data(service.closed)})
+        return data_cache[service.id]
+
     def url(path: str = "") -> str:
         return site.base_path + path.lstrip("/")
 
@@ -84,6 +104,7 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         site=site, d=directory, url=url, asset=asset, vocab=vocab, edit_link=edit_link,
         weekly_rows=hours_mod.weekly_rows, holidays_rule=hours_mod.holidays_rule,
         hours_summary=hours_mod.summary, today=directory.today, region_terms=region_terms,
+        open_data=open_data, calendar_json=_json(hours_mod.calendar_data(directory.calendar)),
     )
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
     return env

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from pypinyin import Style, lazy_pinyin
+
 from . import vocab
 
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "新区", "街道", "社区", "苏木", "嘎查",
@@ -80,3 +82,8 @@ def region_terms(region) -> str:
     for r in region.trail:
         terms += [r.name, short_name(r.name)]
     return _expand(terms)
+
+
+def pinyin_key(name: str) -> str:
+    """Sort key for a Chinese name: its pinyin with tone numbers, lower-case."""
+    return " ".join(lazy_pinyin(name, style=Style.TONE3, errors="default")).lower()

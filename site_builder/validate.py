@@ -24,7 +24,7 @@ from .markdown import LinkTargets, render_markdown
 from .model import (Article, Contact, CrisisLine, Directory, Event, Link, Page, Phone, Region,
                     Service, Site, Stat)
 from .phones import PhoneError, parse_phone
-from .search_terms import search_terms
+from .search_terms import pinyin_key, search_terms
 
 RESERVED_SLUGS = {"services", "regions", "kinds", "audiences", "articles", "hotlines",
                   "search", "media", "pagefind", "static", "assets", "404", "index"}
@@ -633,6 +633,7 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
             service.map_links = tuple(Link(m.label, m.url) for m in
                                       coords.map_links(service.point, service.name, service.address))
         service.search_terms = search_terms(service)
+        service.sort_key = pinyin_key(service.name)
         services[service.id] = service
     _duplicate_phone_warnings(checked, problems)
 
