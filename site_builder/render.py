@@ -50,6 +50,32 @@ def _json(data) -> Markup:
                   .replace("'", "&#39;"))
 
 
+def area_text(region: Region) -> str:
+    """区 › 街道 › 社区 (the root, usually the city, is left out when there is more)."""
+    trail = region.trail
+    return " › ".join(r.name for r in (trail[1:] if len(trail) > 1 else trail))
+
+
+def ancestor_at(region: Region, level: str) -> Region | None:
+    return next((r for r in region.trail if r.level == level), None)
+
+
+def search_filters(service: Service) -> list[tuple[str, str]]:
+    """Pagefind filters of a service page: (filter, value) pairs, values are ids."""
+    pairs = [("kind", service.kind)]
+    for level in ("district", "street"):
+        area = ancestor_at(service.region, level)
+        if area is not None:
+            pairs.append((level, area.id))
+    pairs += [("audience", a) for a in service.audiences]
+    if service.cost:
+        pairs.append(("cost", service.cost))
+    pairs += [("booking", b) for b in service.booking]
+    pairs += [("language", lang) for lang in service.languages]
+    pairs += [("access", a) for a in service.accessibility]
+    return pairs
+
+
 def cn_date(value: date | datetime) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
@@ -105,6 +131,7 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         weekly_rows=hours_mod.weekly_rows, holidays_rule=hours_mod.holidays_rule,
         hours_summary=hours_mod.summary, today=directory.today, region_terms=region_terms,
         open_data=open_data, calendar_json=_json(hours_mod.calendar_data(directory.calendar)),
+        area_text=area_text, search_filters=search_filters,
     )
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
     return env
@@ -153,7 +180,8 @@ def render_site(directory: Directory, edit_prefix: str = "") -> Iterator[Output]
         yield page("article.html", f"articles/{article.slug}/index.html", a=article)
     for p in d.pages.values():
         yield page("page.html", f"{p.slug}/index.html", p=p)
-    yield page("search.html", "search/index.html")
+    yield page("search.html", "search/index.html", facets=_facets(d))
+    yield Output("data/services.json", services_json(d))
     yield page("404.html", "404.html")
     yield Output("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {d.site.base_url}sitemap.xml\n")
 
@@ -178,6 +206,67 @@ class Group:
     kind: str
     total: int
     shown: list[Service]
+
+
+def services_json(d: Directory) -> str:
+    """Every service with coordinates, for "near me": computed in the browser, so the
+    visitor's location never leaves it. Coordinates are WGS-84 (what browsers report)."""
+    rows = []
+    for service in sorted(d.services.values(), key=lambda s: s.id):
+        if service.point is None:
+            continue
+        lat, lon = service.point.wgs84
+        rows.append({
+            "id": service.id, "url": f"{d.site.base_path}services/{service.id}/",
+            "name": service.name, "kind": vocab.KINDS[service.kind],
+            "area": area_text(service.region), "address": service.address or "",
+            "phone": service.phones[0].text if service.phones else "",
+            "tel": service.phones[0].tel if service.phones else "",
+            "lat": round(lat, 6), "lon": round(lon, 6),
+            "open": {"hours": hours_mod.hours_data(service.hours),
+                     "closed": hours_mod.closure_data(service.closed)},
+        })
+    return json.dumps({"services": rows}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One search filter: its URL/Pagefind name, its label, and (value, label) options."""
+
+    name: str
+    label: str
+    options: list[tuple[str, str]]
+
+
+def _facets(d: Directory) -> list[Facet]:
+    """The filters offered on the search page, with only the values that occur."""
+    used: dict[str, set[str]] = {}
+    for service in d.services.values():
+        for name, value in search_filters(service):
+            used.setdefault(name, set()).add(value)
+
+    def vocab_options(name: str, table: dict[str, str]) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in table.items() if k in used.get(name, ())]
+
+    def area_options(level: str) -> list[tuple[str, str]]:
+        areas = [d.regions[i] for i in used.get(level, ())]
+        if level == "street":
+            return [(a.id, f"{a.parent.name} {a.name}" if a.parent else a.name)
+                    for a in sorted(areas, key=lambda a: (a.parent.id if a.parent else "", a.id))]
+        return [(a.id, a.name) for a in sorted(areas, key=lambda a: a.id)]
+
+    languages = sorted(used.get("language", ()))
+    facets = [
+        Facet("kind", "服务类型", vocab_options("kind", vocab.KINDS)),
+        Facet("district", "区（县）", area_options("district")),
+        Facet("street", "街道（乡镇）", area_options("street")),
+        Facet("audience", "服务对象", vocab_options("audience", vocab.AUDIENCES)),
+        Facet("cost", "费用", vocab_options("cost", vocab.COSTS)),
+        Facet("booking", "预约方式", vocab_options("booking", vocab.BOOKING)),
+        Facet("language", "服务语言", [(t, vocab.LANGUAGE_NAMES.get(t, t)) for t in languages]),
+        Facet("access", "无障碍", vocab_options("access", vocab.ACCESSIBILITY)),
+    ]
+    return [f for f in facets if f.options]
 
 
 def _group_by_kind(services: list[Service]) -> list[Group]:

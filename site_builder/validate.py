@@ -27,7 +27,7 @@ from .phones import PhoneError, parse_phone
 from .search_terms import pinyin_key, search_terms
 
 RESERVED_SLUGS = {"services", "regions", "kinds", "audiences", "articles", "hotlines",
-                  "search", "media", "pagefind", "static", "assets", "404", "index"}
+                  "search", "media", "pagefind", "static", "assets", "404", "index", "data"}
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 _LANG_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 TRANSLATION_LANGS = ("en", "zh-Hant")

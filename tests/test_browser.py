@@ -34,7 +34,8 @@ def page(browser):
 def search(page, origin: str, query: str) -> list[str]:
     page.goto(f"{origin}{BASE}search/?q={query}")
     page.wait_for_function("document.getElementById('search-status').textContent.includes('结果')")
-    return [a.get_attribute("href") for a in page.locator("#search-results li > a").all()]
+    return [li.locator("a").first.get_attribute("href")
+            for li in page.locator("#search-results > li").all()]
 
 
 # Query -> a page that must be among the first results (a person's expectation).
@@ -66,7 +67,7 @@ def test_search_announces_results_and_excludes_drafts(page, origin):
     status = page.locator("#search-status")
     assert status.get_attribute("role") == "status"
     results = search(page, origin, "失眠")
-    assert status.inner_text().startswith(f"找到 {len(results)} 条结果")
+    assert status.inner_text().startswith(f"找到 {len(results)} 条“失眠”的结果")
     assert all(url.startswith(BASE) for url in results)
 
 
@@ -76,7 +77,7 @@ def test_search_from_the_home_page_form(page, origin):
     page.get_by_role("button", name="搜索").click()
     page.wait_for_url("**/search/?q=*")
     page.wait_for_function("document.getElementById('search-status').textContent.includes('结果')")
-    assert page.locator("#search-results li > a").first.get_attribute("href") == \
+    assert page.locator("#search-results > li a").first.get_attribute("href") == \
         "/xinli/articles/sleep-and-insomnia/"
 
 

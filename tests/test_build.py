@@ -106,8 +106,8 @@ def test_listing_pages(site):
     streets = [a.text() for a in region.css("#sub-h + .chips a")]
     assert [s.split("（")[0] for s in streets] == ["园岭街道", "华富街道", "莲花街道", "香蜜湖街道", "沙头街道"]
     assert all(s.endswith("）") for s in streets)
-    kinds = [h.text() for h in region.css("section h2")][1:]
-    assert kinds[0].startswith("心理服务指导中心（1）")
+    kinds = [h.text() for h in region.css("section[aria-labelledby^=k-] h2")]
+    assert kinds[0] == "心理服务指导中心（1）"
     listed = {a.attributes["href"] for a in region.css(".card-title a")}
     assert "/xinli/services/futian-hualin-room/" in listed  # a community two levels below
     hotlines = page(site, "hotlines/index.html")

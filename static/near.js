@@ -1,0 +1,161 @@
+// "Near me" and list tools. The location is asked for only when the visitor taps,
+// and distances are computed here from data/services.json: it never leaves the browser.
+(function () {
+  "use strict";
+  var position = null;
+
+  function locate() {
+    if (position) return Promise.resolve(position);
+    return new Promise(function (resolve, reject) {
+      if (!navigator.geolocation) { reject({ code: 2 }); return; }
+      navigator.geolocation.getCurrentPosition(function (p) {
+        position = { lat: p.coords.latitude, lon: p.coords.longitude };
+        resolve(position);
+      }, reject, { enableHighAccuracy: false, timeout: 15000, maximumAge: 300000 });
+    });
+  }
+
+  // Great-circle distance in metres (haversine; WGS-84 mean radius).
+  function distance(a, b) {
+    var r = Math.PI / 180, dLat = (b.lat - a.lat) * r, dLon = (b.lon - a.lon) * r;
+    var h = Math.sin(dLat / 2) * Math.sin(dLat / 2) +
+      Math.cos(a.lat * r) * Math.cos(b.lat * r) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
+    return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
+  }
+
+  function format(m) {
+    return m < 1000 ? Math.max(10, Math.round(m / 10) * 10) + " 米" : (m / 1000).toFixed(1) + " 公里";
+  }
+
+  function why(error) {
+    return error && error.code === 1
+      ? "没有获得定位权限，无法查找附近的服务。"
+      : "暂时无法获取你的位置（设备不支持或信号不好）。";
+  }
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  // A result card, the same markup as the cards the site renders.
+  function card(s, metres) {
+    var li = el("li", "card");
+    var h = el("h3", "card-title"), a = el("a", "", s.name);
+    a.href = s.url; h.appendChild(a); li.appendChild(h);
+    li.appendChild(el("p", "card-meta", s.kind + " · " + s.area));
+    if (metres !== undefined) li.appendChild(el("p", "card-distance", "距离约 " + format(metres)));
+    if (s.address) li.appendChild(el("p", "card-address", s.address));
+    var hours = el("p", "card-hours"), state = el("span", "open-state");
+    state.setAttribute("data-open", typeof s.open === "string" ? s.open : JSON.stringify(s.open));
+    hours.appendChild(state); li.appendChild(hours);
+    if (s.tel) {
+      var call = el("p", "card-call"), t = el("a", "call", s.phone);
+      t.href = s.tel; call.appendChild(t); li.appendChild(call);
+    }
+    return li;
+  }
+
+  var services = {};
+  function load(url) {
+    if (!services[url]) {
+      services[url] = fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.json();
+      }).then(function (data) { return data.services; });
+    }
+    return services[url];
+  }
+
+  function setUp(section) {
+    var button = section.querySelector("[data-near-button]");
+    var status = section.querySelector("[data-near-status]");
+    var list = section.querySelector("[data-near-results]");
+    var fallback = section.querySelector("[data-near-fallback]");
+    section.hidden = false;
+    button.addEventListener("click", function () {
+      status.textContent = "正在获取你的位置…";
+      fallback.hidden = true;
+      Promise.all([locate(), load(section.getAttribute("data-services"))]).then(function (r) {
+        var here = r[0];
+        var nearest = r[1].map(function (s) { return { s: s, m: distance(here, s) }; })
+          .sort(function (a, b) { return a.m - b.m; }).slice(0, 10);
+        list.textContent = "";
+        nearest.forEach(function (n) { list.appendChild(card(n.s, n.m)); });
+        if (window.SiteOpen) window.SiteOpen.apply(list);
+        status.textContent = nearest.length
+          ? "离你最近的 " + nearest.length + " 个服务（直线距离）："
+          : "附近没有找到有位置信息的服务。";
+      }, function (error) {
+        status.textContent = why(error);
+        fallback.hidden = false;
+      });
+    });
+  }
+
+  // Sort and filter controls above a list of cards (area, kind and audience pages).
+  function tools(list) {
+    var cards = Array.prototype.slice.call(list.children);
+    var box = el("div", "list-tools");
+    var label = el("label", "", "排序 ");
+    var select = el("select");
+    [["name", "按名称（拼音）"], ["distance", "按距离"]].forEach(function (o) {
+      var option = el("option", "", o[1]); option.value = o[0]; select.appendChild(option);
+    });
+    label.appendChild(select);
+    var check = el("label", "list-open");
+    var box2 = el("input"); box2.type = "checkbox";
+    check.appendChild(box2); check.appendChild(document.createTextNode(" 只看现在营业的"));
+    var note = el("span", "list-note");
+    note.setAttribute("role", "status");
+    box.appendChild(label); box.appendChild(check); box.appendChild(note);
+    list.parentNode.insertBefore(box, list);
+
+    function order(key) {
+      cards.slice().sort(function (a, b) {
+        if (key === "distance") {
+          return (a._m === undefined ? Infinity : a._m) - (b._m === undefined ? Infinity : b._m);
+        }
+        var x = a.getAttribute("data-name-key") || "", y = b.getAttribute("data-name-key") || "";
+        return x < y ? -1 : x > y ? 1 : 0;
+      }).forEach(function (c) { list.appendChild(c); });
+    }
+    select.addEventListener("change", function () {
+      if (select.value !== "distance") { order("name"); note.textContent = ""; return; }
+      note.textContent = "正在获取你的位置…";
+      locate().then(function (here) {
+        cards.forEach(function (c) {
+          var lat = parseFloat(c.getAttribute("data-lat")), lon = parseFloat(c.getAttribute("data-lon"));
+          var old = c.querySelector(".card-distance");
+          if (old) old.parentNode.removeChild(old);
+          if (isNaN(lat) || isNaN(lon)) { c._m = undefined; return; }
+          c._m = distance(here, { lat: lat, lon: lon });
+          c.insertBefore(el("p", "card-distance", "距离约 " + format(c._m)), c.children[1] || null);
+        });
+        order("distance");
+        note.textContent = "已按距离排序";
+      }, function (error) {
+        select.value = "name";
+        note.textContent = why(error);
+      });
+    });
+    box2.addEventListener("change", function () {
+      var shown = 0;
+      cards.forEach(function (c) {
+        var s = c.querySelector(".open-state");
+        var open = s && s.getAttribute("data-open-state") === "open";
+        c.hidden = box2.checked && !open;
+        if (!c.hidden) shown += 1;
+      });
+      note.textContent = box2.checked ? "现在营业的有 " + shown + " 个" : "";
+    });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("[data-near]"), setUp);
+  Array.prototype.forEach.call(document.querySelectorAll("main ul.cards"), function (list) {
+    if (list.children.length > 1 && !list.hasAttribute("data-near-results")) tools(list);
+  });
+  window.SiteNear = { locate: locate, distance: distance, format: format, card: card };
+})();

@@ -1,0 +1,133 @@
+/* "Open now" for .open-state[data-open] elements: a port of open_state() in
+   site_builder/hours.py, which is the reference (tests/test_open_js.py checks the two agree
+   on tests/data/open_state_cases.json). Times are wall-clock times in the SITE's zone
+   (body data-tz), never the visitor's. Without this script the weekly table still shows. */
+(function () {
+  "use strict";
+  var DAY = 864e5, MIN = 6e4, SEARCH_DAYS = 14;
+  var WEEK = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+  var STATES = ["open", "closed", "appointment", "suspended", "unknown"];
+  var formats = {};
+
+  // Wall-clock time in tz at instant ms, as "naive" ms: a UTC time holding the wall time.
+  function wall(ms, tz) {
+    var f = formats[tz] || (formats[tz] = new Intl.DateTimeFormat("en-US", {
+      timeZone: tz, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric",
+      hour: "numeric", minute: "numeric", second: "numeric"}));
+    var p = {}, parts = f.formatToParts(new Date(ms)), i;
+    for (i = 0; i < parts.length; i++) p[parts[i].type] = +parts[i].value;
+    return Date.UTC(p.year, p.month - 1, p.day, p.hour % 24, p.minute, p.second) + ms - Math.floor(ms / 1000) * 1000;
+  }
+
+  function floorDay(t) { return Math.floor(t / DAY) * DAY; }
+  function isoDate(t) { return new Date(t).toISOString().slice(0, 10); }
+  function hm(t) { return new Date(t).toISOString().slice(11, 16); }
+  function weekday(t) { return (new Date(t).getUTCDay() + 6) % 7; }
+  function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  // Naive wall time t -> ISO string with tz's offset then (Python's replace(tzinfo=tz),
+  // fold=0: in a repeated or skipped hour, the offset from before the change).
+  function iso(t, tz) {
+    function off(x) { return wall(x, tz) - x; }
+    var b = off(t - DAY), a = off(t + DAY), o = off(t - b) !== b && off(t - a) === a ? a : b;
+    var m = Math.abs(o) / MIN;
+    return new Date(t).toISOString().slice(0, 19) + (o < 0 ? "-" : "+") + pad(Math.floor(m / 60)) + ":" + pad(m % 60);
+  }
+
+  // 今天 / 明天 / 周X within the coming week / M月D日 further away.
+  function dayWords(d, today) {
+    var ahead = Math.round((d - today) / DAY), x = new Date(d);
+    return ahead === 0 ? "今天" : ahead === 1 ? "明天" : ahead > 1 && ahead < 7 ? WEEK[weekday(d)]
+      : x.getUTCMonth() + 1 + "月" + x.getUTCDate() + "日";
+  }
+
+  // " 17:30" today, "明天 08:00"; a closing at midnight reads as 24:00 of the day before.
+  function untilWords(u, today) {
+    var midnight = u === floorDay(u), d = midnight ? u - DAY : floorDay(u), clock = midnight ? "24:00" : hm(u);
+    return (d === today ? "" : dayWords(d, today)) + " " + clock;
+  }
+
+  function result(state, until, next, label) {
+    return {state: state, until: until, next_open: next, label: label};
+  }
+
+  // data: {hours: {mode, week, holidays}, closed: null | {from, until}} (hours_data,
+  // closure_data); cal: calendar_data; nowMs: epoch ms; tz: the site's IANA zone.
+  function openState(data, cal, nowMs, tz) {
+    var h = data.hours, c = data.closed, local = wall(nowMs, tz), today = floorDay(local);
+    var off = (cal && cal.off) || {}, work = (cal && cal.workdays) || {};
+    var spans = [], merged = [], i, j, d, s, rs, r, p, until;
+    function covers(t) {
+      var s = isoDate(t);
+      return !!c && c.from <= s && (c.until == null || s <= c.until);
+    }
+    if (covers(today)) return result("suspended", null, null, "暂停服务");
+    if (h.mode === "24/7") return result("open", null, null, "24 小时");
+    if (h.mode === "by_appointment") return result("appointment", null, null, "需预约");
+    if (h.mode === "unknown") return result("unknown", null, null, "时间未公布");
+
+    for (i = -1; i <= SEARCH_DAYS; i++) {
+      d = today + i * DAY;
+      if (covers(d)) continue;
+      s = isoDate(d);
+      rs = has(off, s) ? h.holidays || [] : h.week[has(work, s) ? work[s][1] : weekday(d)] || [];
+      for (j = 0; j < rs.length; j++) {
+        r = rs[j];
+        spans.push([d + r[0] * MIN, d + (r[1] <= r[0] ? r[1] + 1440 : r[1]) * MIN]);
+      }
+    }
+    spans.sort(function (x, y) { return x[0] - y[0] || x[1] - y[1]; });
+    for (i = 0; i < spans.length; i++) {  // touching or overlapping ranges: one period
+      p = merged[merged.length - 1];
+      if (p && spans[i][0] <= p[1]) p[1] = Math.max(p[1], spans[i][1]);
+      else merged.push(spans[i]);
+    }
+    for (i = 0; i < merged.length; i++) {
+      p = merged[i];
+      if (p[0] <= local && local < p[1]) {
+        until = p[1] >= today + (SEARCH_DAYS + 1) * DAY ? null : p[1];
+        return until === null ? result("open", null, null, "营业中")
+          : result("open", iso(until, tz), null, "营业中（至" + untilWords(until, today) + "）");
+      }
+      if (p[0] > local) {
+        return result("closed", null, iso(p[0], tz),
+          "已结束（" + dayWords(floorDay(p[0]), today) + " " + hm(p[0]) + " 开放）");
+      }
+    }
+    return result("closed", null, null, "已结束（近两周不开放）");
+  }
+
+  // Show the state now on every .open-state[data-open] in root (default: the document).
+  function apply(root) {
+    var body = document.body, tz = body.getAttribute("data-tz") || "Asia/Shanghai";
+    var now = Date.now(), cal = {}, els, el, st, i, j;
+    try { cal = JSON.parse(body.getAttribute("data-calendar") || "{}"); } catch (e) { /* no calendar */ }
+    els = (root || document).querySelectorAll(".open-state[data-open]");
+    for (i = 0; i < els.length; i++) {
+      el = els[i];
+      try {
+        st = openState(JSON.parse(el.getAttribute("data-open")), cal, now, tz);
+      } catch (e) {
+        continue;  // bad data or no Intl time zones: leave it empty, the static hours remain
+      }
+      for (j = 0; j < STATES.length; j++) el.classList.remove("is-" + STATES[j]);
+      el.classList.add("is-" + st.state);
+      el.setAttribute("data-open-state", st.state);
+      if (el.textContent !== st.label) el.textContent = st.label;
+    }
+  }
+
+  window.SiteOpen = {openState: openState, apply: apply};
+
+  // Now, then just after every minute boundary, so an open tab stays right.
+  function tick() {
+    apply(document);
+    setTimeout(tick, 60500 - Date.now() % MIN);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", tick);
+  else tick();
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) apply(document);
+  });
+})();
