@@ -1,7 +1,5 @@
-/* "Open now" for .open-state[data-open] elements: a port of open_state() in
-   site_builder/hours.py, which is the reference (tests/test_open_js.py checks the two agree
-   on tests/data/open_state_cases.json). Times are wall-clock times in the SITE's zone
-   (body data-tz), never the visitor's. Without this script the weekly table still shows. */
+/* "Open now" on .open-state[data-open]: a port of open_state() in site_builder/hours.py
+   (the reference; tests/test_open_js.py). Wall-clock times in the site's zone (body data-tz). */
 (function () {
   "use strict";
   var DAY = 864e5, MIN = 6e4, SEARCH_DAYS = 14;
@@ -9,7 +7,7 @@
   var STATES = ["open", "closed", "appointment", "suspended", "unknown"];
   var formats = {};
 
-  // Wall-clock time in tz at instant ms, as "naive" ms: a UTC time holding the wall time.
+  // Wall-clock time in tz at instant ms as "naive" ms (UTC fields hold the wall time).
   function wall(ms, tz) {
     var f = formats[tz] || (formats[tz] = new Intl.DateTimeFormat("en-US", {
       timeZone: tz, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric",
@@ -26,8 +24,8 @@
   function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
-  // Naive wall time t -> ISO string with tz's offset then (Python's replace(tzinfo=tz),
-  // fold=0: in a repeated or skipped hour, the offset from before the change).
+  // Naive t -> ISO with tz's offset, as Python's replace(tzinfo=tz) (fold=0: a repeated
+  // or skipped hour takes the offset from before the change).
   function iso(t, tz) {
     function off(x) { return wall(x, tz) - x; }
     var b = off(t - DAY), a = off(t + DAY), o = off(t - b) !== b && off(t - a) === a ? a : b;
@@ -52,8 +50,7 @@
     return {state: state, until: until, next_open: next, label: label};
   }
 
-  // data: {hours: {mode, week, holidays}, closed: null | {from, until}} (hours_data,
-  // closure_data); cal: calendar_data; nowMs: epoch ms; tz: the site's IANA zone.
+  // data: {hours: hours_data, closed: closure_data}; cal: calendar_data; nowMs: epoch ms.
   function openState(data, cal, nowMs, tz) {
     var h = data.hours, c = data.closed, local = wall(nowMs, tz), today = floorDay(local);
     var off = (cal && cal.off) || {}, work = (cal && cal.workdays) || {};
@@ -98,7 +95,7 @@
     return result("closed", null, null, "已结束（近两周不开放）");
   }
 
-  // Show the state now on every .open-state[data-open] in root (default: the document).
+  // Show the state now on every .open-state[data-open] in root (default: document).
   function apply(root) {
     var body = document.body, tz = body.getAttribute("data-tz") || "Asia/Shanghai";
     var now = Date.now(), cal = {}, els, el, st, i, j;
@@ -109,7 +106,7 @@
       try {
         st = openState(JSON.parse(el.getAttribute("data-open")), cal, now, tz);
       } catch (e) {
-        continue;  // bad data or no Intl time zones: leave it empty, the static hours remain
+        continue;  // bad data or no Intl time zones: leave it empty
       }
       for (j = 0; j < STATES.length; j++) el.classList.remove("is-" + STATES[j]);
       el.classList.add("is-" + st.state);
