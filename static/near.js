@@ -48,9 +48,11 @@
     li.appendChild(el("p", "card-meta", s.kind + " · " + s.area));
     if (metres !== undefined) li.appendChild(el("p", "card-distance", "距离约 " + format(metres)));
     if (s.address) li.appendChild(el("p", "card-address", s.address));
-    var hours = el("p", "card-hours"), state = el("span", "open-state");
-    state.setAttribute("data-open", typeof s.open === "string" ? s.open : JSON.stringify(s.open));
-    hours.appendChild(state); li.appendChild(hours);
+    var hours = el("p", "card-hours"), state = el("span", "open-state"), today = el("span", "today-hours");
+    var data = typeof s.open === "string" ? s.open : JSON.stringify(s.open);
+    state.setAttribute("data-open", data);
+    today.setAttribute("data-open", data);
+    hours.appendChild(state); hours.appendChild(today); li.appendChild(hours);
     if (s.tel) {
       var call = el("p", "card-call"), t = el("a", "call", s.phone);
       t.href = s.tel; call.appendChild(t); li.appendChild(call);

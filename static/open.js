@@ -95,6 +95,19 @@
     return result("closed", null, null, "已结束（近两周不开放）");
   }
 
+  // Today's opening hours in words: "今天 08:30–12:00、14:00–17:30", "今天休息".
+  function todayHours(data, cal, nowMs, tz) {
+    var h = data.hours, today = floorDay(wall(nowMs, tz)), s = isoDate(today), rs;
+    if (h.mode !== "weekly") return "";
+    var off = (cal && cal.off) || {}, work = (cal && cal.workdays) || {};
+    rs = has(off, s) ? h.holidays || [] : h.week[has(work, s) ? work[s][1] : weekday(today)] || [];
+    if (!rs.length) return "今天休息";
+    return "今天 " + rs.map(function (r) {
+      return pad(Math.floor(r[0] / 60)) + ":" + pad(r[0] % 60) + "–" + (r[1] <= r[0] ? "次日" : "") +
+        pad(Math.floor(r[1] / 60)) + ":" + pad(r[1] % 60);
+    }).join("、");
+  }
+
   // Show the state now on every .open-state[data-open] in root (default: document).
   function apply(root) {
     var body = document.body, tz = body.getAttribute("data-tz") || "Asia/Shanghai";
@@ -113,9 +126,15 @@
       el.setAttribute("data-open-state", st.state);
       if (el.textContent !== st.label) el.textContent = st.label;
     }
+    els = (root || document).querySelectorAll(".today-hours[data-open]");
+    for (i = 0; i < els.length; i++) {
+      try {
+        els[i].textContent = todayHours(JSON.parse(els[i].getAttribute("data-open")), cal, now, tz);
+      } catch (e) { /* leave it empty */ }
+    }
   }
 
-  window.SiteOpen = {openState: openState, apply: apply};
+  window.SiteOpen = {openState: openState, todayHours: todayHours, apply: apply};
 
   // Now, then just after every minute boundary, so an open tab stays right.
   function tick() {

@@ -115,6 +115,7 @@ def test_result_cards_show_kind_area_address_phone_and_state(context, origin):
     assert "红岭中路" in card.locator(".card-address").inner_text()
     assert card.locator("a.call").get_attribute("href").startswith("tel:+86755")
     assert card.locator(".open-state").get_attribute("data-open-state") == "open"
+    assert card.locator(".today-hours").inner_text() == "今天 08:00–12:00、14:00–17:30"
 
 
 def test_sort_by_name_is_pinyin_order(context, origin, directory):
