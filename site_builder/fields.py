@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 
 from .errors import Problems
 from .load import INVALID, Doc, _field_name
+from .schema import PLACEHOLDER, SLUG_PATTERN
 
-SLUG = re.compile(r"^[a-z0-9-]{1,64}$")
+SLUG = re.compile(SLUG_PATTERN)
 """Ids and slugs: lowercase a-z, 0-9 and -, 1–64 characters."""
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -85,6 +86,10 @@ class Checker:
         if any(ord(c) < 32 and c not in "\n\t" for c in text):
             self.error(where, "contains control characters (plain text)")
             return None
+        if text.startswith(PLACEHOLDER):
+            # Left by `site-builder new`: valid, so the new file checks, but not publishable.
+            self.warning(where, f"{_short(text)!r} is a placeholder to fill in "
+                         f"(the real text in place of {PLACEHOLDER}…)")
         return text
 
     def choice(self, value: Any, where: tuple, choices: dict | tuple,
@@ -197,3 +202,8 @@ class Checker:
 
 def _kind_of(value: Any) -> str:
     return {bool: "true/false", list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    line = text.splitlines()[0] if text else text
+    return line if len(line) <= limit and line == text else line[:limit] + "…"

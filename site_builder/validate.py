@@ -8,7 +8,6 @@ is left out of the model; the caller refuses to build when there are errors.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -24,35 +23,25 @@ from .markdown import LinkTargets, render_markdown
 from .model import (Article, Contact, CrisisLine, Directory, Event, Link, Page, Phone, Region,
                     Service, Site, Stat)
 from .phones import PhoneError, parse_phone
+from .schema import (AREA, ARTICLE, CLOSURE, CONTACT, CONTACT_KEYS, CRISIS_LINE,
+                     DEFAULT_LANGUAGE_ALIASES, EMAIL, EVENT, HOLIDAY, HOLIDAYS, LANG_TAG, LOCATION,
+                     NO_ADDRESS_KINDS, PAGE, PHONE_ENTRY, SERVICE, SITE, STAT, TARGET, TRANSLATION,
+                     TRANSLATION_LANGS, WORKDAY)
 from .search_terms import pinyin_key, search_terms
 
 RESERVED_SLUGS = {"services", "regions", "kinds", "audiences", "articles", "hotlines",
                   "search", "media", "pagefind", "static", "assets", "404", "index", "data"}
-_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
-_LANG_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
-TRANSLATION_LANGS = ("en", "zh-Hant")
 
-# Keys of each record type: key -> required. The order is the documented order.
-SITE_KEYS = {"title": True, "description": False, "base_url": True, "language": False,
-             "timezone": False, "crisis": True, "stale_after_days": False, "edit_url": False,
-             "demo": False, "quick_exit": False, "languages": False, "data_license": False,
-             "targets": False}
-REGION_KEYS = {"id": True, "name": True, "level": True, "children": False}
-SERVICE_KEYS = {"name": True, "kind": True, "region": True, "address": False,
-                "location": False, "phones": False, "website": False, "email": False,
-                "wechat": False, "other_contacts": False, "hours": True, "hours_note": False,
-                "audiences": False, "services": False, "cost": False, "booking": False,
-                "languages": False, "accessibility": False, "operator": False,
-                "description": False, "verified": True, "closed": False, "stats": False,
-                "translations": False}
-TRANSLATION_KEYS = {"name": False, "address": False, "hours_note": False,
-                    "description": False, "operator": False}
-ARTICLE_KEYS = {"title": True, "date": True, "summary": False, "tags": False,
-                "category": False, "audiences": False, "draft": False, "updated": False,
-                "event": False}
-EVENT_KEYS = {"start": True, "end": False, "place": True, "service": False}
-PAGE_KEYS = {"title": True, "nav": False}
-NO_ADDRESS_KINDS = ("hotline", "online")
+# Keys of each record type: key -> required, in the documented order. They, the length
+# limits, ranges and vocabularies read below come from the declarations in schema.py,
+# which also make the JSON Schemas for editors' tools (`site-builder schema`).
+SITE_KEYS = SITE.keys()
+REGION_KEYS = AREA.keys()
+SERVICE_KEYS = SERVICE.keys()
+TRANSLATION_KEYS = TRANSLATION.keys()
+ARTICLE_KEYS = ARTICLE.keys()
+EVENT_KEYS = EVENT.keys()
+PAGE_KEYS = PAGE.keys()
 _LEVEL_WORDS = {"county": "district", "prefecture": "city", "municipality": "province",
                 "town": "street", "township": "street", "subdistrict": "street",
                 "village": "community"}
@@ -77,14 +66,14 @@ def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site |
     data = c.mapping(doc.data, (), SITE_KEYS, "site.yaml")
     if data is None:
         return None
-    title = c.text(data.get("title"), ("title",), 200)
+    title = c.text(data.get("title"), ("title",), SITE["title"].max_len)
     base_url = c.url(data.get("base_url"), ("base_url",), ("https", "http"))
     if base_url and urlsplit(base_url).scheme == "http":
         pass  # already warned by url()
     if base_url and (urlsplit(base_url).query or urlsplit(base_url).fragment):
         c.error(("base_url",), "must not have ?query or #fragment (e.g. https://example.org/xinli/)")
     language = data.get("language") if data.get("language") is not None else "zh-Hans"
-    if language in ("zh", "zh-CN", "zh-Hans-CN"):
+    if language in DEFAULT_LANGUAGE_ALIASES:
         language = "zh-Hans"
     if language != "zh-Hans" and language is not INVALID:
         c.error(("language",), f"{language!r} is not available as the default UI language "
@@ -97,33 +86,36 @@ def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site |
         timezone = "Asia/Shanghai"
     crisis: list[CrisisLine] = []
     entries = c.list(data.get("crisis"), ("crisis",))
-    if "crisis" in data and isinstance(data.get("crisis"), list) and not 1 <= len(entries) <= 3:
+    low, high = SITE["crisis"].min_items, SITE["crisis"].max_items
+    if "crisis" in data and isinstance(data.get("crisis"), list) and not low <= len(entries) <= high:
         c.error(("crisis",), f"has {len(entries)} entries (1 to 3 hotlines for the top of every page)",
                 key_line=True)
     for i, entry in enumerate(entries):
         where = ("crisis", i)
-        item = c.mapping(entry, where, {"label": True, "phone": True, "note": False}, "a crisis line")
+        item = c.mapping(entry, where, CRISIS_LINE.keys(), "a crisis line")
         if item is None:
             continue
-        label = c.text(item.get("label"), where + ("label",), 60)
+        label = c.text(item.get("label"), where + ("label",), CRISIS_LINE["label"].max_len)
         phone = _phone(c, item.get("phone"), where + ("phone",), None, None)
-        note = c.text(item.get("note"), where + ("note",), 120)
+        note = c.text(item.get("note"), where + ("note",), CRISIS_LINE["note"].max_len)
         if label and phone:
             crisis.append(CrisisLine(label, phone, note))
-    stale = c.integer(data.get("stale_after_days"), ("stale_after_days",), 1, 3650)
+    days = SITE["stale_after_days"]
+    stale = c.integer(data.get("stale_after_days"), ("stale_after_days",), days.low, days.high)
     edit_url = c.url(data.get("edit_url"), ("edit_url",), ("https", "http"))
     demo = c.boolean(data.get("demo"), ("demo",))
     quick_exit = c.url(data.get("quick_exit"), ("quick_exit",), ("https", "http"))
-    languages = c.choices(data.get("languages"), ("languages",), ("zh-Hant", "en"))
-    license_ = c.text(data.get("data_license"), ("data_license",), 200)
+    languages = c.choices(data.get("languages"), ("languages",), SITE["languages"].vocab)
+    license_ = c.text(data.get("data_license"), ("data_license",), SITE["data_license"].max_len)
     targets = _targets(c, data.get("targets"))
     if not c.ok or not title or not base_url or not crisis:
         return None
     base_url = base_url if base_url.endswith("/") else base_url + "/"
     base_path = urlsplit(base_url).path or "/"
-    return Site(title=title, description=c.text(data.get("description"), ("description",), 300),
+    return Site(title=title, description=c.text(data.get("description"), ("description",),
+                                                SITE["description"].max_len),
                 base_url=base_url, base_path=base_path, language=language, timezone=timezone,
-                crisis=tuple(crisis), stale_after_days=stale or 180, edit_url=edit_url,
+                crisis=tuple(crisis), stale_after_days=stale or days.default, edit_url=edit_url,
                 demo=bool(demo), quick_exit=quick_exit, languages=languages,
                 data_license=license_, targets=targets, source_prefix="")
 
@@ -131,15 +123,15 @@ def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site |
 def _targets(c: Checker, value: Any) -> dict:
     if value is None:
         return {}
-    data = c.mapping(value, ("targets",), {k: False for k in vocab.KINDS}, "targets")
+    data = c.mapping(value, ("targets",), {k: False for k in SITE["targets"].vocab}, "targets")
     out = {}
     for kind, spec in (data or {}).items():
         where = ("targets", kind)
-        item = c.mapping(spec, where, {"level": True, "share": True}, f"the {kind} target")
+        item = c.mapping(spec, where, TARGET.keys(), f"the {kind} target")
         if item is None:
             continue
-        level = c.choice(item.get("level"), where + ("level",), vocab.LEVELS)
-        share = c.number(item.get("share"), where + ("share",), 0, 1)
+        level = c.choice(item.get("level"), where + ("level",), TARGET["level"].vocab)
+        share = c.number(item.get("share"), where + ("share",), TARGET["share"].low, TARGET["share"].high)
         if level and share is not None:
             out[kind] = {"level": level, "share": share}
     return out
@@ -167,8 +159,8 @@ def validate_regions(doc: Doc | None, root_path: str, problems: Problems) -> tup
         if data is None:
             continue
         rid = c.slug(data.get("id"), where + ("id",), "area id")
-        name = c.text(data.get("name"), where + ("name",), 100)
-        level = c.choice(data.get("level"), where + ("level",), vocab.LEVELS, _LEVEL_WORDS)
+        name = c.text(data.get("name"), where + ("name",), AREA["name"].max_len)
+        level = c.choice(data.get("level"), where + ("level",), AREA["level"].vocab, _LEVEL_WORDS)
         if parent is not None and level and vocab.LEVEL_ORDER[level] <= vocab.LEVEL_ORDER[parent.level]:
             below = [lv for lv, i in vocab.LEVEL_ORDER.items() if i > vocab.LEVEL_ORDER[parent.level]]
             expected = f"a level under it: {', '.join(below)}" if below else "nothing is below a community"
@@ -200,13 +192,13 @@ def validate_holidays(doc: Doc | None, problems: Problems) -> Calendar:
     if doc is None or doc.data is None:
         return Calendar(off, workdays)
     c = Checker(doc, problems)
-    data = c.mapping(doc.data, (), {"off": False, "workdays": False}, "holidays.yaml") or {}
+    data = c.mapping(doc.data, (), HOLIDAYS.keys(), "holidays.yaml") or {}
     for i, item in enumerate(c.list(data.get("off"), ("off",))):
         where = ("off", i)
-        entry = c.mapping(item, where, {"dates": True, "name": True}, "a holiday")
+        entry = c.mapping(item, where, HOLIDAY.keys(), "a holiday")
         if entry is None:
             continue
-        name = c.text(entry.get("name"), where + ("name",), 60)
+        name = c.text(entry.get("name"), where + ("name",), HOLIDAY["name"].max_len)
         raw = entry.get("dates")
         text = str(doc.raw.get(where + ("dates",), raw)).strip() if raw not in (None, INVALID) else None
         if text is None:
@@ -225,12 +217,12 @@ def validate_holidays(doc: Doc | None, problems: Problems) -> Calendar:
                 day += timedelta(days=1)
     for i, item in enumerate(c.list(data.get("workdays"), ("workdays",))):
         where = ("workdays", i)
-        entry = c.mapping(item, where, {"date": True, "name": True, "as": False}, "a make-up workday")
+        entry = c.mapping(item, where, WORKDAY.keys(), "a make-up workday")
         if entry is None:
             continue
         day = c.date(entry.get("date"), where + ("date",))
-        name = c.text(entry.get("name"), where + ("name",), 60)
-        as_day = c.choice(entry.get("as", "mon"), where + ("as",), vocab_days())
+        name = c.text(entry.get("name"), where + ("name",), WORKDAY["name"].max_len)
+        as_day = c.choice(entry.get("as", WORKDAY["as"].default), where + ("as",), vocab_days())
         if day and as_day:
             if day in off:
                 c.error(where + ("date",), f"{day} is also listed under off (a day is either off or a workday)")
@@ -239,7 +231,7 @@ def validate_holidays(doc: Doc | None, problems: Problems) -> Calendar:
 
 
 def vocab_days() -> tuple[str, ...]:
-    return ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    return tuple(WORKDAY["as"].vocab)
 
 
 # ------------------------------------------------------------- services
@@ -276,10 +268,10 @@ def _phones(c: Checker, value: Any) -> tuple[Phone, ...]:
     for i, item in enumerate(c.list(value, ("phones",))):
         where = ("phones", i)
         if isinstance(item, dict):
-            entry = c.mapping(item, where, {"number": True, "ext": False, "label": False}, "a phone")
+            entry = c.mapping(item, where, PHONE_ENTRY.keys(), "a phone")
             if entry is None:
                 continue
-            label = c.text(entry.get("label"), where + ("label",), 60)
+            label = c.text(entry.get("label"), where + ("label",), PHONE_ENTRY["label"].max_len)
             phone = _phone(c, entry.get("number"), where + ("number",), entry.get("ext"), label)
         else:
             phone = _phone(c, item, where, None, None)
@@ -291,16 +283,16 @@ def _phones(c: Checker, value: Any) -> tuple[Phone, ...]:
 def _location(c: Checker, value: Any) -> coords.Point | None:
     if value is None:
         return None
-    data = c.mapping(value, ("location",), {"lat": True, "lon": True, "crs": False}, "location")
+    data = c.mapping(value, ("location",), LOCATION.keys(), "location")
     if data is None:
         return None
     if _looks_swapped(data.get("lat"), data.get("lon")):
         c.error(("location",), f"{data['lat']}, {data['lon']} is outside China; lat and lon "
                 "look swapped (lat 3.8…53.6 and lon 73.5…135.1; copy both numbers from the map)")
         return None
-    lat = c.number(data.get("lat"), ("location", "lat"), -90, 90)
-    lon = c.number(data.get("lon"), ("location", "lon"), -180, 180)
-    crs = c.choice(data.get("crs", "wgs84"), ("location", "crs"), coords.CRS)
+    lat = c.number(data.get("lat"), ("location", "lat"), LOCATION["lat"].low, LOCATION["lat"].high)
+    lon = c.number(data.get("lon"), ("location", "lon"), LOCATION["lon"].low, LOCATION["lon"].high)
+    crs = c.choice(data.get("crs", LOCATION["crs"].default), ("location", "crs"), coords.CRS)
     if lat is None or lon is None or crs is None:
         return None
     if not coords.in_china_bbox(lat, lon):
@@ -321,12 +313,12 @@ def _looks_swapped(lat: Any, lon: Any) -> bool:
 def _closure(c: Checker, value: Any) -> Closure | None:
     if value is None:
         return None
-    data = c.mapping(value, ("closed",), {"from": True, "until": False, "reason": False}, "closed")
+    data = c.mapping(value, ("closed",), CLOSURE.keys(), "closed")
     if data is None:
         return None
     start = c.date(data.get("from"), ("closed", "from"))
     until = c.date(data.get("until"), ("closed", "until"))
-    reason = c.text(data.get("reason"), ("closed", "reason"), 200)
+    reason = c.text(data.get("reason"), ("closed", "reason"), CLOSURE["reason"].max_len)
     if start and until and until < start:
         c.error(("closed", "until"), f"{until} is before `from` {start} (a date on or after it)")
         return None
@@ -359,12 +351,13 @@ def _stats(c: Checker, value: Any, today: date) -> tuple[Stat, ...]:
     out = []
     for i, item in enumerate(c.list(value, ("stats",))):
         where = ("stats", i)
-        data = c.mapping(item, where, {"year": True, "visits": False, "satisfaction": False}, "a stats entry")
+        data = c.mapping(item, where, STAT.keys(), "a stats entry")
         if data is None:
             continue
-        year = c.integer(data.get("year"), where + ("year",), 1949, today.year)
-        visits = c.integer(data.get("visits"), where + ("visits",), 0, 100_000_000)
-        sat = c.number(data.get("satisfaction"), where + ("satisfaction",), 0, 100)
+        year = c.integer(data.get("year"), where + ("year",), STAT["year"].low, today.year)
+        visits = c.integer(data.get("visits"), where + ("visits",), STAT["visits"].low, STAT["visits"].high)
+        sat = c.number(data.get("satisfaction"), where + ("satisfaction",), STAT["satisfaction"].low,
+                       STAT["satisfaction"].high)
         if year:
             out.append(Stat(year, visits, sat))
     return tuple(sorted(out, key=lambda s: s.year, reverse=True))
@@ -379,7 +372,7 @@ def _translations(c: Checker, value: Any) -> dict:
         entry = c.mapping(fields, where, TRANSLATION_KEYS, f"the {lang} translation")
         if entry is None:
             continue
-        out[lang] = {k: c.text(v, where + (k,), 4000) for k, v in entry.items()}
+        out[lang] = {k: c.text(v, where + (k,), TRANSLATION[k].max_len) for k, v in entry.items()}
     return out
 
 
@@ -394,15 +387,15 @@ def validate_service(doc: Doc, regions: dict[str, Region], site: Site | None,
     data = c.mapping(doc.data, (), SERVICE_KEYS, "a service record")
     if data is None:
         return None
-    kind = c.choice(data.get("kind"), ("kind",), vocab.KINDS)
+    kind = c.choice(data.get("kind"), ("kind",), SERVICE["kind"].vocab)
     region = None
-    rid = c.text(data.get("region"), ("region",), 64)
+    rid = c.text(data.get("region"), ("region",), SERVICE["region"].max_len)
     if rid is not None:
         region = regions.get(rid)
         if region is None and regions:
             c.error(("region",), f"{rid!r} is not an area in regions.yaml "
                     f"({_suggest(rid, regions)}an id from regions.yaml)")
-    address = c.text(data.get("address"), ("address",), 300)
+    address = c.text(data.get("address"), ("address",), SERVICE["address"].max_len)
     if kind and kind not in NO_ADDRESS_KINDS and data.get("address") is None \
             and "address" not in data and ("address",) not in c.misspelled:
         c.error(("address",), f"missing required key 'address' (a {kind} needs the street address; "
@@ -410,19 +403,19 @@ def validate_service(doc: Doc, regions: dict[str, Region], site: Site | None,
     point = _location(c, data.get("location"))
     phones = _phones(c, data.get("phones"))
     website = c.url(data.get("website"), ("website",))
-    email = c.text(data.get("email"), ("email",), 200)
-    if email and not _EMAIL.match(email):
+    email = c.text(data.get("email"), ("email",), SERVICE["email"].max_len)
+    if email and not EMAIL.match(email):
         c.error(("email",), f"{email!r} is not an e-mail address (name@example.org)")
         email = None
-    wechat = c.text(data.get("wechat"), ("wechat",), 100)
-    if not any(data.get(k) not in (None, INVALID) for k in ("phones", "website", "email", "wechat")):
+    wechat = c.text(data.get("wechat"), ("wechat",), SERVICE["wechat"].max_len)
+    if not any(data.get(k) not in (None, INVALID) for k in CONTACT_KEYS):
         c.error((), "no way to reach the service (at least one of phones, website, email, wechat)")
     others = []
     for i, item in enumerate(c.list(data.get("other_contacts"), ("other_contacts",))):
-        entry = c.mapping(item, ("other_contacts", i), {"label": True, "value": True}, "a contact")
+        entry = c.mapping(item, ("other_contacts", i), CONTACT.keys(), "a contact")
         if entry is not None:
-            label = c.text(entry.get("label"), ("other_contacts", i, "label"), 60)
-            text = c.text(entry.get("value"), ("other_contacts", i, "value"), 200)
+            label = c.text(entry.get("label"), ("other_contacts", i, "label"), CONTACT["label"].max_len)
+            text = c.text(entry.get("value"), ("other_contacts", i, "value"), CONTACT["value"].max_len)
             if label and text:
                 others.append(Contact(label, text))
     hours = _hours(c, data.get("hours"))
@@ -432,23 +425,25 @@ def validate_service(doc: Doc, regions: dict[str, Region], site: Site | None,
                 f"on or before {today})")
     langs = []
     for i, tag in enumerate(c.list(data.get("languages"), ("languages",))):
-        if isinstance(tag, str) and _LANG_TAG.match(tag):
+        if isinstance(tag, str) and LANG_TAG.match(tag):
             langs.append(tag)
         elif tag is not INVALID:
             c.error(("languages", i), f"{tag!r} is not a language tag (BCP 47, e.g. zh, yue, en)")
     fields = dict(
-        id=sid, source=doc.rel, name=c.text(data.get("name"), ("name",), 200), kind=kind,
+        id=sid, source=doc.rel, name=c.text(data.get("name"), ("name",), SERVICE["name"].max_len), kind=kind,
         region=region, address=address, point=point, phones=phones, website=website,
         email=email, wechat=wechat, other_contacts=tuple(others), hours=hours,
-        hours_note=c.text(data.get("hours_note"), ("hours_note",), 500),
-        audiences=c.choices(data.get("audiences"), ("audiences",), vocab.AUDIENCES) or ("everyone",),
-        services=c.choices(data.get("services"), ("services",), vocab.SERVICES),
-        cost=c.choice(data.get("cost"), ("cost",), vocab.COSTS),
-        booking=c.choices(data.get("booking"), ("booking",), vocab.BOOKING),
+        hours_note=c.text(data.get("hours_note"), ("hours_note",), SERVICE["hours_note"].max_len),
+        audiences=c.choices(data.get("audiences"), ("audiences",), SERVICE["audiences"].vocab)
+        or ("everyone",),
+        services=c.choices(data.get("services"), ("services",), SERVICE["services"].vocab),
+        cost=c.choice(data.get("cost"), ("cost",), SERVICE["cost"].vocab),
+        booking=c.choices(data.get("booking"), ("booking",), SERVICE["booking"].vocab),
         languages=tuple(langs) or ("zh",),
-        accessibility=c.choices(data.get("accessibility"), ("accessibility",), vocab.ACCESSIBILITY),
-        operator=c.text(data.get("operator"), ("operator",), 200),
-        description=c.text(data.get("description"), ("description",), 20000),
+        accessibility=c.choices(data.get("accessibility"), ("accessibility",),
+                                SERVICE["accessibility"].vocab),
+        operator=c.text(data.get("operator"), ("operator",), SERVICE["operator"].max_len),
+        description=c.text(data.get("description"), ("description",), SERVICE["description"].max_len),
         verified=verified, closed=_closure(c, data.get("closed")),
         stats=_stats(c, data.get("stats"), today),
         translations=_translations(c, data.get("translations")),
@@ -489,8 +484,8 @@ def validate_article(md: MarkdownDoc, services: set[str], today: date, problems:
         if ev is not None:
             start = c.datetime(ev.get("start"), ("event", "start"))
             end = c.datetime(ev.get("end"), ("event", "end"))
-            place = c.text(ev.get("place"), ("event", "place"), 300)
-            sid = c.text(ev.get("service"), ("event", "service"), 64)
+            place = c.text(ev.get("place"), ("event", "place"), EVENT["place"].max_len)
+            sid = c.text(ev.get("service"), ("event", "service"), EVENT["service"].max_len)
             if sid is not None:
                 if sid not in services:
                     c.error(("event", "service"), f"{sid!r} is not a service "
@@ -502,15 +497,15 @@ def validate_article(md: MarkdownDoc, services: set[str], today: date, problems:
                 event = (start, end, place, sid)
     fields = dict(
         slug=md.slug, source=md.rel, lang=md.lang,
-        title=c.text(data.get("title"), ("title",), 200),
+        title=c.text(data.get("title"), ("title",), ARTICLE["title"].max_len),
         date=c.date(data.get("date"), ("date",)) if "date" in data else inherited.get("date"),
         updated=c.date(data.get("updated"), ("updated",)),
-        summary=c.text(data.get("summary"), ("summary",), 500),
-        tags=tuple(t for t in (c.text(t, ("tags", i), 40) for i, t in
+        summary=c.text(data.get("summary"), ("summary",), ARTICLE["summary"].max_len),
+        tags=tuple(t for t in (c.text(t, ("tags", i), ARTICLE["tags"].max_len) for i, t in
                                enumerate(c.list(data.get("tags"), ("tags",)))) if t),
-        category=c.choice(data.get("category"), ("category",), vocab.CATEGORIES)
+        category=c.choice(data.get("category"), ("category",), ARTICLE["category"].vocab)
         if "category" in data else inherited.get("category"),
-        audiences=c.choices(data.get("audiences"), ("audiences",), vocab.AUDIENCES),
+        audiences=c.choices(data.get("audiences"), ("audiences",), ARTICLE["audiences"].vocab),
         event=event or inherited.get("event"),
         draft=bool(c.boolean(data.get("draft"), ("draft",))),
     )
@@ -529,8 +524,8 @@ def validate_page(md: MarkdownDoc, problems: Problems) -> dict | None:
     if data is None:
         return None
     fields = dict(slug=md.slug, source=md.rel, lang=md.lang,
-                  title=c.text(data.get("title"), ("title",), 200),
-                  nav=c.integer(data.get("nav"), ("nav",), 0, 1000))
+                  title=c.text(data.get("title"), ("title",), PAGE["title"].max_len),
+                  nav=c.integer(data.get("nav"), ("nav",), PAGE["nav"].low, PAGE["nav"].high))
     return fields if c.ok else None
 
 

@@ -1,4 +1,10 @@
-"""`site-builder check`: validate the content only, and show every warning."""
+"""`site-builder check`: validate the content only, and show every warning.
+
+`--format` chooses how problems are printed: `text` (the default, one
+`path:line: field: message` line each), `github` (GitHub Actions annotations, shown on
+the pull request's lines), `json` or `csv`. `--stale` lists the services whose
+`verified` date is past `stale_after_days` instead, for planning verification calls.
+"""
 from __future__ import annotations
 
 import argparse
@@ -6,28 +12,96 @@ import sys
 import time
 from pathlib import Path
 
+from .. import reports
 from ..build import check
+from ..errors import Abort
 from .common import print_problems, today
+
+FORMATS = ("text", "github", "json", "csv")
+GITHUB_SHOWN = 10
+"""GitHub shows at most 10 error and 10 warning annotations of one step."""
 
 
 def register(sub) -> None:
     c = sub.add_parser("check", help="validate the content only, with warnings")
     c.add_argument("--content", default="content", help="content folder (default: content)")
+    c.add_argument("--format", choices=FORMATS, default="text",
+                   help="text (default), github (Actions annotations), json or csv")
+    c.add_argument("--stale", action="store_true",
+                   help="list services due for verification, by operator and area "
+                        "(--format text, csv or json)")
     c.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.stale and args.format == "github":
+        raise Abort("--stale lists services, not problems: use --format text, csv or json")
     start = time.perf_counter()
-    report = check(Path(args.content), today())
+    content = Path(args.content)
+    report = check(content, today())
     errors, warnings = report.problems.errors, report.problems.warnings
-    print_problems(errors + warnings)
     d = report.directory
+    if args.stale:
+        return _stale(args, content, report)
+    problems = errors + warnings
+    if args.format == "text":
+        print_problems(problems)
+    elif args.format == "github":
+        _out(reports.github(problems))
+        if len(errors) > GITHUB_SHOWN or len(warnings) > GITHUB_SHOWN:
+            # The rest are not on the pull request, and the log shows annotations without
+            # their file: list them all with file and line.
+            print(f"GitHub shows {GITHUB_SHOWN} errors and {GITHUB_SHOWN} warnings of a step on the "
+                  f"pull request; all {len(problems)} problems:", file=sys.stderr)
+            print_problems(problems)
+    elif args.format == "csv":
+        _out(reports.problems_csv(problems))
+    else:
+        _out(reports.problems_json(problems, _summary(d) if not errors else None))
     if errors:
         print(f"{len(errors)} error(s), {len(warnings)} warning(s): fix the errors above "
               f"(a build would stop here)", file=sys.stderr)
         return 1
-    stale = sum(1 for s in d.services.values() if s.stale) if d else 0
-    print(f"ok: {len(d.services)} services, {len(d.regions)} areas, {len(d.articles)} articles, "
-          f"{len(d.pages)} pages; {stale} stale; {len(warnings)} warning(s) "
-          f"in {time.perf_counter() - start:.2f} s")
+    summary = _summary(d)
+    print(f"ok: {summary['services']} services, {summary['areas']} areas, "
+          f"{summary['articles']} articles, {summary['pages']} pages; {summary['stale']} stale; "
+          f"{len(warnings)} warning(s) in {time.perf_counter() - start:.2f} s",
+          file=sys.stderr if args.format != "text" else sys.stdout)
+    return 0
+
+
+def _out(text: str) -> None:
+    """Machine formats are UTF-8 whatever the terminal's encoding (a CSV for Excel, too)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a StringIO under tests
+        sys.stdout.write(text)
+    else:
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+
+
+def _summary(d) -> dict:
+    return {"services": len(d.services), "areas": len(d.regions), "articles": len(d.articles),
+            "pages": len(d.pages), "stale": sum(1 for s in d.services.values() if s.stale)}
+
+
+def _stale(args: argparse.Namespace, content: Path, report) -> int:
+    errors = report.problems.errors
+    if errors:
+        if args.format == "json":
+            _out(reports.problems_json(errors, None))
+        else:
+            print_problems(errors)
+        print(f"{len(errors)} error(s): fix them first (the list of stale services needs "
+              "content without errors)", file=sys.stderr)
+        return 1
+    d = report.directory
+    rows = reports.stale_rows(d, content)
+    if args.format == "csv":
+        _out(reports.stale_csv(rows))
+    elif args.format == "json":
+        _out(reports.stale_json(rows, d))
+    else:
+        _out(reports.stale_text(rows, d))
     return 0

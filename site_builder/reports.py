@@ -1,0 +1,166 @@
+"""What `site-builder check` prints besides its default text: problems as GitHub Actions
+annotations, JSON or CSV, and the list of services due for verification (`--stale`).
+
+Every function returns text; the command prints it. Problems keep the paths they were
+reported with (relative to the working directory, which in CI is the repository root),
+so that GitHub puts each annotation on its line of the pull request.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+from itertools import groupby
+from pathlib import Path
+
+from . import vocab
+from .errors import Problem
+from .load import display_path
+from .model import Directory, Region, Service
+from .search_terms import pinyin_key
+
+BOM = "\ufeff"
+"""Excel opens a CSV file as UTF-8 only when it starts with a byte order mark."""
+NO_OPERATOR = "（未填写运营单位）"
+
+
+# ------------------------------------------------------------------ problems
+
+
+def escape_data(text: str) -> str:
+    """A workflow command's message (actions/toolkit `escapeData`)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value (`escapeProperty`): also `:` and `,`."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(problems: list[Problem]) -> str:
+    """One `::error file=…,line=…,title=<field>::<message>` line per problem (`::warning` for
+    warnings). A whole-file problem (line 0, field `-`) has no line and no title."""
+    out = []
+    for p in problems:
+        props = [f"file={escape_property(p.path)}"]
+        if p.line > 0:
+            props.append(f"line={p.line}")
+        if p.field != "-":
+            props.append(f"title={escape_property(p.field)}")
+        level = "warning" if p.severity == "warning" else "error"
+        out.append(f"::{level} {','.join(props)}::{escape_data(p.message)}\n")
+    return "".join(out)
+
+
+def problems_json(problems: list[Problem], summary: dict | None) -> str:
+    """`{"ok", "counts": {"errors", "warnings"}, "problems": [...], "summary"}`; `summary`
+    (services, areas… counted) is null when there are errors."""
+    errors = sum(1 for p in problems if p.severity == "error")
+    doc = {
+        "ok": errors == 0,
+        "counts": {"errors": errors, "warnings": len(problems) - errors},
+        "problems": [{"path": p.path, "line": p.line, "field": p.field, "message": p.message,
+                      "severity": p.severity} for p in problems],
+        "summary": summary,
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _csv(header: list[str], rows: list[list]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return BOM + buf.getvalue()
+
+
+def problems_csv(problems: list[Problem]) -> str:
+    return _csv(["severity", "file", "line", "field", "message"],
+                [[p.severity, p.path, p.line, p.field, p.message] for p in problems])
+
+
+# --------------------------------------------------------------------- stale
+
+
+@dataclass(frozen=True)
+class StaleRow:
+    """One service to call: what the verification team needs on one line."""
+
+    operator: str
+    area: str
+    id: str
+    name: str
+    phone: str
+    verified: date
+    days: int
+    file: str
+
+
+def area_of(region: Region) -> Region:
+    """The district (区县) a service belongs to: the lowest area of its trail at district
+    level or above (a town directly under a city, as in 东莞, belongs to the city)."""
+    limit = vocab.LEVEL_ORDER["district"]
+    found = [r for r in region.trail if vocab.LEVEL_ORDER[r.level] <= limit]
+    return found[-1] if found else region.trail[0]
+
+
+def _phones(service: Service) -> str:
+    return " / ".join(p.text + (f" 转{p.ext}" if p.ext else "") for p in service.phones)
+
+
+def stale_rows(directory: Directory, content: Path) -> list[StaleRow]:
+    """Stale services, grouped by operator then area (by pinyin, services without an
+    operator last), oldest verification first within each group."""
+    rows = []
+    for s in directory.services.values():
+        if not s.stale:
+            continue
+        rows.append(StaleRow(
+            operator=s.operator or "", area=area_of(s.region).name, id=s.id, name=s.name,
+            phone=_phones(s), verified=s.verified, days=(directory.today - s.verified).days,
+            file=display_path(content / s.source, content)))
+    rows.sort(key=lambda r: (r.operator == "", pinyin_key(r.operator), r.operator,
+                             pinyin_key(r.area), r.area, -r.days, r.id))
+    return rows
+
+
+def _groups(rows: list[StaleRow]):
+    return groupby(rows, key=lambda r: (r.operator, r.area))
+
+
+def stale_text(rows: list[StaleRow], directory: Directory) -> str:
+    limit = directory.site.stale_after_days
+    if not rows:
+        return (f"no stale services: all {len(directory.services)} were verified in the last "
+                f"{limit} days (today {directory.today})\n")
+    out = [f"{len(rows)} of {len(directory.services)} services were verified more than {limit} "
+           f"days ago (today {directory.today}); by operator and area, oldest first:\n"]
+    width = len(str(max(r.days for r in rows)))
+    for (operator, area), group in _groups(rows):
+        group = list(group)
+        out.append(f"\n{operator or NO_OPERATOR} · {area} ({len(group)})\n")
+        for r in group:
+            out.append(f"  {r.days:>{width}} days  {r.verified}  {r.id}  {r.name}  "
+                       f"{r.phone or '-'}  {r.file}\n")
+    return "".join(out)
+
+
+STALE_COLUMNS = ["operator", "area", "service id", "name", "phone", "verified", "days", "file"]
+
+
+def stale_csv(rows: list[StaleRow]) -> str:
+    """UTF-8 with BOM (Excel shows the Chinese), one service per row, in report order."""
+    return _csv(STALE_COLUMNS, [[r.operator, r.area, r.id, r.name, r.phone, r.verified.isoformat(),
+                                 r.days, r.file] for r in rows])
+
+
+def stale_json(rows: list[StaleRow], directory: Directory) -> str:
+    groups = [{"operator": op, "area": area,
+               "services": [{**asdict(r), "verified": r.verified.isoformat()} for r in group]}
+              for (op, area), group in _groups(rows)]
+    doc = {"today": directory.today.isoformat(),
+           "stale_after_days": directory.site.stale_after_days,
+           "count": len(rows), "groups": groups}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
