@@ -17,6 +17,21 @@ if [ "${1:-}" = "test" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $([ -n "${CHROMIUM_PATH:-}" ] || echo chromium) fonts-noto-cjk fonts-liberation >/dev/null
   fi
+  # Quality-gate tools (tests/test_html_valid.py, tests/test_lighthouse.py): the Nu HTML
+  # Checker (npm vnu-jar, runs on Java) and Lighthouse, pinned in package-lock.json and
+  # installed into node_modules/. --ignore-scripts: vnu-jar's postinstall would download
+  # a JRE; Debian's is used instead.
+  if ! command -v java >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    SUDO=""
+    [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+      $(command -v java >/dev/null 2>&1 || echo default-jre-headless) \
+      $(command -v npm >/dev/null 2>&1 || echo nodejs npm) >/dev/null
+  fi
+  if [ ! package-lock.json -ot node_modules/.package-lock.json ]; then
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  fi
 else
   .venv/bin/pip install --quiet --disable-pip-version-check -e .
 fi

@@ -1,25 +1,32 @@
 """The pipeline, top to bottom: load → validate → model → render → write → index.
 
 `check()` runs the first three stages; `build()` runs them all into a staging
-folder and swaps it in only when every stage succeeded.
+folder and swaps it in only when every stage succeeded. With a cache folder,
+`build()` is incremental: it renders only the pages whose inputs changed and
+links the others from the previous output (see incremental.py).
 """
 from __future__ import annotations
 
 import shutil
 import subprocess
 import time
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
+from . import vocab
 from .errors import Abort, ContentError, Problems
+from .incremental import Counts, Plan, save_manifest
 from .index import build_index
 from .load import display_path, load
 from .model import Directory
-from .render import STATIC, render_site, sitemap
+from .progress import Advance, Progress
+from .render import ARTICLES_PER_PAGE, STATIC, render_site, sitemap
 from .validate import validate
-from .write import check_output_dir, copy_files, copy_tree, staging_dir, swap, write_outputs
+from .write import (check_output_dir, copy_files, copy_tree, remove_tree, staging_dir, swap,
+                    write_outputs)
 
 
 @dataclass
@@ -29,18 +36,26 @@ class Report:
     problems: Problems
     directory: Directory | None = None
     pages: int = 0
+    """HTML pages in the output."""
     indexed: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage, in the order the stages ran."""
+    incremental: Counts | None = None
+    """Pages rendered, reused and deleted by an incremental build; None for a clean one."""
 
 
-class _Clock:
-    def __init__(self, report: Report):
-        self.report, self.last = report, time.perf_counter()
+class _Stages:
+    """Times each stage into the report, and shows it through `progress`."""
 
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.report.seconds[stage] = round(now - self.last, 3)
-        self.last = now
+    def __init__(self, report: Report, progress: Progress):
+        self.report, self.progress = report, progress
+
+    @contextmanager
+    def __call__(self, name: str, total: int | None = None, unit: str = "") -> Iterator[Advance]:
+        start = time.perf_counter()
+        with self.progress.stage(name, total, unit) as advance:
+            yield advance
+        self.report.seconds[name] = round(time.perf_counter() - start, 3)
 
 
 class _Timed:
@@ -61,17 +76,17 @@ class _Timed:
             yield item
 
 
-def check(content: Path, today: date | None = None) -> Report:
+def check(content: Path, today: date | None = None, progress: Progress | None = None) -> Report:
     """Load and validate `content`; the report lists every problem found."""
     if not content.is_dir():
         raise Abort(f"content folder {content} does not exist (pass --content DIR)")
     report = Report(Problems())
-    clock = _Clock(report)
-    raw = load(content, report.problems)
-    clock.lap("load")
+    stage = _Stages(report, progress or Progress())
+    with stage("load"):
+        raw = load(content, report.problems)
     root_display = display_path(content / "x", content)[:-1]
-    report.directory = validate(raw, report.problems, today=today, root_display=root_display)
-    clock.lap("validate")
+    with stage("validate"):
+        report.directory = validate(raw, report.problems, today=today, root_display=root_display)
     return report
 
 
@@ -89,34 +104,67 @@ def edit_prefix(content: Path) -> str:
     return "" if rel == "." else rel + "/"
 
 
-def build(content: Path, out: Path, today: date | None = None, index: bool = True) -> Report:
+def expected_pages(d: Directory) -> int:
+    """About how many outputs `render_site` makes (the length of the progress bar)."""
+    return (len(d.services) + len(d.regions) + len(d.articles) + len(d.pages) + len(vocab.KINDS)
+            + len(vocab.AUDIENCES) + -(-len(d.articles) // ARTICLES_PER_PAGE) + 10)
+
+
+def build(content: Path, out: Path, today: date | None = None, index: bool = True, *,
+          cache: Path | None = None, progress: Progress | None = None,
+          lock: AbstractContextManager | None = None,
+          discard: Callable[[Path | None], None] = remove_tree) -> Report:
     """Build the site from `content` into `out`. On content errors raise
-    ContentError and leave `out` exactly as it was."""
+    ContentError and leave `out` exactly as it was.
+
+    `cache`: a folder for the manifest of an incremental build (pages whose inputs did
+    not change are reused from `out`). `lock` is held while the new output replaces the
+    old one; `discard` deletes the old one afterwards (the dev server does it later)."""
     check_output_dir(out, content)
-    report = check(content, today)
+    progress = progress or Progress()
+    report = check(content, today, progress)
     if report.problems.errors or report.directory is None:
         raise ContentError(report.problems.errors)
     directory = report.directory
-    clock = _Clock(report)
+    prefix = edit_prefix(content)
+    stage = _Stages(report, progress)
+    plan = None
+    if cache is not None:
+        with stage("plan"):  # the fingerprint of every record, and the last build's manifest
+            plan = Plan.start(directory, prefix, cache, out)
     staged = staging_dir(out)
     try:
-        # Pages are written as they are rendered, so a province's HTML never sits in memory.
-        pages = _Timed(render_site(directory, edit_prefix(content)))
-        paths = write_outputs(staged, pages)
-        write_outputs(staged, [sitemap(paths, directory.site.base_url)])
-        copy_tree(STATIC, staged / "static")
-        copy_files(((m.source, f"media/{m.rel}") for m in directory.media), staged)
+        with stage("render", expected_pages(directory), "pages") as advance:
+            def wanted(path: str) -> bool:
+                advance(1)
+                return plan.wanted(path) if plan else True
+
+            # Pages are written as they are rendered, so a province's HTML never sits in memory.
+            pages = _Timed(render_site(directory, prefix, wanted))
+            paths = write_outputs(staged, plan.record(pages) if plan else pages)
+            if plan:
+                paths = sorted(paths + plan.link_reused(staged))
+            write_outputs(staged, [sitemap(paths, directory.site.base_url)])
+            copy_tree(STATIC, staged / "static")
+            copy_files(((m.source, f"media/{m.rel}") for m in directory.media), staged)
         report.pages = sum(1 for p in paths if p.endswith(".html"))
-        clock.lap("write")
-        written = report.seconds.pop("write")
+        written = report.seconds.pop("render")
         report.seconds["render"] = round(pages.seconds, 3)
         report.seconds["write"] = round(written - pages.seconds, 3)
         if index:
-            report.indexed = build_index(staged)
-            clock.lap("index")
-        swap(staged, out)
-        clock.lap("swap")
+            with stage("index"):
+                report.indexed = build_index(staged)
+        manifest = plan.finish(staged) if plan else None
+        with stage("swap"):
+            old = swap(staged, out, lock)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
+    if plan is not None and cache is not None and manifest is not None:
+        # After the swap: a manifest must never describe pages that are not in `out`
+        # (and should this fail, the next build only renders more than it needs).
+        save_manifest(cache, out, manifest)
+        report.incremental = plan.counts
+    with stage("cleanup"):  # deleting the previous output takes seconds for a large site
+        discard(old)
     return report

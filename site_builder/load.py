@@ -34,6 +34,11 @@ MAX_DEPTH = 20
 """Deepest nesting of mappings/lists accepted in one YAML document."""
 MAX_NODES = 100_000
 """Most YAML values accepted in one document."""
+NESTING_GUARD = 1_000
+"""libyaml composes nested collections by recursion in C: some 25,000 levels overflow the
+stack and kill the process, and its time grows with the square of the depth before that.
+A document with this many `[`/`{`, or a line with this many compact `- `/`? ` entries, is
+first read as events (no recursion), and refused as soon as it nests past MAX_DEPTH."""
 REGIONS_MAX_BYTES = 20_000_000
 REGIONS_MAX_NODES = 2_000_000
 """regions.yaml of a province lists tens of thousands of communities (~90 bytes and
@@ -331,10 +336,37 @@ def read_text(path: Path, shown: str, problems: Problems,
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_COMPACT = re.compile(r"^[ \t]*(?:(?:[-?:]|---)[ \t]+(?:[&!][^ \t\n]*[ \t]+)*){%d}"
+                      % NESTING_GUARD, re.M)
+
+
+def _too_deep(text: str) -> int | None:
+    """Line of the first collection nested past MAX_DEPTH, found without composing
+    (see NESTING_GUARD); None when the text cannot nest that deep or is not YAML."""
+    if text.count("[") + text.count("{") < NESTING_GUARD and not _COMPACT.search(text):
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH + 1:  # the root collection is level 0
+                    return event.start_mark.line + 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # composing reports the syntax error with its context
+    return None
+
+
 def parse_yaml(text: str, shown: str, rel: str, problems: Problems, line_offset: int = 0,
                max_nodes: int = MAX_NODES) -> Doc | None:
     """Compose one YAML document and convert it; None when it cannot be parsed."""
     doc = Doc(shown, rel, None)
+    deep = _too_deep(text)
+    if deep is not None:
+        problems.error(shown, deep + line_offset, "-", f"nested too deeply (at most {MAX_DEPTH} levels)")
+        return None
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -453,6 +485,10 @@ def load(root: Path, problems: Problems) -> RawContent:
                 if path.is_symlink():
                     problems.error(display_path(path, root), 0, "-",
                                    "symbolic links are not published (copy the file itself)")
+                    continue
+                if "\\" in path.relative_to(media).as_posix():  # a path separator on Windows
+                    problems.error(display_path(path, root), 0, "-", "a backslash (\\) in a file "
+                                   "or folder name cannot be published (rename it)")
                     continue
                 raw.media.append(MediaFile(path.relative_to(media).as_posix(), path,
                                            path.stat().st_size))

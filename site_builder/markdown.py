@@ -39,6 +39,28 @@ _DANGEROUS = re.compile(
     re.I,
 )
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+MAX_HTML_DEPTH = 100
+"""Raw HTML nested deeper than this is an error: the sanitiser's time grows with the square
+of the depth of some elements (200,000 nested <div> in a 1 MB file take minutes)."""
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*>")
+_NOT_NESTING = {  # void elements, and those that a new one of their kind closes
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+    "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rt", "rp",
+    "thead", "tbody", "tfoot", "colgroup"}
+
+
+def _html_depth(html: str) -> int:
+    """Deepest nesting of elements in `html`, counted on its tags (an upper bound)."""
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        if match.group(2).lower() in _NOT_NESTING or match.group(0).endswith("/>"):
+            continue
+        if match.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 @dataclass
@@ -123,6 +145,15 @@ def render_markdown(text: str, *, path: str, body_line: int, targets: LinkTarget
             if child.type == "image" and not child.content.strip():
                 problems.warning(path, line, field_name, f"image {url} has no alt text "
                                  "(describe the image: ![description](/media/…))")
+            if child.type == "image" and re.match(r"(?i)(https?:)?//", url):
+                # The pages load nothing from other sites (their CSP would block it, and the
+                # other site would learn who reads the page): the alt text stands instead.
+                problems.warning(path, line, field_name, f"image {url} from another site is not "
+                                 "shown (copy the file into media/ and write ![…](/media/…))")
+                child.content = "".join(t.content for t in child.children or []
+                                        if t.type in ("text", "code_inline"))
+                child.type, child.children, child.attrs = "text", None, {}
+                continue
             new = _check_url(url, targets, base_path, path, line, field_name, problems)
             if new is None:
                 child.attrs.pop(attr, None)
@@ -131,13 +162,32 @@ def render_markdown(text: str, *, path: str, body_line: int, targets: LinkTarget
             if child.type == "image":
                 child.attrSet("loading", "lazy")
     html = _MD.renderer.render(tokens, _MD.options, {})
-    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=ALLOWED_SCHEMES,
-                     link_rel="noopener noreferrer",
-                     clean_content_tags={"script", "style", "iframe", "object", "embed",
-                                         "textarea", "select", "noscript", "template"})
+    if _html_depth(html) > MAX_HTML_DEPTH:
+        problems.error(path, body_line, field_name, f"HTML nested too deeply "
+                       f"(at most {MAX_HTML_DEPTH} levels: close the tags you open)")
+        return ""
+    clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=ALLOWED_SCHEMES,
+                      link_rel="noopener noreferrer", attribute_filter=_local_images,
+                      clean_content_tags={"script", "style", "iframe", "object", "embed",
+                                          "textarea", "select", "noscript", "template"})
+    # An image whose source was from another site: its alt text stands instead.
+    return _SRCLESS_IMG.sub(lambda m: m.group(1) or "", clean) if "<img" in clean else clean
+
+
+_EXTERNAL = re.compile(r"\s*(https?:)?//", re.I)
+_EXTERNAL_IMG = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
+_SRCLESS_IMG = re.compile(r'<img(?![^>]*\ssrc=)(?:[^>]*\salt="([^"]*)")?[^>]*>')
+
+
+def _local_images(element: str, attribute: str, value: str) -> str | None:
+    """nh3's attribute filter: no image from another site (see _check_raw_html)."""
+    return None if element == "img" and attribute == "src" and _EXTERNAL.match(value) else value
 
 
 def _check_raw_html(html: str, line: int, path: str, field_name: str, problems: Problems) -> None:
+    if _EXTERNAL_IMG.search(html):
+        problems.warning(path, line, field_name, "raw HTML image from another site is not shown "
+                         "(copy the file into media/ and write ![…](/media/…))")
     match = _DANGEROUS.search(html)
     if match:
         problems.warning(path, line, field_name,

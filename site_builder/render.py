@@ -12,15 +12,16 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from markupsafe import Markup
 
+from . import headers
 from . import hours as hours_mod
 from . import vocab
-from .model import Article, Directory, Page, Region, Service
+from .model import Article, Directory, Page, Phone, Region, Service
 from .search_terms import region_terms
 
 ARTICLES_PER_PAGE = 10
@@ -84,6 +85,16 @@ def cn_datetime(value: datetime) -> str:
     return f"{cn_date(value)} {value:%H:%M}"
 
 
+def digits(number: Phone | str) -> Markup:
+    """A phone number as shown, and for screen readers digit by digit (`1 2 3 5 6`), so
+    that none says "twelve thousand…": the visible text is hidden from them, the spaced
+    digits are hidden from the eye (and from copying: `.spoken` is not selectable)."""
+    text = number.text if isinstance(number, Phone) else number
+    spoken = number.spoken if isinstance(number, Phone) else " ".join(c for c in text if c.isdigit())
+    return Markup('<span aria-hidden="true">{}</span><span class="spoken" data-pagefind-ignore>{}</span>').format(
+        text, spoken)
+
+
 def static_versions(static_dir: Path = STATIC) -> dict[str, str]:
     """File name -> short content hash, so browsers refetch a changed file."""
     versions = {}
@@ -133,17 +144,32 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         open_data=open_data, calendar_json=_json(hours_mod.calendar_data(directory.calendar)),
         area_text=area_text, search_filters=search_filters,
     )
+    env.globals.update(csp=headers.csp(meta=True), digits=digits)
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
     return env
 
 
-def render_site(directory: Directory, edit_prefix: str = "") -> Iterator[Output]:
-    """Yield every page of the site."""
+def render_site(directory: Directory, edit_prefix: str = "",
+                wanted: Callable[[str], bool] | None = None) -> Iterator[Output]:
+    """Yield every page of the site. With `wanted`, only the pages whose path it accepts:
+    an incremental build is asked about each path and reuses the pages it refuses."""
+    outputs = _outputs(directory, edit_prefix, wanted or (lambda path: True))
+    return (output for output in outputs if output is not None)
+
+
+def _outputs(directory: Directory, edit_prefix: str,
+             wanted: Callable[[str], bool]) -> Iterator[Output | None]:
+    """Every output in order, None in place of those `wanted` refuses (not rendered)."""
     env = environment(directory, edit_prefix)
     d = directory
 
-    def page(template: str, path: str, **context) -> Output:
+    def page(template: str, path: str, **context) -> Output | None:
+        if not wanted(path):
+            return None
         return Output(path, env.get_template(template).render(path=path, **context))
+
+    def data(path: str, make: Callable[[], str]) -> Output | None:
+        return Output(path, make()) if wanted(path) else None
 
     today = d.today
     upcoming = sorted((a for a in d.articles if a.event and a.event.start.date() >= today),
@@ -181,9 +207,12 @@ def render_site(directory: Directory, edit_prefix: str = "") -> Iterator[Output]
     for p in d.pages.values():
         yield page("page.html", f"{p.slug}/index.html", p=p)
     yield page("search.html", "search/index.html", facets=_facets(d))
-    yield Output("data/services.json", services_json(d))
+    yield data("data/services.json", lambda: services_json(d))
     yield page("404.html", "404.html")
-    yield Output("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {d.site.base_url}sitemap.xml\n")
+    yield data("robots.txt",
+               lambda: f"User-agent: *\nAllow: /\nSitemap: {d.site.base_url}sitemap.xml\n")
+    yield data("_headers", lambda: headers.netlify(d.site.base_path))
+    yield data("nginx-headers.conf", lambda: headers.nginx(d.site.base_path))
 
 
 def sitemap(paths: list[str], base_url: str) -> Output:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
@@ -70,6 +71,22 @@ def write_outputs(root: Path, outputs: Iterable[Output]) -> list[str]:
     return sorted(written)
 
 
+def link_files(source: Path, target: Path, site_paths: Iterable[str]) -> None:
+    """Hard-link each file of `source` into `target` at the same site path (a copy where
+    the file system cannot link). Files are never written in place afterwards: a page
+    that changes is a new file, so the previous output is never modified through a link."""
+    made: set[Path] = {target}
+    for site_path in site_paths:
+        src, dst = safe_join(source, site_path), safe_join(target, site_path)
+        if dst.parent not in made:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            made.update(dst.parents)
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)  # keeps the mtime, which the manifest checks
+
+
 def copy_tree(source: Path, target: Path) -> None:
     if source.is_dir():
         shutil.copytree(source, target, dirs_exist_ok=True,
@@ -83,20 +100,27 @@ def copy_files(files: Iterable[tuple[Path, str]], root: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def swap(staged: Path, out: Path) -> None:
-    """Replace `out` by `staged` with two renames; the old output is removed last."""
+def swap(staged: Path, out: Path, lock: AbstractContextManager | None = None) -> Path | None:
+    """Replace `out` by `staged` with two renames, holding `lock` (the dev server opens
+    files under it, so a request never sees the moment between the renames). Returns the
+    previous output, moved aside, for `remove_tree`; None when there was none."""
     out = out.absolute()
     old = None
-    if out.exists():
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        if old.exists():
-            shutil.rmtree(old)
-        out.rename(old)
-    try:
-        staged.rename(out)
-    except OSError:
-        if old is not None:
-            old.rename(out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    with lock or nullcontext():
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            out.rename(old / out.name)
+        try:
+            staged.rename(out)
+        except OSError:
+            if old is not None:
+                (old / out.name).rename(out)
+                old.rmdir()
+            raise
+    return old
+
+
+def remove_tree(path: Path | None) -> None:
+    """Delete a previous output moved aside by `swap` (seconds for a large site)."""
+    if path is not None:
+        shutil.rmtree(path, ignore_errors=True)

@@ -54,7 +54,11 @@
     today.setAttribute("data-open", data);
     hours.appendChild(state); hours.appendChild(today); li.appendChild(hours);
     if (s.tel) {
-      var call = el("p", "card-call"), t = el("a", "call", s.phone);
+      var call = el("p", "card-call"), t = el("a", "call");
+      // Shown as written, read digit by digit ("1 2 3 5 6"), as render.digits() does.
+      var shown = el("span", "", s.phone), spoken = el("span", "spoken", s.phone.replace(/\D/g, "").split("").join(" "));
+      shown.setAttribute("aria-hidden", "true");
+      t.appendChild(shown); t.appendChild(spoken);
       t.href = s.tel; call.appendChild(t); li.appendChild(call);
     }
     return li;

@@ -33,7 +33,7 @@ def page(browser):
 
 def search(page, origin: str, query: str) -> list[str]:
     page.goto(f"{origin}{BASE}search/?q={query}")
-    page.wait_for_function("document.getElementById('search-status').textContent.includes('结果')")
+    page.wait_for_function("() => document.getElementById('search-status').textContent.includes('结果')")
     return [li.locator("a").first.get_attribute("href")
             for li in page.locator("#search-results > li").all()]
 
@@ -76,7 +76,7 @@ def test_search_from_the_home_page_form(page, origin):
     page.get_by_label("搜索服务、地区或文章").fill("失眠")
     page.get_by_role("button", name="搜索").click()
     page.wait_for_url("**/search/?q=*")
-    page.wait_for_function("document.getElementById('search-status').textContent.includes('结果')")
+    page.wait_for_function("() => document.getElementById('search-status').textContent.includes('结果')")
     assert page.locator("#search-results > li a").first.get_attribute("href") == \
         "/xinli/articles/sleep-and-insomnia/"
 

@@ -48,7 +48,7 @@ def context(browser):
 
 
 def wait_for_results(page):
-    page.wait_for_function("document.getElementById('search-status').textContent.includes('结果')")
+    page.wait_for_function("() => document.getElementById('search-status').textContent.includes('结果')")
 
 
 def result_urls(page) -> list[str]:
@@ -80,14 +80,14 @@ def test_changing_a_filter_updates_the_url_and_back_restores_it(context, origin,
     clinics = set(result_urls(page))
     page.locator("#f-audience").select_option("children")
     page.wait_for_url("**audience=children**")
-    page.wait_for_function("document.getElementById('search-status').textContent.includes('结果') &&"
+    page.wait_for_function("() => document.getElementById('search-status').textContent.includes('结果') &&"
                            "!document.getElementById('search-status').textContent.includes('正在')")
     children = {url_of(s) for s in directory.services.values()
                 if s.kind == "clinic" and "children" in s.audiences}
-    page.wait_for_function(f"document.querySelectorAll('#search-results > li').length === {len(children)}")
+    page.wait_for_function(f"() => document.querySelectorAll('#search-results > li').length === {len(children)}")
     assert set(result_urls(page)) == children
     page.go_back()
-    page.wait_for_function(f"document.querySelectorAll('#search-results > li').length === {len(clinics)}")
+    page.wait_for_function(f"() => document.querySelectorAll('#search-results > li').length === {len(clinics)}")
     assert set(result_urls(page)) == clinics
     assert page.locator("#f-audience").input_value() == ""
     page.reload()
@@ -180,7 +180,7 @@ def test_near_me_denied_offers_areas(browser, origin):
     page = context.new_page()
     page.goto(f"{origin}{BASE}search/")
     page.get_by_role("button", name="查找附近的服务").click()
-    page.wait_for_function("document.querySelector('[data-near-status]').textContent.includes('定位')")
+    page.wait_for_function("() => document.querySelector('[data-near-status]').textContent.includes('定位')")
     assert "没有获得定位权限" in page.locator("[data-near-status]").inner_text()
     fallback = page.locator("[data-near-fallback]")
     assert fallback.is_visible()
@@ -194,7 +194,7 @@ def test_area_list_sorts_by_distance(browser, origin):
     page = context.new_page()
     page.goto(f"{origin}{BASE}kinds/counseling_room/")
     page.locator(".list-tools select").first.select_option("distance")
-    page.wait_for_function("document.querySelector('.list-note').textContent === '已按距离排序'")
+    page.wait_for_function("() => document.querySelector('.list-note').textContent === '已按距离排序'")
     distances = []
     for card in page.locator("main ul.cards > li").all():
         label = card.locator(".card-distance")

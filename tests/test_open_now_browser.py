@@ -76,7 +76,7 @@ def service_state(browser, origin: str, service: str, at: datetime, **options) -
     try:
         state = page.locator(".open-now .open-state")
         assert state.count() == 1
-        page.wait_for_function("document.querySelector('.open-now .open-state').hasAttribute('data-open-state')")
+        page.wait_for_function("() => document.querySelector('.open-now .open-state').hasAttribute('data-open-state')")
         return state.get_attribute("data-open-state"), state.inner_text(), state.get_attribute("class")
     finally:
         context.close()

@@ -6,39 +6,70 @@ import sys
 import time
 from pathlib import Path
 
-from ..build import build
+from ..build import Report, build
 from ..errors import ContentError
+from ..progress import for_terminal
 from .common import print_problems, today
 
 BUILD_WARNINGS_SHOWN = 20
 """`build` shows the first warnings only; `check` shows them all."""
+DEFAULT_CACHE = ".cache/site-builder"
+"""Where incremental builds keep their manifest (git-ignored)."""
 
 
 def register(sub) -> None:
     b = sub.add_parser("build", help="validate, render, index and write the site")
     b.add_argument("--content", default="content", help="content folder (default: content)")
     b.add_argument("--out", default="build", help="output folder (default: build)")
+    b.add_argument("--incremental", action="store_true",
+                   help="render only the pages whose inputs changed since the last incremental "
+                        "build (the output is the same as a clean build's)")
+    b.add_argument("--cache", metavar="DIR",
+                   help=f"cache folder of --incremental (default: {DEFAULT_CACHE}); implies it")
     b.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
+    cache = Path(args.cache or DEFAULT_CACHE) if args.incremental or args.cache else None
+    progress = for_terminal()
     try:
-        report = build(Path(args.content), Path(args.out), today())
+        report = build(Path(args.content), Path(args.out), today(), cache=cache, progress=progress)
     except ContentError as exc:
+        progress.close()
         print_problems(exc.problems)
         print(f"{len(exc.problems)} error(s): the site was not built; "
               f"{args.out} is unchanged", file=sys.stderr)
         return 1
+    finally:
+        progress.close()
+    print_warnings(report)
+    print(f"built {args.out}: {summary(report)} in {time.perf_counter() - start:.2f} s "
+          f"({stage_seconds(report)})")
+    return 0
+
+
+def print_warnings(report: Report) -> None:
+    """The first warnings, and how many more there are."""
     warnings = report.problems.warnings
     print_problems(warnings[:BUILD_WARNINGS_SHOWN])
     if len(warnings) > BUILD_WARNINGS_SHOWN:
         print(f"… and {len(warnings) - BUILD_WARNINGS_SHOWN} more warning(s): "
               "run `site-builder check` to see them all", file=sys.stderr)
+
+
+def summary(report: Report) -> str:
+    """`1561 pages (… services, … articles; incremental: …), … indexed for search, … warning(s)`."""
     d = report.directory
-    stages = ", ".join(f"{k} {v:.2f}" for k, v in report.seconds.items())
-    print(f"built {args.out}: {report.pages} pages ({len(d.services)} services, "
-          f"{len(d.articles)} articles), {report.indexed} indexed for search, "
-          f"{len(report.problems.warnings)} warning(s) in {time.perf_counter() - start:.2f} s "
-          f"({stages})")
-    return 0
+    what = f"{len(d.services)} services, {len(d.articles)} articles" if d else ""
+    counts = report.incremental
+    if counts is not None:
+        what += (f"; incremental: {counts.rendered} rendered ({counts.changed} changed), "
+                 f"{counts.unchanged} unchanged, {counts.deleted} deleted")
+    return (f"{report.pages} pages ({what}), {report.indexed} indexed for search, "
+            f"{len(report.problems.warnings)} warning(s)")
+
+
+def stage_seconds(report: Report) -> str:
+    """`load 0.17, validate 0.28, render 0.51, …`."""
+    return ", ".join(f"{k} {v:.2f}" for k, v in report.seconds.items())

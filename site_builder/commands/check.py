@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from .. import reports
+from .. import links, reports
 from ..build import check
 from ..errors import Abort
 from .common import print_problems, today
@@ -30,6 +30,9 @@ def register(sub) -> None:
     c.add_argument("--stale", action="store_true",
                    help="list services due for verification, by operator and area "
                         "(--format text, csv or json)")
+    c.add_argument("--external", action="store_true",
+                   help="also fetch every external link (websites, markdown links) and warn "
+                        "about dead ones")
     c.set_defaults(func=run)
 
 
@@ -39,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     content = Path(args.content)
     report = check(content, today())
+    if args.external:
+        report.problems.items.extend(links.check_external(content))
     errors, warnings = report.problems.errors, report.problems.warnings
     d = report.directory
     if args.stale:

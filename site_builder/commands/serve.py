@@ -1,35 +1,152 @@
-"""`site-builder serve`: build, then serve the site on 127.0.0.1 under its base path."""
+"""`site-builder serve`: build, serve the site on 127.0.0.1 under its base path, and
+rebuild (incrementally) whenever content, templates or static files change.
+
+A failed rebuild keeps the server up: the terminal and an overlay on every page show
+the errors, and the last good site is still served until they are fixed.
+"""
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
+import threading
+import time
+import traceback
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from ..build import check
-from ..serve import make_server
-from . import build as build_command
-from .common import today
+import yaml
+
+from ..build import build
+from ..errors import Abort, ContentError, Problem
+from ..index import IndexError_
+from ..progress import Progress, for_terminal
+from ..render import STATIC, TEMPLATES
+from ..serve import Live, make_server
+from ..watch import Rebuilder
+from ..write import BuildError, check_output_dir, remove_tree
+from .build import BUILD_WARNINGS_SHOWN, DEFAULT_CACHE, stage_seconds, summary
+from .common import print_problems, today
 
 
 def register(sub) -> None:
-    s = sub.add_parser("serve", help="build, then serve the site on 127.0.0.1")
+    s = sub.add_parser("serve", help="build, serve the site on 127.0.0.1, rebuild on every change")
     s.add_argument("--content", default="content", help="content folder (default: content)")
     s.add_argument("--out", default="build", help="output folder (default: build)")
-    s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    s.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free port)")
+    s.add_argument("--cache", metavar="DIR", default=DEFAULT_CACHE,
+                   help=f"cache folder of the incremental rebuilds (default: {DEFAULT_CACHE})")
     s.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    status = build_command.run(args)
-    if status:
-        return status
-    base_path = check(Path(args.content), today()).directory.site.base_path
-    server = make_server(Path(args.out), base_path, args.port)
-    print(f"serving {args.out} at http://127.0.0.1:{server.server_address[1]}{base_path} "
-          "(Ctrl-C to stop)", flush=True)
+class Session:
+    """The builds of one `serve` run. Each is incremental; its outcome goes to the
+    terminal and to the open tabs (`Live`). Never raises: the server must stay up."""
+
+    def __init__(self, content: Path, out: Path, cache: Path, live: Live):
+        self.content, self.out, self.cache, self.live = content, out, cache, live
+        self._old: list[Path | None] = []
+        self._one_at_a_time = threading.Lock()
+        """The first build runs on the main thread, rebuilds on the watcher's."""
+        self._warned: set[Problem] = set()
+
+    def build(self, progress: Progress | None = None) -> bool:
+        """Build once; True when the new site is being served."""
+        with self._one_at_a_time:
+            return self._build(progress)
+
+    def _build(self, progress: Progress | None) -> bool:
+        start = time.perf_counter()
+        try:
+            try:
+                report = build(self.content, self.out, today(), cache=self.cache,
+                               progress=progress, lock=self.live.lock, discard=self._old.append)
+            finally:
+                if progress is not None:
+                    progress.close()
+        except ContentError as exc:
+            self._failed([str(p) for p in exc.problems], exc.problems)
+            return False
+        except (Abort, IndexError_, BuildError, OSError) as exc:
+            self._failed([f"error: {exc}"])
+            return False
+        except Exception:  # a bug in site-builder: show it, and keep serving
+            traceback.print_exc()
+            self._failed(["error: site-builder failed (a bug; the traceback is in the terminal)"])
+            return False
+        self.live.publish([], report.directory.site.base_path if report.directory else None)
+        seconds = time.perf_counter() - start
+        # Warnings already shown by an earlier build are counted, not repeated.
+        warnings = report.problems.warnings
+        print_problems([w for w in warnings if w not in self._warned][:BUILD_WARNINGS_SHOWN])
+        self._warned = set(warnings)
+        print(f"built {self.out} in {seconds:.2f} s: {summary(report)} ({stage_seconds(report)})",
+              flush=True)
+        for old in self._old:  # after the tabs were told: deleting a large site takes seconds
+            remove_tree(old)
+        self._old.clear()
+        return True
+
+    def rebuild(self) -> None:
+        """Called by the watcher after a burst of changes."""
+        print("change detected: rebuilding …", flush=True)
+        self.build()
+
+    def _failed(self, lines: list[str], problems: list | None = None) -> None:
+        if problems is not None:
+            print_problems(problems)
+        else:
+            print("\n".join(lines), file=sys.stderr)
+        print(f"{len(lines)} error(s): still serving the last good site "
+              f"(the errors are shown on every page until they are fixed)", file=sys.stderr,
+              flush=True)
+        self.live.publish(lines)
+
+
+def base_path_hint(content: Path) -> str:
+    """The base path from site.yaml read loosely, for when the first build fails
+    (the build itself reports what is wrong with site.yaml)."""
     try:
+        site = yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8"))
+        path = urlsplit(str(site["base_url"])).path or "/"
+    except Exception:
+        return "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def run(args: argparse.Namespace) -> int:
+    content, out = Path(args.content), Path(args.out)
+    if not content.is_dir():
+        raise Abort(f"content folder {content} does not exist (pass --content DIR)")
+    check_output_dir(out, content)
+    live = Live(base_path_hint(content))
+    session = Session(content, out, Path(args.cache), live)
+    rebuilder = Rebuilder(session.rebuild, [content, TEMPLATES, STATIC], ignore=[out])
+    try:  # the port first: a busy port should not wait for a build to be reported
+        server = make_server(out, live.base_path, args.port, live=live)
+    except OSError as exc:
+        raise Abort(f"cannot serve on 127.0.0.1:{args.port}: {exc.strerror or exc} "
+                    "(choose another --port, or 0 for any free port)") from exc
+    previous_term = signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly as on Ctrl-C
+    try:
+        rebuilder.start()  # before the first build, so that no edit made during it is missed
+        session.build(for_terminal())
+        print(f"serving {out} at http://127.0.0.1:{server.server_address[1]}{live.base_path} "
+              "(Ctrl-C to stop)", flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
-        print("stopped")
+        pass
     finally:
+        print("stopping …", flush=True)
+        live.close()
         server.server_close()
+        if rebuilder.busy:
+            print("waiting for the build in progress (Ctrl-C again to quit at once) …", flush=True)
+        rebuilder.stop(timeout=None)
+        signal.signal(signal.SIGTERM, previous_term)
+    print("stopped", flush=True)
     return 0

@@ -1,0 +1,296 @@
+"""Incremental builds: render again only the pages whose inputs changed.
+
+The model is rebuilt from scratch on every build (everything is loaded and validated
+again, as in Lektor); what is kept between builds is a manifest, in the cache folder,
+of the pages in the output folder: for each page, the fingerprint of its inputs and the
+sha256, size and modification time of the file written. The next build computes each
+page's fingerprint before rendering it (`Plan.wanted`), renders the pages whose
+fingerprint changed or whose file is not the one recorded, and hard-links the others
+from the previous output into the new staging folder. Pages that are no longer made
+are simply not carried over. The output is the same, byte for byte, as a clean
+build's: tests/test_incremental.py compares the two after random edit sequences.
+
+What a page's fingerprint covers (`PageKeys.key`):
+
+* `everything`: what any page may show. The code and its pinned libraries, the
+  templates and static files, site.yaml, regions.yaml, holidays.yaml, the pages
+  (the navigation is on every page), the media list, the date and the edit-link prefix.
+  A change to any of these renders every page again.
+* each service and published article: a digest of its model object (a reference to
+  another record counts by id only; the record itself is added where a page shows it).
+* a service page: the service and the articles announcing its events; an area page:
+  the services in the area and below it (its cards and every count on it); a kind,
+  audience or hotline list: its services; an article page: the article and its
+  event's service.
+* any other output (home, the indexes, search, services.json, 404, and any output added
+  later): every record. That is always correct, and these outputs are few.
+
+A template that starts showing more (say, other services on a service page) must
+widen its rule here; the random edit tests are there to catch a rule that is too narrow.
+"""
+from __future__ import annotations
+
+import copyreg
+import hashlib
+import io
+import json
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from . import vocab
+from .model import Article, Directory, Region, Service
+from .render import STATIC, TEMPLATES, Output
+from .write import BuildError, link_files
+
+FORMAT = 1
+"""Version of the manifest's layout; a manifest of another version is ignored."""
+LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "nh3", "phonenumbers", "pypinyin",
+             "pyyaml", "site-builder")
+"""Libraries whose version can change the HTML (an upgrade renders every page again)."""
+
+
+# ------------------------------------------------------------------ fingerprints
+
+def _by_id(kind: str, key: str):
+    return lambda record: (str, (f"{kind}:{getattr(record, key)}",))
+
+
+_REFERENCES = copyreg.dispatch_table.copy()
+"""How a record pickles inside another: by its id, so that a service's digest does not
+include the whole region tree it hangs in (a table lookup, not a call per object)."""
+_REFERENCES.update({Region: _by_id("region", "id"), Service: _by_id("service", "id"),
+                    Article: _by_id("article", "slug")})
+
+
+def digest(value: object) -> str:
+    """sha256 of a model value: a record's fields, or a tuple of plain values. Records
+    inside it count by id."""
+    if isinstance(value, (Service, Article)):
+        value = vars(value)
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=4)
+    pickler.dispatch_table = _REFERENCES
+    # No memo: two equal values pickle alike whether or not they are one object.
+    pickler.fast = True
+    pickler.dump(value)
+    return hashlib.sha256(buffer.getvalue()).hexdigest()
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def files_digest(folder: Path, pattern: str = "*") -> str:
+    """sha256 over the names and bytes of every file below `folder` matching `pattern`."""
+    h = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(folder.rglob(pattern)):
+            if path.is_file():
+                h.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+                h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The site-builder code, the Python and the libraries that shape the HTML. Read once
+    per process: a running process keeps the code it started with."""
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}==?")
+    # Sources only: __pycache__ changes as modules are compiled.
+    return _hash(files_digest(Path(__file__).resolve().parent, "*.py"), sys.version, *versions)
+
+
+def everything_digest(directory: Directory, edit_prefix: str) -> str:
+    """What every page may show (see the module docstring)."""
+    d = directory
+    regions = [(r.id, r.name, r.level, r.parent.id if r.parent else None,
+                tuple(c.id for c in r.children)) for r in d.regions.values()]
+    content = digest((d.site, regions, tuple(r.id for r in d.roots), d.calendar,
+                      sorted(d.pages.items()), [m.rel for m in d.media], d.today, edit_prefix))
+    return _hash(code_digest(), files_digest(TEMPLATES), files_digest(STATIC), content)
+
+
+class PageKeys:
+    """The fingerprint of each output path's inputs, for one validated model."""
+
+    def __init__(self, directory: Directory, edit_prefix: str):
+        d = self.directory = directory
+        self.everything = everything_digest(directory, edit_prefix)
+        self.services = {sid: digest(s) for sid, s in d.services.items()}
+        self.articles = {a.slug: digest(a) for a in d.articles}
+        self.event_service = {a.slug: a.event.service.id for a in d.articles
+                              if a.event is not None and a.event.service is not None}
+        self.events: dict[str, list[str]] = {}
+        for slug, service in self.event_service.items():
+            self.events.setdefault(service, []).append(slug)
+        self.all_records = _hash(*(f"{k}={v}" for k, v in sorted(self.services.items())),
+                                 *(f"{k}={v}" for k, v in self.articles.items()))
+
+    def _list(self, rule: str, services: Iterable[Service]) -> str:
+        return _hash(rule, self.everything, *(f"{s.id}={self.services[s.id]}" for s in services))
+
+    def key(self, path: str) -> str:
+        """Fingerprint of the inputs of the output at `path`."""
+        d, parts = self.directory, path.split("/")
+        if len(parts) == 3 and parts[2] == "index.html":
+            folder, name = parts[0], parts[1]
+            if folder == "services" and name in d.services:
+                events = self.events.get(name, [])
+                return _hash("service", self.everything, self.services[name],
+                             *(f"{slug}={self.articles[slug]}" for slug in events))
+            if folder == "regions" and name in d.regions:
+                return self._list("region", d.by_region.get(name, []))
+            if folder == "kinds" and name in vocab.KINDS:
+                return self._list("kind", d.by_kind.get(name, []))
+            if folder == "audiences" and name in vocab.AUDIENCES:
+                return self._list("audience", d.by_audience.get(name, []))
+            if folder == "articles" and name in self.articles:
+                service = self.event_service.get(name)
+                return _hash("article", self.everything, self.articles[name],
+                             self.services[service] if service else "")
+        if path == "hotlines/index.html":
+            return self._list("hotlines", d.hotlines)
+        if len(parts) == 2 and parts[1] == "index.html" and parts[0] in d.pages:
+            return _hash("page", self.everything)  # pages are part of `everything`
+        return _hash("all", self.everything, self.all_records)
+
+
+# ------------------------------------------------------------------ manifest
+
+@dataclass(frozen=True)
+class Entry:
+    """One page of a previous build, as recorded in the manifest."""
+
+    key: str
+    """Fingerprint of the page's inputs."""
+    sha256: str
+    """Of the text written (UTF-8)."""
+    size: int
+    mtime_ns: int
+    """Size and modification time of the file written: a file that differs was changed
+    after the build, and is rendered again rather than reused."""
+
+
+def manifest_path(cache: Path, out: Path) -> Path:
+    """One manifest per output folder, so that two outputs can share a cache folder."""
+    name = hashlib.sha256(str(out.absolute()).encode("utf-8")).hexdigest()[:16]
+    return cache / f"manifest-{name}.json"
+
+
+def load_manifest(cache: Path, out: Path) -> dict[str, Entry]:
+    """The pages of the last incremental build into `out`; empty when there is none
+    (or it is unreadable, or of another format: then every page is rendered)."""
+    try:
+        data = json.loads(manifest_path(cache, out).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT \
+            or data.get("out") != str(out.absolute()):
+        return {}
+    try:
+        return {path: Entry(*row) for path, row in data["pages"].items()}
+    except (KeyError, TypeError, AttributeError):
+        return {}
+
+
+def save_manifest(cache: Path, out: Path, pages: dict[str, Entry]) -> None:
+    """Write the manifest atomically (a temporary file, then a rename)."""
+    cache.mkdir(parents=True, exist_ok=True)
+    target = manifest_path(cache, out)
+    data = {"format": FORMAT, "out": str(out.absolute()),
+            "pages": {path: [e.key, e.sha256, e.size, e.mtime_ns] for path, e in sorted(pages.items())}}
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    os.replace(temp, target)
+
+
+def _same_file(path: Path, entry: Entry) -> bool:
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return st.st_size == entry.size and st.st_mtime_ns == entry.mtime_ns
+
+
+# ------------------------------------------------------------------ plan
+
+@dataclass
+class Counts:
+    """What an incremental build did with the pages."""
+
+    rendered: int = 0
+    """Pages rendered because their inputs changed (or they are new)."""
+    changed: int = 0
+    """Of those, pages whose text differs from the previous build's (or new)."""
+    unchanged: int = 0
+    """Pages reused from the previous output without rendering."""
+    deleted: int = 0
+    """Pages of the previous build that are no longer made."""
+
+
+@dataclass
+class Plan:
+    """Decides, path by path, whether a page is rendered or reused, and records the
+    result for the next build's manifest."""
+
+    keys: PageKeys
+    previous: dict[str, Entry]
+    out: Path
+    """The previous output, where reused pages are linked from."""
+    counts: Counts = field(default_factory=Counts)
+    _asked: dict[str, str] = field(default_factory=dict)
+    _reused: list[str] = field(default_factory=list)
+    _written: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, directory: Directory, edit_prefix: str, cache: Path, out: Path) -> "Plan":
+        return cls(PageKeys(directory, edit_prefix), load_manifest(cache, out), out.absolute())
+
+    def wanted(self, path: str) -> bool:
+        """Render `path`? No when its inputs are unchanged and its file is intact."""
+        if path in self._asked:
+            raise BuildError(f"two pages want the same path {path!r}")
+        key = self._asked[path] = self.keys.key(path)
+        old = self.previous.get(path)
+        if old is not None and old.key == key and _same_file(self.out / path, old):
+            self._reused.append(path)
+            return False
+        return True
+
+    def record(self, outputs: Iterable[Output]) -> Iterator[Output]:
+        """Pass the rendered outputs through, noting the hash of each text."""
+        for output in outputs:
+            sha = hashlib.sha256(output.text.encode("utf-8")).hexdigest()
+            self._written[output.path] = sha
+            old = self.previous.get(output.path)
+            self.counts.rendered += 1
+            self.counts.changed += old is None or old.sha256 != sha
+            yield output
+
+    def link_reused(self, staged: Path) -> list[str]:
+        """Hard-link the reused pages from the previous output into `staged`."""
+        link_files(self.out, staged, self._reused)
+        self.counts.unchanged = len(self._reused)
+        return list(self._reused)
+
+    def finish(self, staged: Path) -> dict[str, Entry]:
+        """The manifest of the new output (`staged`, before it is swapped in)."""
+        pages = {path: self.previous[path] for path in self._reused}
+        for path, sha in self._written.items():
+            if path not in self._asked:
+                continue  # an output made without asking `wanted`: always rendered
+            st = (staged / path).stat()
+            pages[path] = Entry(self._asked[path], sha, st.st_size, st.st_mtime_ns)
+        self.counts.deleted = sum(1 for path in self.previous if path not in self._asked)
+        return pages

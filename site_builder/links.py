@@ -1,0 +1,202 @@
+"""`site-builder check --external`: are the links to other sites still alive?
+
+Collects every external http(s) URL of the content with its file and line: a service's
+`website` and the links of its `description`, links in article and page bodies, and the
+site's `quick_exit` target. Each distinct URL is fetched once, a few at a time (stdlib
+urllib in a thread pool): HEAD first, then GET when a server refuses HEAD; redirects are
+followed up to MAX_REDIRECTS; every socket operation has a timeout. A dead link is a
+warning (`path:line: field: link … is dead (HTTP 404)`), never an error: a site that is
+down today may be back tomorrow, and the build does not depend on it.
+"""
+from __future__ import annotations
+
+import http.client
+import socket
+import ssl
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from markdown_it import MarkdownIt
+
+from .errors import Problem, Problems
+from .load import Doc, load
+
+TIMEOUT = 10.0
+"""Seconds for each connect and read."""
+WORKERS = 8
+"""URLs fetched at once."""
+MAX_REDIRECTS = 5
+USER_AGENT = "Mozilla/5.0 (compatible; site-builder link check)"
+RETRY_WITH_GET = {400, 403, 404, 405, 406, 429, 500, 501, 502, 503}
+"""Statuses after which a GET is tried: many servers answer HEAD badly."""
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    path: str
+    """The content file, as shown to the editor."""
+    line: int
+    field: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    url: str
+    status: int | None
+    """Final HTTP status (after redirects), None when no answer came."""
+    error: str | None = None
+    """Why there was no answer: "timed out after 10 s", "connection refused"…"""
+
+    @property
+    def dead(self) -> bool:
+        return self.status is None or self.status >= 400
+
+    def reason(self) -> str:
+        if self.status is None:
+            return self.error or "no answer"
+        phrase = http.client.responses.get(self.status, "")
+        return f"HTTP {self.status}" + (f" {phrase}" if phrase else "")
+
+
+def _external(url: object) -> bool:
+    return isinstance(url, str) and url.lower().startswith(("http://", "https://"))
+
+
+_MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+_MD.validateLink = lambda url: True
+
+
+def markdown_links(text: str, first_line: int) -> Iterable[tuple[str, int]]:
+    """External URLs of links and images in markdown `text`, with the file line of each
+    (`first_line` is the line of the text's first line)."""
+    lines = text.split("\n")
+    for token in _MD.parse(text):
+        if token.type != "inline" or not token.children:
+            continue
+        start, end = token.map or (0, 1)
+        for child in token.children:
+            url = child.attrGet("href") if child.type == "link_open" else \
+                child.attrGet("src") if child.type == "image" else None
+            if not _external(url):
+                continue
+            line = next((i for i in range(start, min(end, len(lines))) if url in lines[i]), start)
+            yield str(url), first_line + line
+
+
+def _doc_links(doc: Doc, fields: tuple[str, ...], markdown_fields: tuple[str, ...]) -> Iterable[Link]:
+    data = doc.data if isinstance(doc.data, dict) else {}
+    for name in fields:
+        if _external(data.get(name)):
+            yield Link(data[name].strip(), doc.path, doc.line(name), name)
+    for name in markdown_fields:
+        value = data.get(name)
+        if isinstance(value, str):
+            for url, line in markdown_links(value, doc.line(name)):
+                yield Link(url, doc.path, line, name)
+
+
+def collect(content: Path) -> list[Link]:
+    """Every external link of the content folder, in file order."""
+    raw = load(content, Problems())  # problems are `check`'s to report
+    found: list[Link] = []
+    if raw.site is not None:
+        found += _doc_links(raw.site, ("quick_exit",), ())
+    for doc in raw.services:
+        found += _doc_links(doc, ("website",), ("description",))
+    for md in raw.articles + raw.pages:
+        found += [Link(url, md.path, line, "body") for url, line in markdown_links(md.body, md.body_line)]
+    return found
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = MAX_REDIRECTS
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    # No ProxyHandler from the environment: a link check talks to the sites themselves.
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _Redirects())
+
+
+def _uri(url: str) -> str:
+    """An IRI as editors write it (`https://例子.cn/服务?q=心理`) as the ASCII URI to send."""
+    parts = urllib.parse.urlsplit(url.strip())
+    host = parts.hostname or ""
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass
+    netloc = host if ":" not in host else f"[{host}]"
+    if parts.port:
+        netloc += f":{parts.port}"
+    keep = "/%:@!$&'()*+,;=-._~"
+    return urllib.parse.urlunsplit((parts.scheme, netloc, urllib.parse.quote(parts.path, safe=keep),
+                                    urllib.parse.quote(parts.query, safe=keep + "?"), ""))
+
+
+def fetch(url: str, timeout: float = TIMEOUT) -> Outcome:
+    """HEAD `url`, then GET when the answer is an error that HEAD often causes."""
+    opener = _opener()
+    outcome = Outcome(url, None, "no answer")
+    try:
+        target = _uri(url)
+    except ValueError as exc:
+        return Outcome(url, None, f"not a valid URL: {exc}")
+    for method in ("HEAD", "GET"):
+        request = urllib.request.Request(target, method=method, headers={
+            "User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"})
+        try:
+            with opener.open(request, timeout=timeout) as response:
+                if method == "GET":
+                    response.read(1024)  # a byte of the body: the server did answer
+                return Outcome(url, response.status)
+        except urllib.error.HTTPError as exc:
+            exc.close()
+            if 300 <= exc.code < 400:  # urllib gave up following: a loop, or too many
+                return Outcome(url, None, f"more than {MAX_REDIRECTS} redirects")
+            outcome = Outcome(url, exc.code)
+            if exc.code not in RETRY_WITH_GET:
+                return outcome
+        except (TimeoutError, socket.timeout):
+            return Outcome(url, None, f"timed out after {timeout:g} s")
+        except urllib.error.URLError as exc:
+            reason = exc.reason
+            if isinstance(reason, (TimeoutError, socket.timeout)):
+                return Outcome(url, None, f"timed out after {timeout:g} s")
+            if isinstance(reason, ConnectionRefusedError):
+                return Outcome(url, None, "connection refused")
+            if isinstance(reason, socket.gaierror):
+                return Outcome(url, None, "host not found")
+            if isinstance(reason, ssl.SSLError):
+                return Outcome(url, None, f"TLS error: {getattr(reason, 'reason', None) or reason}")
+            return Outcome(url, None, str(reason))
+        except (http.client.HTTPException, ConnectionError, OSError, ValueError) as exc:
+            outcome = Outcome(url, None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+    return outcome
+
+
+def check_links(links: list[Link], timeout: float | None = None,
+                workers: int | None = None) -> list[Problem]:
+    """Fetch each distinct URL once; a warning at every place a dead one is linked."""
+    timeout, workers = timeout or TIMEOUT, workers or WORKERS
+    urls = sorted({link.url for link in links})
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(urls) or 1))) as pool:
+        outcomes = dict(zip(urls, pool.map(lambda u: fetch(u, timeout), urls)))
+    problems = Problems()
+    for link in links:
+        outcome = outcomes[link.url]
+        if outcome.dead:
+            problems.warning(link.path, link.line, link.field,
+                             f"link {link.url} is dead ({outcome.reason()})")
+    return problems.warnings
+
+
+def check_external(content: Path, timeout: float | None = None,
+                   workers: int | None = None) -> list[Problem]:
+    """`check --external`: warnings for the dead external links of `content`."""
+    return check_links(collect(content), timeout, workers)
