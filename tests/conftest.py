@@ -137,3 +137,11 @@ def only_warning(report: Report) -> Problem:
     warnings = report.problems.warnings
     assert len(warnings) == 1, "\n".join(map(str, warnings))
     return warnings[0]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium, one per test module (tests/browser.py)."""
+    from browser import chromium
+    with chromium() as browser:
+        yield browser

@@ -16,7 +16,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from browser import chromium, serve
+from browser import serve
 from pagetypes import BASE, QUICK_EXIT, near_context, open_page, page_types
 from sitecheck import REAL, SAMPLE, TODAY, build_site, copy_content, html_pages
 from site_builder.build import check
@@ -42,12 +42,6 @@ def site(tmp_path_factory):
 def origin(site):
     with serve(site, BASE) as origin:
         yield origin
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 def axe_violations(page) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import chromium, serve
+from browser import serve
 from sitecheck import SAMPLE, build_site
 
 BASE = "/xinli/"
@@ -15,12 +15,6 @@ def origin(tmp_path_factory):
     site = build_site(SAMPLE, tmp_path_factory.mktemp("browser") / "build")
     with serve(site, BASE) as origin:
         yield origin
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

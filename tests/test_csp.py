@@ -12,7 +12,6 @@ import re
 
 import pytest
 
-from browser import chromium
 from hosting import headers_for, parse_headers_file, serve_with_headers
 from pagetypes import BASE, QUICK_EXIT, near_context, open_page, page_types
 from sitecheck import REAL, SAMPLE, TODAY, build_site, copy_content, html_pages
@@ -44,12 +43,6 @@ def site(tmp_path_factory):
 def origin(site):
     with serve_with_headers(site, BASE) as origin:
         yield origin
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 def test_policy_is_strict():

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from browser import chromium, serve
+from browser import serve
 from sitecheck import SAMPLE, TODAY, build_site, copy_content
 from site_builder.build import check
 from site_builder.hours import open_state
@@ -32,12 +32,6 @@ def origin(tmp_path_factory):
     site = build_site(content, content.parent / "build")
     with serve(site, BASE) as origin:
         yield origin
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from browser import chromium
 from site_builder.hours import (
     Calendar, Closure, calendar_data, closure_data, hours_data, open_state, parse_hours,
 )
@@ -68,12 +67,6 @@ RUN_ALL = """json => JSON.stringify(JSON.parse(json).map(a => {
 def run_all(page, args: list[dict]) -> list[dict]:
     """SiteOpen.openState on each of `args` in `page`; the answers as dicts."""
     return json.loads(page.evaluate(RUN_ALL, json.dumps(args)))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")

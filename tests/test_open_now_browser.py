@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from browser import chromium, serve
+from browser import serve
 from sitecheck import SAMPLE, build_site
 
 BASE = "/xinli/"
@@ -54,12 +54,6 @@ def origin(tmp_path_factory):
     site = build_site(SAMPLE, tmp_path_factory.mktemp("open-now") / "build", index=False)
     with serve(site, BASE) as origin:
         yield origin
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 def open_page(browser, url: str, at: datetime, **options):

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser import chromium, serve
+from browser import serve
 from pagetypes import BASE, QUICK_EXIT, near_context, open_page, page_types
 from sitecheck import SAMPLE, TODAY, build_site, copy_content
 from site_builder.build import check
@@ -40,12 +40,6 @@ def origin(tmp_path_factory):
     site = build_site(content, content.parent / "build")
     with serve(site, BASE) as origin:
         yield origin
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 def test_no_request_leaves_the_site_and_nothing_is_stored(browser, origin):
