@@ -27,8 +27,8 @@ def require_chromium() -> None:
 
 
 @contextmanager
-def serve(site: Path, base_path: str):
-    server = make_server(site, base_path, 0)
+def running(server):
+    """Run an http.server in a thread; yields its origin, stops it afterwards."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -36,6 +36,12 @@ def serve(site: Path, base_path: str):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def serve(site: Path, base_path: str):
+    with running(make_server(site, base_path, 0)) as origin:
+        yield origin
 
 
 @contextmanager

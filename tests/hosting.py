@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import functools
 import http.server
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from browser import running
 
 Rules = list[tuple[str, list[tuple[str, str]]]]
 
@@ -76,10 +77,5 @@ def serve_with_headers(site: Path, base: str):
     handler = type("Handler", (_Handler,), {"rules": rules, "base": base})
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(server) as origin:
+        yield origin

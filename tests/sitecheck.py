@@ -2,11 +2,13 @@
 read the pages back, and walk every link."""
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from site_builder.build import build
@@ -15,6 +17,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content"
 REAL = ROOT.parent / "shared" / "data" / "real-cn"
 TODAY = date(2026, 11, 25)
+
+
+def require_real() -> Path:
+    """The real published data (../shared/data/real-cn). CI always has it beside the
+    clone, so there its absence is a failure; elsewhere the test is skipped."""
+    if not REAL.is_dir():
+        message = f"{REAL} is absent (the shared/ folder must sit beside the project)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return REAL
 
 
 def copy_content(source: Path, target: Path, base_url: str | None = None) -> Path:

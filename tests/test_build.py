@@ -11,7 +11,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from sitecheck import (REAL, ROOT, SAMPLE, TODAY, broken_links, build_site, copy_content,
-                       html_pages)
+                       html_pages, require_real)
 from site_builder.build import build
 from site_builder.errors import ContentError
 
@@ -201,8 +201,7 @@ def test_cli_build_prints_a_summary(tmp_path):
 
 
 def test_real_published_data_builds(tmp_path):
-    if not REAL.is_dir():
-        pytest.skip("shared/data/real-cn is not beside the project")
+    require_real()
     out = build_site(REAL, tmp_path / "real", index=False)
     assert broken_links(out, "/help/") == []
     tree = page(out, "services/tianjin-suicide-line/index.html")

@@ -7,6 +7,8 @@ Dates come from the real 2026 holiday schedule (国务院办公厅, 2025-11-04):
 
 from __future__ import annotations
 
+from sitecheck import require_real
+
 import json
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -150,8 +152,7 @@ def test_wrapping_day_range():
 
 def test_real_published_hours_parse():
     yaml = pytest.importorskip("yaml")
-    if not REAL_SERVICES.is_dir():
-        pytest.skip("shared real-cn data not present")
+    require_real()
     for path in sorted(REAL_SERVICES.glob("*.yaml")):
         record = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert parse_hours(record["hours"])[1] == [], path.name

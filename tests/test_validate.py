@@ -8,6 +8,8 @@ field and message. Unless a test says otherwise, the service file is
 """
 from __future__ import annotations
 
+from sitecheck import require_real
+
 import os
 import re
 import subprocess
@@ -944,9 +946,7 @@ def test_every_message_says_what_was_expected(run_check):
 
 
 def test_real_published_data_has_no_errors():
-    real = Path("/work/shared/data/real-cn")
-    if not real.is_dir():
-        pytest.skip("real data folder /work/shared/data/real-cn is absent")
+    real = require_real()
     report = check(real, today=TODAY)
     assert report.problems.errors == []
     assert report.directory is not None and report.directory.services
