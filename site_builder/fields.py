@@ -10,8 +10,8 @@ import difflib
 import re
 from datetime import date, datetime
 from typing import Any, Iterable
-from urllib.parse import urlsplit
 
+from . import urls
 from .errors import Problems
 from .load import INVALID, Doc, _field_name
 from .schema import PLACEHOLDER, SLUG_PATTERN
@@ -19,6 +19,30 @@ from .schema import PLACEHOLDER, SLUG_PATTERN
 SLUG = re.compile(SLUG_PATTERN)
 """Ids and slugs: lowercase a-z, 0-9 and -, 1–64 characters."""
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+BIDI_CONTROLS = {
+    "\u061c": "ARABIC LETTER MARK", "\u200e": "LEFT-TO-RIGHT MARK",
+    "\u200f": "RIGHT-TO-LEFT MARK", "\u202a": "LEFT-TO-RIGHT EMBEDDING",
+    "\u202b": "RIGHT-TO-LEFT EMBEDDING", "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE", "\u202e": "RIGHT-TO-LEFT OVERRIDE",
+    "\u2066": "LEFT-TO-RIGHT ISOLATE", "\u2067": "RIGHT-TO-LEFT ISOLATE",
+    "\u2068": "FIRST STRONG ISOLATE", "\u2069": "POP DIRECTIONAL ISOLATE",
+}
+"""Invisible characters that change the order in which the text around them is shown:
+with U+202E, `12356` written after it is displayed as `65321` (a phone number that lies)."""
+_BIDI = re.compile("[" + "".join(BIDI_CONTROLS) + "]")
+
+
+def bidi_control(text: str) -> tuple[int, str] | None:
+    """(index, message) of the first direction control in `text`; None when there is none."""
+    match = _BIDI.search(text)
+    if match is None:
+        return None
+    char = match.group(0)
+    return match.start(), (f"contains an invisible direction control U+{ord(char):04X} "
+                           f"{BIDI_CONTROLS[char]}, which makes the text around it display in "
+                           "another order (delete it: plain text)")
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
@@ -83,8 +107,12 @@ class Checker:
         if len(text) > max_len:
             self.error(where, f"is {len(text)} characters long (at most {max_len})")
             return None
-        if any(ord(c) < 32 and c not in "\n\t" for c in text):
+        if any((ord(c) < 32 and c not in "\n\t") or 127 <= ord(c) < 160 for c in text):
             self.error(where, "contains control characters (plain text)")
+            return None
+        bidi = bidi_control(text)
+        if bidi is not None:
+            self.error(where, bidi[1])
             return None
         if text.startswith(PLACEHOLDER):
             # Left by `site-builder new`: valid, so the new file checks, but not publishable.
@@ -175,18 +203,24 @@ class Checker:
         return float(value)
 
     def url(self, value: Any, where: tuple, schemes: tuple = ("https",)) -> str | None:
+        """One well-formed web address: `https://host/…` (plain http too, with a warning,
+        where `schemes` does not allow it), nothing before or after it, no user name
+        before the host, no backslashes, spaces or line breaks (see urls.py)."""
         text = self.text(value, where)
         if text is None:
             return None
-        parts = urlsplit(text)
-        if parts.scheme == "http" and "http" not in schemes and parts.netloc:
+        expected = f"a full URL starting with {' or '.join(s + '://' for s in schemes)}"
+        scheme = text.split(":", 1)[0].lower() if ":" in text else ""
+        if scheme not in urls.WEB:
+            self.error(where, f"{_short(text)!r} is not a web address ({expected})")
+            return None
+        why = urls.web_problem(text)
+        if why:
+            self.error(where, f"{_short(text)!r} is not a web address ({why}; {expected})")
+            return None
+        if scheme not in schemes:
             self.warning(where, f"{text!r} uses plain http (an https:// address is safer; "
                          "it is shown as given)")
-            return text
-        if parts.scheme not in schemes or not parts.netloc or any(c in text for c in " <>\"'"):
-            self.error(where, f"{text!r} is not a web address (a full URL starting with "
-                       f"{' or '.join(s + '://' for s in schemes)})")
-            return None
         return text
 
     def slug(self, value: Any, where: tuple, what: str) -> str | None:

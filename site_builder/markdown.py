@@ -7,17 +7,21 @@ build goes on without it.
 """
 from __future__ import annotations
 
+import html as html_lib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 import nh3
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
 
+from . import urls
 from .errors import Problems
+from .fields import bidi_control
 
-ALLOWED_SCHEMES = {"http", "https", "tel", "mailto"}
+ALLOWED_SCHEMES = set(urls.WEB + urls.CONTACT)
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "details", "dd", "dl", "dt", "em",
     "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd",
@@ -38,7 +42,6 @@ _DANGEROUS = re.compile(
     r"|\son[a-z]+\s*=|javascript\s*:|vbscript\s*:|data\s*:\s*text/html",
     re.I,
 )
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 MAX_HTML_DEPTH = 100
 """Raw HTML nested deeper than this is an error: the sanitiser's time grows with the square
 of the depth of some elements (200,000 nested <div> in a 1 MB file take minutes)."""
@@ -125,18 +128,29 @@ def render_markdown(text: str, *, path: str, body_line: int, targets: LinkTarget
     """Render `text` to sanitised HTML. Internal links (`/services/x/`) are
     checked against `targets` (a dangling one is an error at its line) and
     prefixed with `base_path`; other links must be http, https, tel or mailto."""
+    bidi = bidi_control(text)
+    if bidi is not None:
+        index, message = bidi
+        problems.error(path, body_line + text.count("\n", 0, index), field_name, message)
+        return ""
     tokens = _MD.parse(text)
     lines = text.split("\n")
+    checked: set[str] = set()
+    """URLs of markdown links and images, already checked and re-based."""
+    raw_lines: dict[str, int] = {}
+    """href/src values of raw HTML, by the line they are on."""
     for token in tokens:
         if token.type == "html_block":
-            _check_raw_html(token.content, _find_line(lines, token.map, token.content.strip()[:20], body_line),
-                            path, field_name, problems)
+            first = _find_line(lines, token.map, token.content.strip()[:20], body_line)
+            _check_raw_html(token.content, first, path, field_name, problems)
+            _raw_urls(token.content, body_line + token.map[0] if token.map else first, raw_lines)
         if token.type != "inline" or not token.children:
             continue
         for child in token.children:
             if child.type == "html_inline":
-                _check_raw_html(child.content, _find_line(lines, token.map, child.content, body_line),
-                                path, field_name, problems)
+                line = _find_line(lines, token.map, child.content, body_line)
+                _check_raw_html(child.content, line, path, field_name, problems)
+                _raw_urls(child.content, line, raw_lines)
             attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
             if attr is None:
                 continue
@@ -145,7 +159,7 @@ def render_markdown(text: str, *, path: str, body_line: int, targets: LinkTarget
             if child.type == "image" and not child.content.strip():
                 problems.warning(path, line, field_name, f"image {url} has no alt text "
                                  "(describe the image: ![description](/media/…))")
-            if child.type == "image" and re.match(r"(?i)(https?:)?//", url):
+            if child.type == "image" and urls.parse(url).leaves_site:
                 # The pages load nothing from other sites (their CSP would block it, and the
                 # other site would learn who reads the page): the alt text stands instead.
                 problems.warning(path, line, field_name, f"image {url} from another site is not "
@@ -159,6 +173,7 @@ def render_markdown(text: str, *, path: str, body_line: int, targets: LinkTarget
                 child.attrs.pop(attr, None)
             else:
                 child.attrSet(attr, new)
+                checked.add(new)
             if child.type == "image":
                 child.attrSet("loading", "lazy")
     html = _MD.renderer.render(tokens, _MD.options, {})
@@ -167,27 +182,51 @@ def render_markdown(text: str, *, path: str, body_line: int, targets: LinkTarget
                        f"(at most {MAX_HTML_DEPTH} levels: close the tags you open)")
         return ""
     clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=ALLOWED_SCHEMES,
-                      link_rel="noopener noreferrer", attribute_filter=_local_images,
+                      link_rel="noopener noreferrer",
+                      attribute_filter=_RawUrls(targets, base_path, path, field_name, problems,
+                                                checked, raw_lines, body_line),
                       clean_content_tags={"script", "style", "iframe", "object", "embed",
                                           "textarea", "select", "noscript", "template"})
     # An image whose source was from another site: its alt text stands instead.
     return _SRCLESS_IMG.sub(lambda m: m.group(1) or "", clean) if "<img" in clean else clean
 
 
-_EXTERNAL = re.compile(r"\s*(https?:)?//", re.I)
-_EXTERNAL_IMG = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
 _SRCLESS_IMG = re.compile(r'<img(?![^>]*\ssrc=)(?:[^>]*\salt="([^"]*)")?[^>]*>')
+_RAW_URL = re.compile(r"""\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 
 
-def _local_images(element: str, attribute: str, value: str) -> str | None:
-    """nh3's attribute filter: no image from another site (see _check_raw_html)."""
-    return None if element == "img" and attribute == "src" and _EXTERNAL.match(value) else value
+def _raw_urls(html: str, first_line: int, found: dict[str, int]) -> None:
+    """Record the line of every href/src value of raw HTML (as the sanitiser will see it:
+    with character references decoded)."""
+    for match in _RAW_URL.finditer(html):
+        value = html_lib.unescape(next(g for g in match.groups()[1:] if g is not None))
+        found.setdefault(value, first_line + html.count("\n", 0, match.start()))
+
+
+class _RawUrls:
+    """nh3's attribute filter: the links and images of raw HTML (`<a href>`, `<img src>`)
+    get the checks of markdown links: re-based under the base path, dangling ones reported,
+    only http/https/tel/mailto to other sites, and no image from another site."""
+
+    def __init__(self, targets: LinkTargets, base_path: str, path: str, field_name: str,
+                 problems: Problems, checked: set[str], lines: dict[str, int], fallback: int):
+        self.targets, self.base_path, self.path, self.field = targets, base_path, path, field_name
+        self.problems, self.checked, self.lines, self.fallback = problems, checked, lines, fallback
+
+    def __call__(self, element: str, attribute: str, value: str) -> str | None:
+        if (element, attribute) not in (("a", "href"), ("img", "src")) or value in self.checked:
+            return value
+        line = self.lines.get(value, self.fallback)
+        if element == "img" and urls.parse(value).leaves_site:
+            self.problems.warning(self.path, line, self.field, f"raw HTML image {value} from "
+                                  "another site is not shown (copy the file into media/ and "
+                                  "write ![…](/media/…))")
+            return None
+        return _check_url(value, self.targets, self.base_path, self.path, line, self.field,
+                          self.problems)
 
 
 def _check_raw_html(html: str, line: int, path: str, field_name: str, problems: Problems) -> None:
-    if _EXTERNAL_IMG.search(html):
-        problems.warning(path, line, field_name, "raw HTML image from another site is not shown "
-                         "(copy the file into media/ and write ![…](/media/…))")
     match = _DANGEROUS.search(html)
     if match:
         problems.warning(path, line, field_name,
@@ -197,26 +236,31 @@ def _check_raw_html(html: str, line: int, path: str, field_name: str, problems: 
 
 def _check_url(url: str, targets: LinkTargets, base_path: str, path: str, line: int,
                field_name: str, problems: Problems) -> str | None:
-    scheme = _SCHEME.match(url)
-    if scheme:
-        if scheme.group(1).lower() not in ALLOWED_SCHEMES:
-            problems.warning(path, line, field_name, f"link {url!r} removed "
-                             "(only http, https, tel and mailto links are allowed)")
-            return None
-        return url
-    if url.startswith("//"):
-        problems.warning(path, line, field_name, f"link {url!r} removed (write https://…)")
+    """The URL to publish for a link or image written `url`, or None to drop it. It is read
+    as a browser reads it (see urls.py), so `http:host`, `//host`, `\\\\host` and `/\\host`
+    are other sites, and `/media/图.png` is the file 图.png."""
+    parsed = urls.parse(url)
+    if parsed.kind == "scheme":
+        problems.warning(path, line, field_name, f"link {url!r} removed "
+                         "(only http, https, tel and mailto links are allowed)")
         return None
-    if not url.startswith("/"):
-        return url  # #anchor or a relative link
-    target = re.split(r"[?#]", url[1:], maxsplit=1)[0]
+    if parsed.kind == "offsite":
+        problems.warning(path, line, field_name, f"link {url!r} removed (a link to another "
+                         "site starts with https://)")
+        return None
+    if parsed.kind == "malformed":
+        problems.warning(path, line, field_name, f"link {url!r} removed ({parsed.why})")
+        return None
+    if parsed.kind != "internal":
+        return parsed.url  # web, contact, #anchor, or a relative link
+    target = unquote(re.split(r"[?#]", parsed.url[1:], maxsplit=1)[0])
     if ".." in target.split("/"):
         problems.error(path, line, field_name, f"link {url} leaves the site (no `..` in links)")
         return None
     if not targets.exists(target):
         problems.error(path, line, field_name, f"link {url} points at nothing "
                        f"({_expected(target)})")
-    return base_path + url[1:]
+    return base_path + parsed.url[1:]
 
 
 def _expected(target: str) -> str:

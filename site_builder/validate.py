@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import coords, vocab
 from .errors import Problems
-from .fields import SLUG, Checker, _kind_of, _suggest
+from .fields import SLUG, Checker, _kind_of, _suggest, bidi_control
 from .hours import Calendar, Closure, Hours, parse_hours
 from .load import INVALID, Doc, MarkdownDoc, RawContent, display_path
 from .markdown import LinkTargets, render_markdown
@@ -244,6 +244,9 @@ def _phone(c: Checker, value: Any, where: tuple, ext: Any, label: str | None) ->
                 "(one number in quotes, e.g. \"0755-55501234\")")
         return None
     text = str(c.doc.raw.get(where, value)).strip()
+    if bidi_control(text) is not None:
+        c.error(where, bidi_control(text)[1])
+        return None
     ext_text = None
     if ext is not None and ext is not INVALID:
         ext_text = str(c.doc.raw.get(where[:-1] + ("ext",), ext)).strip()
