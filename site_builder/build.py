@@ -146,7 +146,6 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
                 paths = sorted(paths + plan.link_reused(staged))
             write_outputs(staged, [sitemap(paths, directory.site.base_url)])
             copy_tree(STATIC, staged / "static")
-            copy_files(((m.source, f"media/{m.rel}") for m in directory.media), staged)
         report.pages = sum(1 for p in paths if p.endswith(".html"))
         written = report.seconds.pop("render")
         report.seconds["render"] = round(pages.seconds, 3)
@@ -154,6 +153,9 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
         if index:
             with stage("index"):
                 report.indexed = build_index(staged)
+        # Media come in after the index: search lists generated pages only, never a file
+        # an editor put in media/.
+        copy_files(((m.source, f"media/{m.rel}") for m in directory.media), staged)
         manifest = plan.finish(staged) if plan else None
         with stage("swap"):
             old = swap(staged, out, lock)

@@ -46,6 +46,26 @@ REGIONS_MAX_NODES = 2_000_000
 
 _T = "tag:yaml.org,2002:"
 _SUFFIXES_IGNORED = ("~", ".swp", ".swo", ".bak", ".tmp")
+OS_DEBRIS = {"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store", "__macosx"}
+"""Files and folders that Windows and macOS leave behind (`._x` files are hidden files):
+never published, never reported."""
+MEDIA_TYPES = {
+    "images": ("png", "jpg", "jpeg", "gif", "webp", "avif"),
+    "documents": ("pdf", "txt", "csv", "doc", "docx", "xls", "xlsx", "ppt", "pptx",
+                  "odt", "ods", "odp"),
+    "audio and video": ("mp3", "m4a", "wav", "ogg", "mp4", "webm"),
+}
+"""What media/ may hold: files a browser shows or downloads but never runs. HTML, SVG,
+XML, JavaScript and the like are refused: served from the site itself, a script in them
+would run with the site's address (its CSP is a meta element of generated pages only)."""
+MEDIA_EXTENSIONS = frozenset(ext for group in MEDIA_TYPES.values() for ext in group)
+_ACTIVE_HINTS = {
+    "svg": "an SVG image can hold scripts: export it as PNG",
+    "svgz": "an SVG image can hold scripts: export it as PNG",
+    "html": "put the text in an article or page (articles/*.md, pages/*.md)",
+    "htm": "put the text in an article or page (articles/*.md, pages/*.md)",
+    "xhtml": "put the text in an article or page (articles/*.md, pages/*.md)",
+}
 
 
 class _Invalid:
@@ -409,12 +429,25 @@ def parse_markdown(text: str, shown: str, rel: str, problems: Problems) -> Markd
 
 
 def _ignored(name: str) -> bool:
-    return name.startswith(".") or name.endswith(_SUFFIXES_IGNORED) or name.startswith("#")
+    return name.startswith(".") or name.endswith(_SUFFIXES_IGNORED) or name.startswith("#") \
+        or name.lower() in OS_DEBRIS
+
+
+def refuse_link(path: Path, root: Path, problems: Problems) -> bool:
+    """True, and an error at `path`, when `path` is a symbolic link. Links are never
+    followed anywhere in the content folder: one would publish or read a file from
+    outside it (a link to /etc, to a private folder, to another site's content)."""
+    if not os.path.islink(path):
+        return False
+    problems.error(display_path(path, root), 0, "-", "is a symbolic link, which is not "
+                   "followed (site-builder reads only files inside the content folder: "
+                   "copy the file or folder itself here)")
+    return True
 
 
 def _list_folder(root: Path, folder: str, ext: str, problems: Problems) -> list[Path]:
     base = root / folder
-    if not base.is_dir():
+    if refuse_link(base, root, problems) or not base.is_dir():
         return []
     found = []
     for entry in sorted(os.scandir(base), key=lambda e: e.name):
@@ -422,6 +455,8 @@ def _list_folder(root: Path, folder: str, ext: str, problems: Problems) -> list[
             continue
         path = Path(entry.path)
         shown = display_path(path, root)
+        if refuse_link(path, root, problems):
+            continue
         if entry.is_dir():
             problems.error(shown, 0, "-", f"folders are not read inside {folder}/ "
                            f"(put {ext} files directly in {folder}/)")
@@ -441,7 +476,7 @@ def load(root: Path, problems: Problems) -> RawContent:
 
     def yaml_file(name: str) -> Doc | None:
         path = root / name
-        if not path.exists():
+        if refuse_link(path, root, problems) or not path.exists():
             return None
         shown = display_path(path, root)
         big = name == "regions.yaml"
@@ -474,22 +509,39 @@ def load(root: Path, problems: Problems) -> RawContent:
                 if md is not None:
                     target.append(md)
 
-    media = root / "media"
-    if media.is_dir():
-        for dirpath, dirnames, filenames in os.walk(media):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
-                if _ignored(name):
-                    continue
-                path = Path(dirpath) / name
-                if path.is_symlink():
-                    problems.error(display_path(path, root), 0, "-",
-                                   "symbolic links are not published (copy the file itself)")
-                    continue
-                if "\\" in path.relative_to(media).as_posix():  # a path separator on Windows
-                    problems.error(display_path(path, root), 0, "-", "a backslash (\\) in a file "
-                                   "or folder name cannot be published (rename it)")
-                    continue
-                raw.media.append(MediaFile(path.relative_to(media).as_posix(), path,
-                                           path.stat().st_size))
+    raw.media = _media(root, problems)
     return raw
+
+
+def _media(root: Path, problems: Problems) -> list[MediaFile]:
+    """The files below media/ that may be published (MEDIA_TYPES); everything else is an
+    error at its path, OS debris and hidden files are skipped."""
+    media = root / "media"
+    if refuse_link(media, root, problems) or not media.is_dir():
+        return []
+    allowed = "; ".join(f"{what}: {', '.join(exts)}" for what, exts in MEDIA_TYPES.items())
+    found = []
+    for dirpath, dirnames, filenames in os.walk(media):  # never follows links
+        dirnames[:] = sorted(d for d in dirnames if not _ignored(d)
+                             and not refuse_link(Path(dirpath) / d, root, problems))
+        for name in sorted(filenames):
+            if _ignored(name):
+                continue
+            path = Path(dirpath) / name
+            if refuse_link(path, root, problems):
+                continue
+            shown = display_path(path, root)
+            rel = path.relative_to(media).as_posix()
+            if "\\" in rel:  # a path separator on Windows
+                problems.error(shown, 0, "-", "a backslash (\\) in a file "
+                               "or folder name cannot be published (rename it)")
+                continue
+            ext = name.rpartition(".")[2].lower() if "." in name else ""
+            if ext not in MEDIA_EXTENSIONS:
+                what = f"`.{ext}` files are" if ext else "a file without an extension is"
+                hint = _ACTIVE_HINTS.get(ext, "")
+                problems.error(shown, 0, "-", f"{what} not published from media/ "
+                               f"({hint + '; ' if hint else ''}allowed: {allowed})")
+                continue
+            found.append(MediaFile(rel, path, path.stat().st_size))
+    return found

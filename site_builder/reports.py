@@ -7,22 +7,19 @@ so that GitHub puts each annotation on its line of the pull request.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict, dataclass
 from datetime import date
 from itertools import groupby
 from pathlib import Path
 
-from . import vocab
+from . import csvsafe, vocab
 from .errors import Problem
 from .load import display_path
 from .model import Directory, Region, Service
 from .search_terms import pinyin_key
 
-BOM = "\ufeff"
-"""Excel opens a CSV file as UTF-8 only when it starts with a byte order mark."""
+BOM = csvsafe.BOM
 NO_OPERATOR = "（未填写运营单位）"
 
 
@@ -69,11 +66,8 @@ def problems_json(problems: list[Problem], summary: dict | None) -> str:
 
 
 def _csv(header: list[str], rows: list[list]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return BOM + buf.getvalue()
+    """UTF-8 with BOM, cells that a spreadsheet would run as formulas neutralised."""
+    return csvsafe.table(header, rows)
 
 
 def problems_csv(problems: list[Problem]) -> str:

@@ -59,8 +59,9 @@ def today_in(tz: str) -> date:
 
 def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site | None:
     if doc is None:
-        problems.error(root_path + "site.yaml", 0, "-",
-                       "missing (every content folder needs site.yaml with title, base_url and crisis)")
+        if not _reported(problems, root_path + "site.yaml"):  # unreadable, a link…: said so
+            problems.error(root_path + "site.yaml", 0, "-", "missing (every content folder "
+                           "needs site.yaml with title, base_url and crisis)")
         return None
     c = Checker(doc, problems)
     data = c.mapping(doc.data, (), SITE_KEYS, "site.yaml")
@@ -120,6 +121,11 @@ def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site |
                 data_license=license_, targets=targets, source_prefix="")
 
 
+def _reported(problems: Problems, path: str) -> bool:
+    """An error was already reported for the file at `path` (when loading it)."""
+    return any(p.path == path and p.severity == "error" for p in problems.items)
+
+
 def _targets(c: Checker, value: Any) -> dict:
     if value is None:
         return {}
@@ -143,8 +149,9 @@ def validate_regions(doc: Doc | None, root_path: str, problems: Problems) -> tup
     regions: dict[str, Region] = {}
     roots: list[Region] = []
     if doc is None:
-        problems.error(root_path + "regions.yaml", 0, "-",
-                       "missing (every content folder needs regions.yaml listing its areas)")
+        if not _reported(problems, root_path + "regions.yaml"):
+            problems.error(root_path + "regions.yaml", 0, "-",
+                           "missing (every content folder needs regions.yaml listing its areas)")
         return regions, roots
     c = Checker(doc, problems)
     id_lines: dict[str, int] = {}
