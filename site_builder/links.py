@@ -23,6 +23,7 @@ from typing import Iterable
 
 from markdown_it import MarkdownIt
 
+from . import urls
 from .errors import Problem, Problems
 from .load import Doc, load
 
@@ -65,7 +66,9 @@ class Outcome:
 
 
 def _external(url: object) -> bool:
-    return isinstance(url, str) and url.lower().startswith(("http://", "https://"))
+    """A well-formed http(s) link to another site, read as a browser reads it (urls.py);
+    the other forms are removed from the pages, with a warning, and not fetched."""
+    return isinstance(url, str) and urls.parse(url).kind == "web"
 
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
