@@ -135,8 +135,8 @@ def render_markdown(text: str, *, path: str, body_line: int, targets: LinkTarget
         return ""
     tokens = _MD.parse(text)
     lines = text.split("\n")
-    checked: set[str] = set()
-    """URLs of markdown links and images, already checked and re-based."""
+    checked: set[tuple[str, str]] = set()
+    """(element, URL) of markdown links and images, already checked and re-based."""
     raw_lines: dict[str, int] = {}
     """href/src values of raw HTML, by the line they are on."""
     for token in tokens:
@@ -173,7 +173,7 @@ def render_markdown(text: str, *, path: str, body_line: int, targets: LinkTarget
                 child.attrs.pop(attr, None)
             else:
                 child.attrSet(attr, new)
-                checked.add(new)
+                checked.add(("a" if attr == "href" else "img", new))
             if child.type == "image":
                 child.attrSet("loading", "lazy")
     html = _MD.renderer.render(tokens, _MD.options, {})
@@ -209,12 +209,14 @@ class _RawUrls:
     only http/https/tel/mailto to other sites, and no image from another site."""
 
     def __init__(self, targets: LinkTargets, base_path: str, path: str, field_name: str,
-                 problems: Problems, checked: set[str], lines: dict[str, int], fallback: int):
+                 problems: Problems, checked: set[tuple[str, str]], lines: dict[str, int],
+                 fallback: int):
         self.targets, self.base_path, self.path, self.field = targets, base_path, path, field_name
         self.problems, self.checked, self.lines, self.fallback = problems, checked, lines, fallback
 
     def __call__(self, element: str, attribute: str, value: str) -> str | None:
-        if (element, attribute) not in (("a", "href"), ("img", "src")) or value in self.checked:
+        if (element, attribute) not in (("a", "href"), ("img", "src")) \
+                or (element, value) in self.checked:
             return value
         line = self.lines.get(value, self.fallback)
         if element == "img" and urls.parse(value).leaves_site:
