@@ -177,6 +177,7 @@ def test_browsers_resolve_no_link_or_image_to_another_site(offsite, browser):
     hosts = {text: urlsplit(url).netloc for text, url in found}
     assert blocked == []
     assert hosts.pop("q") == hosts.pop("s") == "example.net"
+    assert dict(found)["r"] == "tel:+8675512345678" and hosts.pop("r") == ""
     assert set(hosts.values()) == {urlsplit(origin).netloc}, hosts
     assert {k: v for k, v in found if k in "nop" and k} == {
         "n": f"{origin}/xinli/media/%E6%89%8B%E5%86%8C.pdf", "o": f"{origin}/xinli/media/p.gif",
