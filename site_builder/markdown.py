@@ -11,7 +11,7 @@ import html as html_lib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import nh3
 from markdown_it import MarkdownIt
@@ -236,6 +236,10 @@ def _check_raw_html(html: str, line: int, path: str, field_name: str, problems: 
                          "iframes, forms and javascript: links are not allowed in content)")
 
 
+_PATH_SAFE = "/!$&'()*+,;=:@~"
+"""Characters left as they are in a published site path (as markdown-it leaves them)."""
+
+
 def _check_url(url: str, targets: LinkTargets, base_path: str, path: str, line: int,
                field_name: str, problems: Problems) -> str | None:
     """The URL to publish for a link or image written `url`, or None to drop it. It is read
@@ -255,14 +259,16 @@ def _check_url(url: str, targets: LinkTargets, base_path: str, path: str, line: 
         return None
     if parsed.kind != "internal":
         return parsed.url  # web, contact, #anchor, or a relative link
-    target = unquote(re.split(r"[?#]", parsed.url[1:], maxsplit=1)[0])
+    written, rest = re.match(r"/([^?#]*)(.*)", parsed.url, re.S).groups()
+    target = unquote(written)
     if ".." in target.split("/"):
         problems.error(path, line, field_name, f"link {url} leaves the site (no `..` in links)")
         return None
     if not targets.exists(target):
         problems.error(path, line, field_name, f"link {url} points at nothing "
                        f"({_expected(target)})")
-    return base_path + parsed.url[1:]
+    # Written `/media/心理 手册.pdf` (raw HTML) or `/media/%E5%BF%83…` (markdown): one encoding.
+    return base_path + quote(target, safe=_PATH_SAFE) + rest
 
 
 def _expected(target: str) -> str:
