@@ -259,14 +259,16 @@ PAGE = Record("page front matter", "页面的头部信息（content/pages/<slug>
 
 # --------------------------------------------------------------- JSON Schema
 
-_NO_CONTROL = r"[^\u0000-\u0008\u000B-\u001F]"
-TEXT_PATTERN = rf"^{_NO_CONTROL}*[^\s\u0000-\u001F]{_NO_CONTROL}*$"
-"""Not empty, no control characters (Checker.text)."""
+_BIDI = r"\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069"
+_NO_CONTROL = rf"[^\u0000-\u0008\u000B-\u001F\u007F-\u009F{_BIDI}]"
+TEXT_PATTERN = rf"^{_NO_CONTROL}*[^\s\u0000-\u001F{_BIDI}]{_NO_CONTROL}*$"
+"""Not empty, no control characters, no direction controls (Checker.text)."""
 DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 _DATE = DATE_PATTERN[1:-1]
 DATES_PATTERN = rf"^\s*{_DATE}(\s*\.\.\s*{_DATE})?\s*$"
 DATETIME_PATTERN = r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2})?\s*$"
-URL_PATTERN = r"""^[Hh][Tt][Tt][Pp][Ss]?://[^\s/<>"'?#][^\s<>"']*$"""
+URL_PATTERN = r"""^[Hh][Tt][Tt][Pp][Ss]?://[^\s/<>"'?#@\\][^\s/<>"'?#@\\]*([/?#][^\s<>"'\\]*)?$"""
+"""One address: no spaces, no backslash, no user name before the host (Checker.url)."""
 PHONE_PATTERN = r"^\s*[+＋]?[0-9０-９(（][0-9０-９ 　()（）\-－—]*\s*$"
 _START = r"([01]?[0-9]|2[0-3]):[0-5][0-9]"
 _END = r"(([01]?[0-9]|2[0-3]):[0-5][0-9]|24:00)"

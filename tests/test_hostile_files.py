@@ -282,3 +282,4 @@ def test_media_names_with_chinese_and_spaces_can_be_linked(tmp_path):
         path = unquote(urlsplit(url).path)
         assert path.startswith("/xinli/media/")
         assert (tmp_path / "out" / path[len("/xinli/"):]).is_file(), url
+
