@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -531,7 +532,9 @@ def _media(root: Path, problems: Problems) -> list[MediaFile]:
             if refuse_link(path, root, problems):
                 continue
             shown = display_path(path, root)
-            rel = path.relative_to(media).as_posix()
+            # Published and linked in NFC: macOS may store `é` as `e` + U+0301 (NFD), which
+            # an editor's link, typed in NFC, would not find.
+            rel = unicodedata.normalize("NFC", path.relative_to(media).as_posix())
             if "\\" in rel:  # a path separator on Windows
                 problems.error(shown, 0, "-", "a backslash (\\) in a file "
                                "or folder name cannot be published (rename it)")

@@ -260,7 +260,7 @@ def _check_url(url: str, targets: LinkTargets, base_path: str, path: str, line: 
     if parsed.kind != "internal":
         return parsed.url  # web, contact, #anchor, or a relative link
     written, rest = re.match(r"/([^?#]*)(.*)", parsed.url, re.S).groups()
-    target = unquote(written)
+    target = unicodedata.normalize("NFC", unquote(written))
     if ".." in target.split("/"):
         problems.error(path, line, field_name, f"link {url} leaves the site (no `..` in links)")
         return None

@@ -267,17 +267,19 @@ def test_media_names_with_chinese_and_spaces_can_be_linked(tmp_path):
     body = ("[手册](</media/心理 手册.pdf>) [再次](/media/心理%20手册.pdf)\n\n"
             "![海报](/media/图片/海报 2026.png)\n\n"  # not a link in CommonMark: text
             "![海报](</media/图片/海报 2026.png>) <img src=\"/media/图片/海报 2026.png\" alt=\"海报\">\n\n"
-            "[满意度](</media/100% 满意%231.pdf>) <a href=\"/media/100% 满意%231.pdf\">满意度</a>\n")
+            "[满意度](</media/100% 满意%231.pdf>) <a href=\"/media/100% 满意%231.pdf\">满意度</a>\n\n"
+            "![咖啡馆](/media/caf\u00e9.png)\n")
     content = write_content(tmp_path, {"articles/a.md": article(body=body),
                                        "media/心理 手册.pdf": b"%PDF",
                                        "media/100% 满意#1.pdf": b"%PDF",
+                                       "media/cafe\u0301.png": b"png",  # NFD, as macOS saves it
                                        "media/图片/海报 2026.png": b"png"})
     report = build(content, tmp_path / "out", today=TODAY, index=False)
     assert report.problems.errors == []
     tree = html_pages(tmp_path / "out")["articles/a/index.html"]
     urls = [n.attributes.get("href") or n.attributes.get("src")
             for n in tree.css("main a[href], main img[src]") if "media" in str(n.attributes)]
-    assert len(urls) == 6
+    assert len(urls) == 7
     for url in urls:
         path = unquote(urlsplit(url).path)
         assert path.startswith("/xinli/media/")
