@@ -24,6 +24,7 @@ from typing import Iterable
 from markdown_it import MarkdownIt
 
 from .errors import Problem, Problems
+from .lines import Lines
 from .load import Doc, load
 
 TIMEOUT = 10.0
@@ -75,18 +76,15 @@ _MD.validateLink = lambda url: True
 def markdown_links(text: str, first_line: int) -> Iterable[tuple[str, int]]:
     """External URLs of links and images in markdown `text`, with the file line of each
     (`first_line` is the line of the text's first line)."""
-    lines = text.split("\n")
+    lines = Lines(text, first_line, _MD.normalizeLinkText)
     for token in _MD.parse(text):
         if token.type != "inline" or not token.children:
             continue
-        start, end = token.map or (0, 1)
-        for child in token.children:
+        for child, line in lines.children(token):
             url = child.attrGet("href") if child.type == "link_open" else \
                 child.attrGet("src") if child.type == "image" else None
-            if not _external(url):
-                continue
-            line = next((i for i in range(start, min(end, len(lines))) if url in lines[i]), start)
-            yield str(url), first_line + line
+            if _external(url):
+                yield str(url), line
 
 
 def _doc_links(doc: Doc, fields: tuple[str, ...], markdown_fields: tuple[str, ...]) -> Iterable[Link]:

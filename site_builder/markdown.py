@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
 
 from .errors import Problems
+from .lines import Lines
 
 ALLOWED_SCHEMES = {"http", "https", "tel", "mailto"}
 _TAGS = {
@@ -110,38 +111,26 @@ def _parser() -> MarkdownIt:
 _MD = _parser()
 
 
-def _find_line(body_lines: list[str], block_map, needle: str, body_line: int) -> int:
-    if not block_map:
-        return body_line
-    start, end = block_map
-    for i in range(start, min(end, len(body_lines))):
-        if needle in body_lines[i]:
-            return body_line + i
-    return body_line + start
-
-
 def render_markdown(text: str, *, path: str, body_line: int, targets: LinkTargets,
                     base_path: str, problems: Problems, field_name: str = "body") -> str:
     """Render `text` to sanitised HTML. Internal links (`/services/x/`) are
     checked against `targets` (a dangling one is an error at its line) and
     prefixed with `base_path`; other links must be http, https, tel or mailto."""
     tokens = _MD.parse(text)
-    lines = text.split("\n")
+    lines = Lines(text, body_line, _MD.normalizeLinkText)  # line lookups in linear time
     for token in tokens:
         if token.type == "html_block":
-            _check_raw_html(token.content, _find_line(lines, token.map, token.content.strip()[:20], body_line),
+            _check_raw_html(token.content, lines.block(token.map, token.content.strip()[:20]),
                             path, field_name, problems)
         if token.type != "inline" or not token.children:
             continue
-        for child in token.children:
+        for child, line in lines.children(token):
             if child.type == "html_inline":
-                _check_raw_html(child.content, _find_line(lines, token.map, child.content, body_line),
-                                path, field_name, problems)
+                _check_raw_html(child.content, line, path, field_name, problems)
             attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
             if attr is None:
                 continue
             url = str(child.attrGet(attr) or "")
-            line = _find_line(lines, token.map, url, body_line)
             if child.type == "image" and not child.content.strip():
                 problems.warning(path, line, field_name, f"image {url} has no alt text "
                                  "(describe the image: ![description](/media/…))")
