@@ -17,7 +17,6 @@ import socket
 import ssl
 import threading
 import urllib.error
-import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from markdown_it import MarkdownIt
 
 from .errors import Problem, Problems
 from .lines import Lines
+from .urls import uri
 from .load import Doc, load
 
 TIMEOUT = 10.0
@@ -185,18 +185,7 @@ def _opener(guard: _Guard | None = None) -> urllib.request.OpenerDirector:
 
 def _uri(url: str) -> str:
     """An IRI as editors write it (`https://例子.cn/服务?q=心理`) as the ASCII URI to send."""
-    parts = urllib.parse.urlsplit(url.strip())
-    host = parts.hostname or ""
-    try:
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        pass
-    netloc = host if ":" not in host else f"[{host}]"
-    if parts.port:
-        netloc += f":{parts.port}"
-    keep = "/%:@!$&'()*+,;=-._~"
-    return urllib.parse.urlunsplit((parts.scheme, netloc, urllib.parse.quote(parts.path, safe=keep),
-                                    urllib.parse.quote(parts.query, safe=keep + "?"), ""))
+    return uri(url.strip(), keep_fragment=False)
 
 
 def fetch(url: str, timeout: float = TIMEOUT, deadline: float = DEADLINE) -> Outcome:

@@ -23,6 +23,7 @@ from . import hours as hours_mod
 from . import vocab
 from .model import Article, Directory, Page, Phone, Region, Service
 from .search_terms import region_terms
+from .urls import uri
 
 ARTICLES_PER_PAGE = 10
 LIST_LIMIT = 200
@@ -144,7 +145,7 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         open_data=open_data, calendar_json=_json(hours_mod.calendar_data(directory.calendar)),
         area_text=area_text, search_filters=search_filters,
     )
-    env.globals.update(csp=headers.csp(meta=True), digits=digits)
+    env.globals.update(csp=headers.csp(meta=True), digits=digits, uri=uri)
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
     return env
 
@@ -210,19 +211,20 @@ def _outputs(directory: Directory, edit_prefix: str,
     yield data("data/services.json", lambda: services_json(d))
     yield page("404.html", "404.html")
     yield data("robots.txt",
-               lambda: f"User-agent: *\nAllow: /\nSitemap: {d.site.base_url}sitemap.xml\n")
+               lambda: f"User-agent: *\nAllow: /\nSitemap: {uri(d.site.base_url)}sitemap.xml\n")
     yield data("_headers", lambda: headers.netlify(d.site.base_path))
     yield data("nginx-headers.conf", lambda: headers.nginx(d.site.base_path))
 
 
 def sitemap(paths: list[str], base_url: str) -> Output:
-    """sitemap.xml for every HTML page but 404 and search."""
+    """sitemap.xml for every HTML page but 404 and search; URLs percent-encoded (a
+    sitemap takes URIs, not IRIs: `/心理服务/` is `/%E5%BF%83%E7%90%86%E6%9C%8D%E5%8A%A1/`)."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for path in sorted(paths):
         if not path.endswith(".html") or path in ("404.html", "search/index.html"):
             continue
-        loc = base_url + path.removesuffix("index.html")
+        loc = uri(base_url + path.removesuffix("index.html"))
         lines.append(f"  <url><loc>{xml_escape(loc)}</loc></url>")
     lines.append("</urlset>")
     return Output("sitemap.xml", "\n".join(lines) + "\n")
