@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from importlib import resources
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -33,8 +34,20 @@ GROUP_CAP = 12
 """Cards shown per kind on a large area or audience page; the rest are one tap away
 on the sub-area pages, which list everything below them."""
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = PACKAGE_ROOT / "templates"
-STATIC = PACKAGE_ROOT / "static"
+
+
+def shipped(name: str) -> Path:
+    """`templates/` or `static/`: the checkout's top-level folder when the package runs
+    from a checkout (editable installs use it live), else the copy an installed wheel
+    carries inside the package (pyproject.toml maps it there)."""
+    checkout = PACKAGE_ROOT / name
+    if checkout.is_dir() and (PACKAGE_ROOT / "pyproject.toml").is_file():
+        return checkout
+    return Path(str(resources.files("site_builder") / name))
+
+
+TEMPLATES = shipped("templates")
+STATIC = shipped("static")
 
 
 @dataclass(frozen=True)
