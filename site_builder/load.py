@@ -461,7 +461,9 @@ def parse_markdown(text: str, shown: str, rel: str, problems: Problems) -> Markd
     if front.data is None:
         front.data = {}
     body_line = text[: match.end()].count("\n") + 1
-    return MarkdownDoc(front, text[match.end():], body_line)
+    body = text[match.end():]
+    _report_control_characters(body, shown, body_line - 1, problems)  # they would reach the HTML
+    return MarkdownDoc(front, body, body_line)
 
 
 def _ignored(name: str) -> bool:

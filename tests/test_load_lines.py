@@ -67,3 +67,10 @@ def test_next_line_u0085_is_named_not_misread_as_a_line_break(run_check):
     report = run_check({"services/station.yaml": service(address="测试市\x85测试路")})
     assert as_tuples(report.problems.errors) == [
         (PATH, 4, "-", f"invisible character U+0085 (next line) in column 13 {SAID}")]
+
+
+def test_control_characters_in_a_markdown_body_are_reported_not_published(run_check):
+    """They went into the HTML as they were (the Nu checker calls them errors)."""
+    report = run_check({"articles/a.md": article(body="第一行\n\n第二\x0c行 \x1b[31m红\n")})
+    assert as_tuples(report.problems.errors) == [
+        ("content/articles/a.md", 7, "-", f"invisible character U+000C (form feed) in column 3 {SAID}")]  # 1-4 front matter
