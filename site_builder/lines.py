@@ -64,23 +64,25 @@ class Lines:
         hi = min(self._offset(end_index), lo + SCAN_CHARS + len(needle))
         if hi <= lo:
             return None
-        candidates = {needle}
-        if self.normalize_text is not None:
+        for candidate in self._spellings(needle):
+            at = self.text.find(candidate, lo, hi)
+            self.scanned += hi - lo if at < 0 else at + len(candidate) - lo
+            if at >= 0:
+                self.cursor = at + len(candidate)
+                return self._index(at)
+        return None
+
+    def _spellings(self, needle: str):
+        """`needle` as given, then as editors may have written it (decoded)."""
+        yield needle
+        # markdown-it percent-encodes non-ASCII paths and punycodes hosts in link targets.
+        if self.normalize_text is not None and ("%" in needle or "xn--" in needle):
             try:
-                candidates.add(self.normalize_text(needle))
-            except Exception:  # a URL markdown-it cannot decode: search it as it is
-                pass
-        best = None
-        for candidate in candidates:
-            if candidate:
-                at = self.text.find(candidate, lo, hi)
-                self.scanned += hi - lo if at < 0 else at + len(candidate) - lo
-                if at >= 0 and (best is None or at < best[0]):
-                    best = (at, len(candidate))
-        if best is None:
-            return None
-        self.cursor = best[0] + best[1]
-        return self._index(best[0])
+                written = self.normalize_text(needle)
+            except Exception:  # a URL markdown-it cannot decode: searched as it is only
+                return
+            if written and written != needle:
+                yield written
 
     def block(self, block_map, needle: str = "") -> int:
         """File line of `needle` in a block (its first line when not found)."""
