@@ -93,23 +93,34 @@ class Lines:
         return self.first_line + (start if found is None else found)
 
     def children(self, token: Token) -> Iterator[tuple[Token, int]]:
-        """Each child of an inline `token` with its file line (that of its URL for links
-        and images, of its start for raw HTML). The estimate counts only line breaks,
-        never a found URL's line: a link's URL follows its text, which may span lines."""
+        """The links, images and raw HTML among the children of an inline `token`, each
+        with its file line (that of its URL for links and images, of its start for raw
+        HTML). The estimate counts only line breaks, never a found URL's line: a link's
+        URL follows its text, which may span lines."""
         start, end = token.map or (0, 1)
         index = start  # the estimate: line breaks seen so far in this block
         self.cursor = max(self.cursor, self._offset(start))
         for child in token.children or ():
-            needle = (child.attrGet("href") if child.type == "link_open" else
-                      child.attrGet("src") if child.type == "image" else
-                      child.content if child.type == "html_inline" else None)
+            kind = child.type
+            if kind == "softbreak" or kind == "hardbreak":
+                index += 1
+                continue
+            if kind == "text":
+                index += child.content.count("\n")
+                continue
+            if kind == "link_open":
+                needle = child.attrs.get("href")
+            elif kind == "image":
+                needle = child.attrs.get("src")
+            elif kind == "html_inline":
+                needle = child.content
+            else:
+                continue
             found = self._find(str(needle), index, end) if needle else None
             if found is None:  # not after the previous URL's line either
                 found = max(index, self._index(self.cursor)) if needle else index
             yield child, self.first_line + found
-            if child.type in ("softbreak", "hardbreak"):
-                index += 1
-            elif child.type in ("html_inline", "text"):
+            if kind == "html_inline":
                 index += child.content.count("\n")
-            elif child.type == "image":
+            elif kind == "image":
                 index += sum(1 for c in child.children or () if c.type in ("softbreak", "hardbreak"))

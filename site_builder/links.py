@@ -27,8 +27,8 @@ from markdown_it import MarkdownIt
 
 from .errors import Problem, Problems
 from .lines import Lines
-from .urls import uri
 from .load import Doc, load
+from .urls import uri
 
 TIMEOUT = 10.0
 """Seconds for each connect and read."""
