@@ -4,7 +4,9 @@ Collects every external http(s) URL of the content with its file and line: a ser
 `website` and the links of its `description`, links in article and page bodies, and the
 site's `quick_exit` target. Each distinct URL is fetched once, a few at a time (stdlib
 urllib in a thread pool): HEAD first, then GET when a server refuses HEAD; redirects are
-followed up to MAX_REDIRECTS; every socket operation has a timeout. A dead link is a
+followed up to MAX_REDIRECTS; every socket operation has a timeout, and each URL a total
+DEADLINE (a server that trickles its answer a byte at a time never trips the first): past
+it, its connections are shut down and the link counts as dead. A dead link is a
 warning (`path:line: field: link … is dead (HTTP 404)`), never an error: a site that is
 down today may be back tomorrow, and the build does not depend on it.
 """
@@ -13,8 +15,8 @@ from __future__ import annotations
 import http.client
 import socket
 import ssl
+import threading
 import urllib.error
-import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,10 +27,14 @@ from markdown_it import MarkdownIt
 
 from . import urls
 from .errors import Problem, Problems
+from .lines import Lines
 from .load import Doc, load
+from .urls import uri
 
 TIMEOUT = 10.0
 """Seconds for each connect and read."""
+DEADLINE = 30.0
+"""Seconds for everything about one URL: HEAD, GET, redirects, however slow the bytes come."""
 WORKERS = 8
 """URLs fetched at once."""
 MAX_REDIRECTS = 5
@@ -78,18 +84,15 @@ _MD.validateLink = lambda url: True
 def markdown_links(text: str, first_line: int) -> Iterable[tuple[str, int]]:
     """External URLs of links and images in markdown `text`, with the file line of each
     (`first_line` is the line of the text's first line)."""
-    lines = text.split("\n")
+    lines = Lines(text, first_line, _MD.normalizeLinkText)
     for token in _MD.parse(text):
         if token.type != "inline" or not token.children:
             continue
-        start, end = token.map or (0, 1)
-        for child in token.children:
+        for child, line in lines.children(token):
             url = child.attrGet("href") if child.type == "link_open" else \
                 child.attrGet("src") if child.type == "image" else None
-            if not _external(url):
-                continue
-            line = next((i for i in range(start, min(end, len(lines))) if url in lines[i]), start)
-            yield str(url), first_line + line
+            if _external(url):
+                yield str(url), line
 
 
 def _doc_links(doc: Doc, fields: tuple[str, ...], markdown_fields: tuple[str, ...]) -> Iterable[Link]:
@@ -121,30 +124,92 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
     max_redirections = MAX_REDIRECTS
 
 
-def _opener() -> urllib.request.OpenerDirector:
+class _Guard:
+    """The sockets of one URL's fetch, shut down at once when its deadline passes (a read
+    that is blocked on them then returns), and any opened later too."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self.expired = False
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if not self.expired:
+                return
+        self._shut(sock)
+
+    def expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
+
+
+class _Guarded:
+    """An HTTP(S) connection that hands its socket to a `_Guard` once connected."""
+
+    guard: _Guard
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        self.guard.add(self.sock)  # type: ignore[attr-defined]
+
+
+def _guarded_handlers(guard: _Guard) -> list[urllib.request.BaseHandler]:
+    http_class = type("_HTTP", (_Guarded, http.client.HTTPConnection), {"guard": guard})
+    https_class = type("_HTTPS", (_Guarded, http.client.HTTPSConnection), {"guard": guard})
+
+    class HTTP(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(http_class, req)
+
+    class HTTPS(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(https_class, req, context=self._context)
+
+    return [HTTP(), HTTPS()]
+
+
+def _opener(guard: _Guard | None = None) -> urllib.request.OpenerDirector:
     # No ProxyHandler from the environment: a link check talks to the sites themselves.
-    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _Redirects())
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}), _Redirects(),
+                                       *_guarded_handlers(guard or _Guard()))
 
 
 def _uri(url: str) -> str:
     """An IRI as editors write it (`https://例子.cn/服务?q=心理`) as the ASCII URI to send."""
-    parts = urllib.parse.urlsplit(url.strip())
-    host = parts.hostname or ""
-    try:
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        pass
-    netloc = host if ":" not in host else f"[{host}]"
-    if parts.port:
-        netloc += f":{parts.port}"
-    keep = "/%:@!$&'()*+,;=-._~"
-    return urllib.parse.urlunsplit((parts.scheme, netloc, urllib.parse.quote(parts.path, safe=keep),
-                                    urllib.parse.quote(parts.query, safe=keep + "?"), ""))
+    return uri(url.strip(), keep_fragment=False)
 
 
-def fetch(url: str, timeout: float = TIMEOUT) -> Outcome:
-    """HEAD `url`, then GET when the answer is an error that HEAD often causes."""
-    opener = _opener()
+def fetch(url: str, timeout: float = TIMEOUT, deadline: float = DEADLINE) -> Outcome:
+    """HEAD `url`, then GET when the answer is an error that HEAD often causes; dead when
+    the whole does not finish within `deadline` seconds."""
+    guard = _Guard()
+    result: list[Outcome] = []
+    worker = threading.Thread(target=lambda: result.append(_fetch(url, timeout, guard)),
+                              name="link-check", daemon=True)
+    worker.start()
+    worker.join(deadline)
+    if result:
+        return result[0]
+    # Shutting the sockets down ends the blocked read; a daemon thread still connecting
+    # (TLS handshake) ends by its own timeouts and never keeps the process alive.
+    guard.expire()
+    return Outcome(url, None, f"timed out: the answer took longer than {deadline:g} s")
+
+
+def _fetch(url: str, timeout: float, guard: _Guard) -> Outcome:
+    opener = _opener(guard)
     outcome = Outcome(url, None, "no answer")
     try:
         target = _uri(url)
@@ -184,12 +249,12 @@ def fetch(url: str, timeout: float = TIMEOUT) -> Outcome:
 
 
 def check_links(links: list[Link], timeout: float | None = None,
-                workers: int | None = None) -> list[Problem]:
+                workers: int | None = None, deadline: float | None = None) -> list[Problem]:
     """Fetch each distinct URL once; a warning at every place a dead one is linked."""
-    timeout, workers = timeout or TIMEOUT, workers or WORKERS
+    timeout, workers, deadline = timeout or TIMEOUT, workers or WORKERS, deadline or DEADLINE
     urls = sorted({link.url for link in links})
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(urls) or 1))) as pool:
-        outcomes = dict(zip(urls, pool.map(lambda u: fetch(u, timeout), urls)))
+        outcomes = dict(zip(urls, pool.map(lambda u: fetch(u, timeout, deadline), urls)))
     problems = Problems()
     for link in links:
         outcome = outcomes[link.url]
@@ -200,6 +265,6 @@ def check_links(links: list[Link], timeout: float | None = None,
 
 
 def check_external(content: Path, timeout: float | None = None,
-                   workers: int | None = None) -> list[Problem]:
+                   workers: int | None = None, deadline: float | None = None) -> list[Problem]:
     """`check --external`: warnings for the dead external links of `content`."""
-    return check_links(collect(content), timeout, workers)
+    return check_links(collect(content), timeout, workers, deadline)

@@ -190,18 +190,21 @@ class _Converter:
         self.problems = problems
         self.offset = line_offset
         self.text = text
+        self.file_line = yaml_line_map(text)
         self.alias_lines: dict[tuple, int] | None = None
         self.seen: set[int] = set()
         self.count = 0
         self._constructor = yaml.constructor.SafeConstructor()
 
     def _err(self, node: yaml.Node, where: tuple, message: str) -> None:
-        self.problems.error(self.doc.path, node.start_mark.line + 1 + self.offset,
-                            _field_name(where), message)
+        self.problems.error(self.doc.path, self.line(node), _field_name(where), message)
+
+    def line(self, node: yaml.Node) -> int:
+        return self.file_line(node.start_mark.line) + self.offset
 
     def convert(self, node: yaml.Node, where: tuple, depth: int) -> Any:
         self.count += 1
-        self.doc.lines[where] = node.start_mark.line + 1 + self.offset
+        self.doc.lines[where] = self.line(node)
         if self.count > self.max_nodes:
             if self.count == self.max_nodes + 1:
                 self._err(node, where, f"the file has too many values (at most {self.max_nodes:,})")
@@ -209,7 +212,7 @@ class _Converter:
         if id(node) in self.seen:
             # An alias shares the anchored node, whose marks are those of the anchor.
             if self.alias_lines is None:
-                self.alias_lines = _alias_lines(self.text, self.offset)
+                self.alias_lines = _alias_lines(self.text, self.offset, self.file_line)
             line = self.alias_lines.get(where, self.doc.lines[where])
             self.doc.lines[where] = line
             self.problems.error(self.doc.path, line, _field_name(where),
@@ -247,7 +250,7 @@ class _Converter:
                           f"duplicate key {key!r} (already set on line {first}; "
                           "each key may appear once)")
                 continue
-            self.doc.key_lines[where + (key,)] = key_node.start_mark.line + 1 + self.offset
+            self.doc.key_lines[where + (key,)] = self.line(key_node)
             result[key] = self.convert(value_node, where + (key,), depth + 1)
         return result
 
@@ -284,7 +287,7 @@ class _Converter:
         return INVALID
 
 
-def _alias_lines(text: str, line_offset: int) -> dict[tuple, int]:
+def _alias_lines(text: str, line_offset: int, file_line) -> dict[tuple, int]:
     """Line of every alias (`*name`), by its place in the document (as `Doc.lines`)."""
     found: dict[tuple, int] = {}
     stack: list[list] = []  # per open collection: [place, is mapping, key or index, expecting a key]
@@ -314,7 +317,7 @@ def _alias_lines(text: str, line_offset: int) -> dict[tuple, int]:
         elif isinstance(event, yaml.AliasEvent):
             where = place()
             if where is not None:
-                found.setdefault(where, event.start_mark.line + 1 + line_offset)
+                found.setdefault(where, file_line(event.start_mark.line) + line_offset)
             done()
         elif isinstance(event, yaml.ScalarEvent):
             done(event.value)
@@ -357,6 +360,57 @@ def read_text(path: Path, shown: str, problems: Problems,
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_YAML_ONLY_BREAKS = "\x85\u2028\u2029"
+_YAML_BREAK = re.compile("[\n\x85\u2028\u2029]")
+
+
+def yaml_line_map(text: str):
+    """A function from PyYAML's 0-based line of a mark in `text` to the file line (1-based).
+
+    PyYAML (and libyaml) also break lines at U+0085, U+2028 and U+2029, which editors show
+    inside a line: one of them in a quoted value would shift every later line by one. Here
+    lines are counted as editors count them, at `\n` only (`read_text` has turned `\r\n`
+    and `\r` into `\n`)."""
+    if not any(c in text for c in _YAML_ONLY_BREAKS):
+        return lambda line: line + 1
+    real = [1]  # the file line of each of PyYAML's lines
+    for match in _YAML_BREAK.finditer(text):
+        real.append(real[-1] + (match.group() == "\n"))
+    return lambda line: real[min(max(line, 0), len(real) - 1)]
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+_CONTROL_NAMES = {"\x08": "backspace", "\x0b": "vertical tab", "\x0c": "form feed",
+                  "\x1b": "escape", "\x7f": "delete", "\x85": "next line"}
+MAX_CONTROL_REPORTS = 10
+"""Lines with control characters reported per file (the rest are counted)."""
+
+
+def _report_control_characters(text: str, shown: str, line_offset: int,
+                               problems: Problems) -> bool:
+    """Report each line that holds a character YAML refuses (or, U+0085, reads as a line
+    break) at its own line and column; True when there was one. PyYAML would only name
+    the first one, and at line 1."""
+    reported: dict[int, int] = {}
+    for match in _CONTROL.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        line = text.count("\n", 0, start) + 1 + line_offset
+        if line in reported:
+            continue
+        reported[line] = 1
+        if len(reported) > MAX_CONTROL_REPORTS:
+            continue
+        char = match.group()
+        name = _CONTROL_NAMES.get(char, "a control character")
+        problems.error(shown, line, "-", f"invisible character U+{ord(char):04X} ({name}) in "
+                       f"column {match.start() - start + 1} is not allowed (delete it; it often "
+                       "comes with text copied from a PDF or a word processor)")
+    if len(reported) > MAX_CONTROL_REPORTS:
+        problems.error(shown, max(reported), "-", f"{len(reported) - MAX_CONTROL_REPORTS} more "
+                       "lines with invisible control characters (delete them)")
+    return bool(reported)
+
+
 _COMPACT = re.compile(r"^[ \t]*(?:(?:[-?:]|---)[ \t]+(?:[&!][^ \t\n]*[ \t]+)*){%d}"
                       % NESTING_GUARD, re.M)
 
@@ -372,7 +426,7 @@ def _too_deep(text: str) -> int | None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH + 1:  # the root collection is level 0
-                    return event.start_mark.line + 1
+                    return yaml_line_map(text)(event.start_mark.line)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:
@@ -384,6 +438,8 @@ def parse_yaml(text: str, shown: str, rel: str, problems: Problems, line_offset:
                max_nodes: int = MAX_NODES) -> Doc | None:
     """Compose one YAML document and convert it; None when it cannot be parsed."""
     doc = Doc(shown, rel, None)
+    if _report_control_characters(text, shown, line_offset, problems):
+        return None
     deep = _too_deep(text)
     if deep is not None:
         problems.error(shown, deep + line_offset, "-", f"nested too deeply (at most {MAX_DEPTH} levels)")
@@ -392,7 +448,7 @@ def parse_yaml(text: str, shown: str, rel: str, problems: Problems, line_offset:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
+        line = (yaml_line_map(text)(mark.line) if mark else 1) + line_offset
         what = exc.problem or "invalid YAML"
         if exc.context:
             what = f"{exc.context}, {what}"
@@ -426,7 +482,9 @@ def parse_markdown(text: str, shown: str, rel: str, problems: Problems) -> Markd
     if front.data is None:
         front.data = {}
     body_line = text[: match.end()].count("\n") + 1
-    return MarkdownDoc(front, text[match.end():], body_line)
+    body = text[match.end():]
+    _report_control_characters(body, shown, body_line - 1, problems)  # they would reach the HTML
+    return MarkdownDoc(front, body, body_line)
 
 
 def _ignored(name: str) -> bool:

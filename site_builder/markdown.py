@@ -20,6 +20,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from . import urls
 from .errors import Problems
 from .fields import bidi_control
+from .lines import Lines
 
 ALLOWED_SCHEMES = set(urls.WEB + urls.CONTACT)
 _TAGS = {
@@ -113,16 +114,6 @@ def _parser() -> MarkdownIt:
 _MD = _parser()
 
 
-def _find_line(body_lines: list[str], block_map, needle: str, body_line: int) -> int:
-    if not block_map:
-        return body_line
-    start, end = block_map
-    for i in range(start, min(end, len(body_lines))):
-        if needle in body_lines[i]:
-            return body_line + i
-    return body_line + start
-
-
 def render_markdown(text: str, *, path: str, body_line: int, targets: LinkTargets,
                     base_path: str, problems: Problems, field_name: str = "body") -> str:
     """Render `text` to sanitised HTML. Internal links (`/services/x/`) are
@@ -134,28 +125,26 @@ def render_markdown(text: str, *, path: str, body_line: int, targets: LinkTarget
         problems.error(path, body_line + text.count("\n", 0, index), field_name, message)
         return ""
     tokens = _MD.parse(text)
-    lines = text.split("\n")
+    lines = Lines(text, body_line, _MD.normalizeLinkText)  # line lookups in linear time
     checked: set[tuple[str, str]] = set()
     """(element, URL) of markdown links and images, already checked and re-based."""
     raw_lines: dict[str, int] = {}
     """href/src values of raw HTML, by the line they are on."""
     for token in tokens:
         if token.type == "html_block":
-            first = _find_line(lines, token.map, token.content.strip()[:20], body_line)
+            first = lines.block(token.map, token.content.strip()[:20])
             _check_raw_html(token.content, first, path, field_name, problems)
             _raw_urls(token.content, body_line + token.map[0] if token.map else first, raw_lines)
         if token.type != "inline" or not token.children:
             continue
-        for child in token.children:
+        for child, line in lines.children(token):
             if child.type == "html_inline":
-                line = _find_line(lines, token.map, child.content, body_line)
                 _check_raw_html(child.content, line, path, field_name, problems)
                 _raw_urls(child.content, line, raw_lines)
             attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
             if attr is None:
                 continue
             url = str(child.attrGet(attr) or "")
-            line = _find_line(lines, token.map, url, body_line)
             if child.type == "image" and not child.content.strip():
                 problems.warning(path, line, field_name, f"image {url} has no alt text "
                                  "(describe the image: ![description](/media/…))")

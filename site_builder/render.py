@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from importlib import resources
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from . import hours as hours_mod
 from . import vocab
 from .model import Article, Directory, Page, Phone, Region, Service
 from .search_terms import region_terms
+from .urls import uri
 
 ARTICLES_PER_PAGE = 10
 LIST_LIMIT = 200
@@ -32,8 +34,20 @@ GROUP_CAP = 12
 """Cards shown per kind on a large area or audience page; the rest are one tap away
 on the sub-area pages, which list everything below them."""
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = PACKAGE_ROOT / "templates"
-STATIC = PACKAGE_ROOT / "static"
+
+
+def shipped(name: str) -> Path:
+    """`templates/` or `static/`: the checkout's top-level folder when the package runs
+    from a checkout (editable installs use it live), else the copy an installed wheel
+    carries inside the package (pyproject.toml maps it there)."""
+    checkout = PACKAGE_ROOT / name
+    if checkout.is_dir() and (PACKAGE_ROOT / "pyproject.toml").is_file():
+        return checkout
+    return Path(str(resources.files("site_builder") / name))
+
+
+TEMPLATES = shipped("templates")
+STATIC = shipped("static")
 
 
 @dataclass(frozen=True)
@@ -144,7 +158,7 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         open_data=open_data, calendar_json=_json(hours_mod.calendar_data(directory.calendar)),
         area_text=area_text, search_filters=search_filters,
     )
-    env.globals.update(csp=headers.csp(meta=True), digits=digits)
+    env.globals.update(csp=headers.csp(meta=True), digits=digits, uri=uri)
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
     return env
 
@@ -210,19 +224,20 @@ def _outputs(directory: Directory, edit_prefix: str,
     yield data("data/services.json", lambda: services_json(d))
     yield page("404.html", "404.html")
     yield data("robots.txt",
-               lambda: f"User-agent: *\nAllow: /\nSitemap: {d.site.base_url}sitemap.xml\n")
+               lambda: f"User-agent: *\nAllow: /\nSitemap: {uri(d.site.base_url)}sitemap.xml\n")
     yield data("_headers", lambda: headers.netlify(d.site.base_path))
     yield data("nginx-headers.conf", lambda: headers.nginx(d.site.base_path))
 
 
 def sitemap(paths: list[str], base_url: str) -> Output:
-    """sitemap.xml for every HTML page but 404 and search."""
+    """sitemap.xml for every HTML page but 404 and search; URLs percent-encoded (a
+    sitemap takes URIs, not IRIs: `/心理服务/` is `/%E5%BF%83%E7%90%86%E6%9C%8D%E5%8A%A1/`)."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for path in sorted(paths):
         if not path.endswith(".html") or path in ("404.html", "search/index.html"):
             continue
-        loc = base_url + path.removesuffix("index.html")
+        loc = uri(base_url + path.removesuffix("index.html"))
         lines.append(f"  <url><loc>{xml_escape(loc)}</loc></url>")
     lines.append("</urlset>")
     return Output("sitemap.xml", "\n".join(lines) + "\n")

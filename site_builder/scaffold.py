@@ -313,3 +313,38 @@ def _write(path: Path, text: str) -> Path:
     except FileExistsError:
         raise AlreadyExists(f"{path} already exists and was not changed") from None
     return path
+
+
+# ------------------------------------------------------------ a new site
+
+STARTER = Path(__file__).resolve().parent / "starter"
+"""The files of `site-builder init` (shipped in the package): `content/` as it is written,
+and the CI files of a content-only repository, with `@VERSION@` for the pinned version."""
+STARTER_SERVICE = ("district-a-street-a-station", "service_station", "district-a-street-a")
+"""The one service of a new site: its id, kind and region."""
+REPOSITORY_FILES = {"github-site.yml": ".github/workflows/site.yml",
+                    "gitlab-ci.yml": ".gitlab-ci.yml", "gitignore": ".gitignore"}
+
+
+def new_site(target: Path, version: str, today: date | None = None) -> list[Path]:
+    """Write a content-only repository into `target` (new or empty): `content/` with
+    site.yaml, regions.yaml, holidays.yaml, one service, one article, one page, and CI
+    files that install site-builder==`version`. Never writes into a non-empty folder."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise AlreadyExists(f"{target} is not an empty folder and was not changed "
+                            "(init writes a new site only into a new or empty folder)")
+    written: list[Path] = []
+    source = STARTER / "content"
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            written.append(_write(target / "content" / path.relative_to(source),
+                                  path.read_text(encoding="utf-8")))
+    content = target / "content"
+    sid, kind, region = STARTER_SERVICE
+    area = check_region(region, load_areas(content))
+    written.append(_write(content / "services" / f"{sid}.yaml",
+                          service_text(sid, kind, area, today or site_today(content))))
+    for name, rel in REPOSITORY_FILES.items():
+        text = (STARTER / name).read_text(encoding="utf-8").replace("@VERSION@", version)
+        written.append(_write(target / rel, text))
+    return written

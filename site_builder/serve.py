@@ -17,7 +17,9 @@ import http.server
 import posixpath
 import threading
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote_to_bytes, urlsplit
+
+from .urls import path_text, uri
 
 RELOAD = "__reload"
 """Path under the base path of the event stream; `.js` and `.css` are its script and style.
@@ -113,18 +115,16 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
     def send_head(self):
-        path = urlsplit(self.path).path
-        if not path.startswith(self.base_path):
-            if path in ("/", "") or path + "/" == self.base_path:
-                self.send_response(302)
-                self.send_header("Location", self.base_path)
-                self.end_headers()
-                return None
+        # Both as text: the browser sends `/%E5%BF%83…/` for the base path `/心理服务/`.
+        path, base = request_path(self.path), path_text(self.base_path)
+        if not path.startswith(base):
+            if path in ("/", "") or path + "/" == base:
+                return self._redirect(base, 302)
             return self._not_found()
-        inner = "/" + path[len(self.base_path):]
+        inner = "/" + path[len(base):]
         if self.live is not None and inner.startswith("/" + RELOAD):
             return self._live_request(inner[1:])
-        target = Path(self.translate_path(inner))
+        target = Path(self._file(inner))
         handle = None
         with self.live.lock if self.live is not None else _NO_LOCK:
             # Resolved and opened under the lock: a build never swaps between the two.
@@ -148,13 +148,19 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         return self._send(200, ctype, body)
 
     def translate_path(self, path: str) -> str:
-        path = posixpath.normpath(unquote(urlsplit(path).path))
+        return self._file(request_path(path))
+
+    def _file(self, path: str) -> str:
+        """The file of a decoded site path; never outside the site."""
+        path = posixpath.normpath(path)
         parts = [p for p in path.split("/") if p and p not in (".", "..")]
         return str(self.site.joinpath(*parts))
 
-    def _redirect(self, location: str):
-        self.send_response(301)
-        self.send_header("Location", location)
+    def _redirect(self, location: str, status: int = 301):
+        """Redirect to a path given as text: HTTP headers are Latin-1, so it is sent
+        percent-encoded (a non-ASCII one raised in `send_header` and killed the request)."""
+        self.send_response(status)
+        self.send_header("Location", uri(location))
         self.send_header("Content-Length", "0")
         self.end_headers()
         return None
@@ -221,6 +227,13 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             return  # the tab was closed or reloaded
+
+
+def request_path(target: str) -> str:
+    """The path of a request target as text. Percent-escapes are decoded as UTF-8, and so
+    are raw UTF-8 bytes in the request line (which http.server has read as Latin-1)."""
+    raw = urlsplit(target).path.encode("latin-1", errors="replace")
+    return unquote_to_bytes(raw).decode("utf-8", errors="replace")
 
 
 class _NoLock:

@@ -4,6 +4,11 @@
 folders with watchdog, waits for a quiet period after the last change (an editor
 that writes three files on save causes one build, not three), then calls `builder()`
 on its own thread. Changes made while a build runs cause one more build after it.
+
+A watch follows a folder's inode, not its name: when the content folder is deleted and
+made anew (an unzipped copy) or another one is moved in its place, the old watch sees
+nothing more. So the parent of each folder is watched too (not recursively), and an
+event about the folder itself re-arms its watch.
 """
 from __future__ import annotations
 
@@ -53,6 +58,8 @@ class Rebuilder(FileSystemEventHandler):
         self.busy = False
         """True while `builder()` runs."""
         self._observer = Observer()
+        self._watches: dict[Path, object] = {}
+        """The recursive watch of each folder, while it exists."""
         self._thread = threading.Thread(target=self._run, name="rebuilder", daemon=True)
 
     # --------------------------------------------------------- watchdog side
@@ -73,6 +80,9 @@ class Rebuilder(FileSystemEventHandler):
         if event.is_directory and event.event_type in ("modified", "closed"):
             return  # a folder's timestamp: the file events say what changed
         paths = [event.src_path, getattr(event, "dest_path", "") or ""]
+        for folder in self.folders:  # a watched folder itself deleted, made, moved
+            if any(p and Path(os.fsdecode(p)) == folder for p in paths):
+                self._arm(folder)
         if any(p and self.relevant(os.fsdecode(p)) for p in paths):
             self.changed()
 
@@ -84,10 +94,29 @@ class Rebuilder(FileSystemEventHandler):
 
     # --------------------------------------------------------- builder side
 
+    def _arm(self, folder: Path) -> None:
+        """Watch `folder` afresh (if it exists). Called before the observer starts, then
+        only on its thread: watchdog's lock is re-entrant there, so no lock of our own
+        (which could deadlock against it) is needed."""
+        old = self._watches.pop(folder, None)
+        if old is not None:
+            try:
+                self._observer.unschedule(old)
+            except (KeyError, OSError, RuntimeError):
+                pass  # its emitter already stopped with the folder
+        if folder.is_dir():
+            try:
+                self._watches[folder] = self._observer.schedule(self, str(folder), recursive=True)
+            except OSError:
+                pass  # gone again: the event about that re-arms it
+
     def start(self) -> None:
+        parents: set[Path] = set()
         for folder in self.folders:
-            if folder.is_dir():
-                self._observer.schedule(self, str(folder), recursive=True)
+            self._arm(folder)
+            if folder.parent.is_dir() and folder.parent not in parents:
+                parents.add(folder.parent)
+                self._observer.schedule(self, str(folder.parent), recursive=False)
         self._observer.start()
         self._thread.start()
 

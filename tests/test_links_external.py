@@ -33,6 +33,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.active[0] += 1
             self.active[1] = max(self.active)
         try:
+            if path.startswith("/trickle"):
+                return self._trickle(path)
             if path.startswith("/slow"):
                 time.sleep(2)
             elif path.startswith("/busy"):
@@ -57,6 +59,25 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         finally:
             with self.lock:
                 self.active[0] -= 1
+
+    def _trickle(self, path: str) -> None:
+        """An answer one byte every 50 ms (each read gets a byte long before its timeout):
+        the status line and headers (`/trickle-head`) or, after a HEAD refused, the body."""
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n"
+        if path == "/trickle-body" and self.command == "HEAD":
+            self.send_response(405)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        data = head if path == "/trickle-head" else head + b"x" * 100_000
+        sent = 0 if path == "/trickle-head" else len(head)
+        if sent:
+            self.wfile.write(head)
+            self.wfile.flush()
+        for i in range(sent, len(data)):  # gives up when the client has gone
+            time.sleep(0.05)
+            self.wfile.write(data[i:i + 1])
+            self.wfile.flush()
 
     do_GET = do_HEAD = _answer
 
@@ -164,3 +185,33 @@ def test_the_sample_links_are_collected_with_lines():
         assert link.url.startswith(("http://", "https://")) and link.line > 0
         source = (SAMPLE.parent / link.path).read_text(encoding="utf-8").splitlines()
         assert link.url in source[link.line - 1], link
+
+
+def test_a_server_that_trickles_its_answer_meets_the_deadline(local):
+    """Each read gets a byte well within its 1 s timeout, so only the total deadline per
+    URL stops the fetch: both URLs are dead after ~1.5 s, not after minutes."""
+    origin, handler = local
+    found = [links.Link(f"{origin}/trickle-head", "a.yaml", 3, "website"),
+             links.Link(f"{origin}/trickle-body", "b.yaml", 4, "website"),
+             links.Link(f"{origin}/ok", "c.yaml", 5, "website")]
+    start = time.perf_counter()
+    messages = [p.message for p in links.check_links(found, timeout=1, deadline=1.5)]
+    seconds = time.perf_counter() - start
+    assert messages == [
+        f"link {origin}/trickle-head is dead (timed out: the answer took longer than 1.5 s)",
+        f"link {origin}/trickle-body is dead (timed out: the answer took longer than 1.5 s)",
+    ]
+    assert 1.5 <= seconds < 4
+    assert ("GET", "/trickle-body") in handler.seen  # the body was being read when it stopped
+
+
+def test_the_deadline_is_the_default_of_check_external(local, content_dir, capsys, monkeypatch):
+    origin, _ = local
+    monkeypatch.setattr(links, "TIMEOUT", 1)
+    monkeypatch.setattr(links, "DEADLINE", 1)
+    content_dir({"services/station.yaml": service_with(f"{origin}/trickle-head")})
+    start = time.perf_counter()
+    assert cli.main(["check", "--external"]) == 0
+    assert time.perf_counter() - start < 5
+    assert (f"content/services/station.yaml:11: website: link {origin}/trickle-head is dead "
+            "(timed out: the answer took longer than 1 s)") in capsys.readouterr().err

@@ -6,6 +6,7 @@ import http.client
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import threading
 import time
 from pathlib import Path
 from urllib.error import HTTPError
+from urllib.parse import quote
 from urllib.request import HTTPRedirectHandler, build_opener, urlopen
 
 import pytest
@@ -319,3 +321,112 @@ def test_a_browser_tab_reloads_itself_and_shows_the_overlay(tmp_path, serve):
         set_line(content / STATION, "kind", "service_station")
         page.wait_for_selector("#site-builder-errors", state="detached", timeout=30_000)
         assert problems == []
+
+
+# ------------------------------------------------- a replaced folder, a non-ASCII base
+
+def test_a_content_folder_replaced_anew_is_still_watched(tmp_path, serve):
+    """Unzipping a fresh copy (delete, make anew) or moving another folder in its place
+    left the watch on the old inode: no rebuild ever came again."""
+    content = copy_content(SAMPLE, tmp_path / "content")
+    served = serve(content)
+    status, page = served.get(STATION_PAGE)
+    served.listen(page_version(page))
+
+    shutil.rmtree(content)  # as `rm -r content && unzip content.zip`
+    copy_content(SAMPLE, content)
+    set_line(content / STATION, "name", "解压后的服务站")
+    assert served.next_event() == "reload"
+    assert "解压后的服务站" in served.get(STATION_PAGE)[1]
+    set_line(content / STATION, "name", "解压后再改")  # the new folder is watched
+    assert served.next_event() == "reload"
+    assert "解压后再改" in served.get(STATION_PAGE)[1]
+
+    content.rename(tmp_path / "content.old")  # as `mv content content.old && mv new content`
+    fresh = copy_content(SAMPLE, tmp_path / "fresh")
+    set_line(fresh / STATION, "name", "换进来的服务站")
+    fresh.rename(content)
+    assert served.next_event() == "reload"
+    deadline = time.monotonic() + 30  # the rename may come as two bursts: wait for the last
+    while "换进来的服务站" not in served.get(STATION_PAGE)[1] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "换进来的服务站" in served.get(STATION_PAGE)[1]
+    mark = len(served.lines)
+    set_line(tmp_path / "content.old" / STATION, "name", "旧文件夹")  # not watched any more
+    set_line(content / STATION, "name", "换进来后再改")
+    served.wait_for(r"^built ", start=mark)
+    assert "换进来后再改" in served.get(STATION_PAGE)[1]
+    code, output = served.stop()
+    assert code == 0 and "Traceback" not in output
+
+
+NON_ASCII = "/心理服务/"
+ENCODED = quote(NON_ASCII)
+
+
+def raw_get(origin: str, target: str) -> tuple[int, dict[str, str], bytes]:
+    """A request with `target` sent as it is (http.client would refuse raw UTF-8)."""
+    conn = http.client.HTTPConnection(origin.removeprefix("http://"), timeout=10)
+    conn.putrequest("GET", "/", skip_accept_encoding=True)  # replaced below
+    conn._buffer[0] = b"GET " + target.encode("utf-8") + b" HTTP/1.1"
+    conn.endheaders()
+    response = conn.getresponse()
+    try:
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("live", [False, True])
+def test_a_non_ascii_base_path_is_served(tmp_path, live, capfd):
+    """`base_url: https://example.org/心理服务/`: browsers ask for `/%E5%BF%83…/`; the
+    server answered 404, and its redirect to the base path (a non-Latin-1 Location
+    header) raised in the request handler."""
+    content = copy_content(SAMPLE, tmp_path / "content", base_url="https://example.org" + NON_ASCII)
+    out = tmp_path / "out"
+    build(content, out, TODAY, index=False)
+    server = make_server(out, NON_ASCII, 0, live=Live(NON_ASCII) if live else None)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        status, headers, _ = raw_get(origin, "/")
+        assert (status, headers["Location"]) == (302, ENCODED)
+        status, _, body = raw_get(origin, ENCODED + "services/futian-huafu-station/")
+        assert status == 200 and "华富街道心理服务站" in body.decode("utf-8")
+        status, _, body = raw_get(origin, NON_ASCII + "services/futian-huafu-station/")  # raw UTF-8
+        assert status == 200 and "华富街道心理服务站" in body.decode("utf-8")
+        status, headers, _ = raw_get(origin, ENCODED + "services")
+        assert (status, headers["Location"]) == (301, ENCODED + "services/")
+        status, headers, _ = raw_get(origin, ENCODED[:-1])
+        assert (status, headers["Location"]) == (302, ENCODED)
+        assert raw_get(origin, ENCODED + "no/such/")[0] == 404
+        with urlopen(origin + "/", timeout=10) as response:  # as a browser follows it
+            assert response.status == 200 and response.url == origin + ENCODED
+        if live:
+            page = raw_get(origin, ENCODED)[2].decode("utf-8")
+            assert f'src="{NON_ASCII}__reload.js"' in page
+            status, _, script = raw_get(origin, ENCODED + "__reload.js")
+            assert status == 200 and b"EventSource" in script
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_machine_read_urls_of_a_non_ascii_base_are_percent_encoded(tmp_path):
+    content = copy_content(SAMPLE, tmp_path / "content", base_url="https://例子.cn" + NON_ASCII)
+    out = tmp_path / "out"
+    build(content, out, TODAY, index=False)
+    origin = "https://xn--fsqu00a.cn" + ENCODED
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall(r"<loc>([^<]*)</loc>", sitemap)
+    assert locs and all(loc.isascii() and loc.startswith(origin) for loc in locs)
+    assert f"<loc>{origin}services/futian-huafu-station/</loc>" in sitemap
+    assert f"Sitemap: {origin}sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")
+    page = (out / "services/futian-huafu-station/index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{origin}services/futian-huafu-station/">' in page
+    # Links inside the pages stay readable IRIs, which browsers encode themselves.
+    assert f'href="{NON_ASCII}services/' in page
+    # Netlify and Cloudflare Pages get the rules for the path as written and as requested.
+    rules = (out / "_headers").read_text(encoding="utf-8").splitlines()
+    assert f"{NON_ASCII}*" in rules and f"{ENCODED}*" in rules and f"{ENCODED}static/*" in rules
