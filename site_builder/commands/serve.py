@@ -24,7 +24,8 @@ from ..progress import Progress, for_terminal
 from ..render import STATIC, TEMPLATES
 from ..serve import Live, make_server
 from ..watch import Rebuilder
-from ..write import BuildError, check_output_dir, remove_tree
+from ..publish import PublishError, check_output_dir, remove_tree
+from ..write import BuildError
 from .build import BUILD_WARNINGS_SHOWN, DEFAULT_CACHE, stage_seconds, summary
 from .common import print_problems, today
 
@@ -67,7 +68,7 @@ class Session:
         except ContentError as exc:
             self._failed([str(p) for p in exc.problems], exc.problems)
             return False
-        except (Abort, IndexError_, BuildError, OSError) as exc:
+        except (Abort, IndexError_, BuildError, PublishError, OSError) as exc:
             self._failed([f"error: {exc}"])
             return False
         except Exception:  # a bug in site-builder: show it, and keep serving
