@@ -80,11 +80,11 @@ def check_output_dir(out: Path, content: Path) -> Target:
     """Refuse an output folder that is not ours, or that would hold or be held by what
     the build reads (the content, the templates, the static files): a site published
     inside its own content would be republished inside itself on every build."""
-    given = out.absolute()
-    real = Path(os.path.realpath(given))
+    given = Path(os.path.abspath(out))
+    real = Path(os.path.realpath(out))
     inputs = {"content": content, "templates": TEMPLATES, "static files": STATIC}
     for what, folder in inputs.items():
-        for source in {folder.absolute(), Path(os.path.realpath(folder))}:
+        for source in {Path(os.path.abspath(folder)), Path(os.path.realpath(folder))}:
             for o in {given, real}:
                 if _inside(source, o):
                     raise Abort(f"the output folder {given} would replace the {what} folder "
@@ -218,7 +218,11 @@ def _swap_folder(staged: Path, target: Target) -> Path | None:
     real, old = target.real, None
     if real.exists():
         old = _new_folder(target, "old")
-        real.rename(old / real.name)
+        try:
+            real.rename(old / real.name)
+        except OSError:
+            remove_tree(old)
+            raise
     try:
         staged.rename(real)
     except OSError:

@@ -127,7 +127,7 @@ class Supervised:
             why, cause = describe_exit(code), "killed" if code == -signal.SIGKILL else "exited"
         elif also is not None and also.done():
             error = also.exception() if not also.cancelled() else None
-            why = f"stopped answering ({type(error).__name__ if error else 'no reply'})"
+            why = f"stopped answering ({f'unreadable reply: {type(error).__name__}' if error else 'no reply'})"
             cause = "silent"
         else:
             why = f"did not finish within its time budget of {self.budget.seconds:g} s"
