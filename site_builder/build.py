@@ -143,12 +143,13 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
         with stage("plan"):  # the fingerprint of every record, and the last build's manifest
             plan = Plan.start(directory, prefix, cache, out)
     remove_stale(target)  # what builds that crashed (killed, power cut) left behind
+    staged, doing, published = None, "making the staging folder", False
     try:
-        staged = staging_dir(target)
-    except OSError as exc:
-        raise explain(exc, target, "making the staging folder") from exc
-    doing = "writing the site"
-    try:
+        with deferred() as held:  # a signal now would lose track of the new folder
+            staged = staging_dir(target)
+        if held.signals:
+            raise KeyboardInterrupt
+        doing = "writing the site"
         with stage("render", expected_pages(directory), "pages") as advance:
             def wanted(path: str) -> bool:
                 advance(1)
@@ -171,7 +172,27 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
             with stage("index"):
                 report.indexed = build_index(staged, index_budget)
         manifest = plan.finish(staged) if plan else None
+        doing = "replacing the output"
+        with deferred() as held:  # once begun, the swap is finished before a signal counts
+            with stage("swap"):
+                old = swap(staged, target, lock)
+            published = True
+            # The new site is live. A signal from here on ends the build normally (and
+            # honestly: report.interrupted); a second one abandons the cleanup at once.
+            if plan is not None and cache is not None and manifest is not None:
+                # After the swap: a manifest must never describe pages that are not in
+                # `out` (and should this fail, the next build only renders more than it needs).
+                save_manifest(cache, out, manifest)
+                report.incremental = plan.counts
+            held.stoppable = True
+            try:
+                with stage("cleanup"):  # deleting the previous output takes seconds for a large site
+                    discard(old)
+            except KeyboardInterrupt:
+                report.leftover = old
     except OSError as exc:  # a full disk, no permission: name it, and the folder
+        if published:
+            raise
         discard_staging(staged)
         raise explain(exc, target, doing) from exc
     except IndexError_ as exc:  # Pagefind says nothing about a full disk: look
@@ -181,27 +202,8 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
             raise no_space(target, doing) from exc
         raise
     except BaseException:
-        discard_staging(staged)
-        raise
-    with deferred() as held:  # once begun, the swap is finished before a signal counts
-        try:
-            with stage("swap"):
-                old = swap(staged, target, lock)
-        except BaseException:
+        if not published:
             discard_staging(staged)
-            raise
-        # The new site is live. A signal from here on ends the build normally (and
-        # honestly: report.interrupted); a second one abandons the cleanup at once.
-        if plan is not None and cache is not None and manifest is not None:
-            # After the swap: a manifest must never describe pages that are not in `out`
-            # (and should this fail, the next build only renders more than it needs).
-            save_manifest(cache, out, manifest)
-            report.incremental = plan.counts
-        held.stoppable = True
-        try:
-            with stage("cleanup"):  # deleting the previous output takes seconds for a large site
-                discard(old)
-        except KeyboardInterrupt:
-            report.leftover = old
+        raise
     report.interrupted = bool(held.signals)
     return report

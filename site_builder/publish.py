@@ -260,8 +260,10 @@ def _swap_contents(staged: Path, target: Target) -> Path:
     return old
 
 
-def discard_staging(staged: Path) -> None:
+def discard_staging(staged: Path | None) -> None:
     """Delete the staging folder of a build that did not finish."""
+    if staged is None:
+        return
     shutil.rmtree(staged, ignore_errors=True)
     _unlock(staged)
 
