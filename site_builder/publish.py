@@ -23,7 +23,6 @@ and not locked by a running build.
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import re
 import shutil
@@ -31,6 +30,11 @@ import tempfile
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no locks; leftovers are then never removed automatically
+    fcntl = None
 
 from .errors import Abort
 from .render import STATIC, TEMPLATES
@@ -132,6 +136,8 @@ _locks: dict[Path, int] = {}
 
 
 def _lock(path: Path) -> None:
+    if fcntl is None:
+        return
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a new folder: never held by another
     _locks[path] = fd
@@ -145,6 +151,8 @@ def _unlock(path: Path) -> None:
 
 def _unlocked(path: Path) -> bool:
     """True when no running build holds `path` (its builder crashed or finished)."""
+    if fcntl is None:
+        return False
     try:
         fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError:

@@ -25,7 +25,7 @@ def exit_status(default: int = 130) -> int:
     return 128 + received[-1] if received else default
 
 
-def _as_interrupt(signum, frame) -> None:
+def as_interrupt(signum, frame) -> None:
     """SIGTERM: do whatever Ctrl-C does now (KeyboardInterrupt, or, inside asyncio.run,
     cancelling the main task so that its `finally` blocks run)."""
     received.append(signum)
@@ -42,7 +42,7 @@ def stop_on_sigterm() -> Iterator[None]:
     if not _main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGTERM, _as_interrupt)
+    previous = signal.signal(signal.SIGTERM, as_interrupt)
     try:
         yield
     finally:

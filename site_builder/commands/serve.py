@@ -23,6 +23,7 @@ from ..index import IndexError_
 from ..progress import Progress, for_terminal
 from ..render import STATIC, TEMPLATES
 from ..serve import Live, make_server
+from ..signals import as_interrupt
 from ..watch import Rebuilder
 from ..publish import PublishError, check_output_dir, remove_tree
 from ..write import BuildError
@@ -115,8 +116,8 @@ def base_path_hint(content: Path) -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
+_interrupt = as_interrupt
+"""SIGTERM does what Ctrl-C does (also inside the index stage's event loop)."""
 
 
 def run(args: argparse.Namespace) -> int:
