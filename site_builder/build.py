@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 from . import vocab
 from .errors import Abort, ContentError, Problems
 from .incremental import Counts, Plan, save_manifest
-from .index import IndexError_, build_index
+from .index import IndexError_, build_index, default_budget
 from .load import display_path, load
 from .model import Directory
 from .progress import Advance, Progress
@@ -170,7 +170,7 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
         if index:
             doing = "indexing the site"
             with stage("index"):
-                report.indexed = build_index(staged, index_budget)
+                report.indexed = build_index(staged, index_budget or default_budget(report.pages))
         manifest = plan.finish(staged) if plan else None
         doing = "replacing the output"
         with deferred() as held:  # once begun, the swap is finished before a signal counts

@@ -24,6 +24,7 @@ T = TypeVar("T")
 
 MEMORY_POLL = 0.2
 """Seconds between two looks at a child's resident memory."""
+SIGKILL = getattr(signal, "SIGKILL", 9)
 EXIT_GRACE = 1.0
 """Seconds to wait for a child's exit after its replies stopped (to say why they did)."""
 
@@ -124,7 +125,9 @@ class Supervised:
             why, cause = self._over.result(), "memory"
         elif self._exited.done():
             code = self._exited.result()
-            why, cause = describe_exit(code), "killed" if code == -signal.SIGKILL else "exited"
+            if code == -signal.SIGINT:  # Ctrl-C reached the whole process group first
+                raise KeyboardInterrupt
+            why, cause = describe_exit(code), "killed" if code == -SIGKILL else "exited"
         elif also is not None and also.done():
             error = also.exception() if not also.cancelled() else None
             why = f"stopped answering ({f'unreadable reply: {type(error).__name__}' if error else 'no reply'})"

@@ -3,6 +3,7 @@ crashes, symbolic links and mount points as --out, modes, the output never insid
 input, a full disk. Pagefind is killed for real, mounts are real tmpfs (as root)."""
 from __future__ import annotations
 
+import asyncio
 import errno
 import fcntl
 import hashlib
@@ -116,6 +117,25 @@ def test_a_killed_pagefind_stops_the_build_within_seconds(tmp_path, small, publi
     assert pagefind_children() == []
 
 
+def test_a_killed_pagefind_inside_an_event_loop(tmp_path, published):
+    # A server or a browser test calls the build from inside an event loop: the index
+    # then runs on a thread of its own, supervised the same way.
+    out, before = published
+    site = tmp_path / "site"
+    shutil.copytree(out, site, ignore=shutil.ignore_patterns("pagefind"))
+    threading.Thread(target=lambda: os.kill(wait_for(pagefind_children)[0], signal.SIGKILL),
+                     daemon=True).start()
+
+    async def in_a_loop() -> None:
+        build_index(site)
+
+    start = time.monotonic()
+    with pytest.raises(IndexError_, match="Pagefind was killed by SIGKILL"):
+        asyncio.run(in_a_loop())
+    assert time.monotonic() - start < 5
+    assert pagefind_children() == []
+
+
 def test_cli_reports_a_killed_pagefind_in_one_line(tmp_path, small, published):
     out, before = published
     proc = cli("--content", str(small), "--out", str(out))
@@ -171,20 +191,25 @@ def test_a_missing_pagefind_says_how_to_install_it(tmp_path, monkeypatch):
 
 # ------------------------------------------------------------------ signals and leftovers
 
-@pytest.mark.parametrize("when", ["render", "index"])
-def test_sigterm_removes_the_staging_folder(tmp_path, when):
+@pytest.mark.parametrize("when, how", [("render", "SIGTERM"), ("index", "SIGTERM"),
+                                       ("index", "Ctrl-C")])
+def test_a_signal_removes_the_staging_folder(tmp_path, when, how):
     content = copy_content(SAMPLE, tmp_path / "content")
     out = tmp_path / "out"
     build(content, out, today=TODAY, index=False)
     before = snapshot(out)
-    proc = cli("--content", str(content), "--out", str(out))
+    proc = cli("--content", str(content), "--out", str(out), start_new_session=True)
     if when == "render":
         wait_for(lambda: leftovers(tmp_path))
     else:
         pagefind = wait_for(lambda: pagefind_children(proc.pid))[0]
-    proc.send_signal(signal.SIGTERM)
+    if how == "SIGTERM":  # docker stop, a cancelled CI job: to the build only
+        proc.send_signal(signal.SIGTERM)
+    else:  # Ctrl-C in a terminal: to the whole process group, Pagefind included
+        os.killpg(proc.pid, signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=30)
-    assert proc.returncode == 128 + signal.SIGTERM, stderr
+    signum = signal.SIGTERM if how == "SIGTERM" else signal.SIGINT
+    assert proc.returncode == 128 + signum, stderr
     assert stderr.strip().endswith(f"interrupted: the site was not built; {out} is unchanged")
     assert "Traceback" not in stderr
     assert leftovers(tmp_path) == []
