@@ -186,7 +186,7 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
                 report.incremental = plan.counts
             held.stoppable = True
             try:
-                with stage("cleanup"):  # deleting the previous output takes seconds for a large site
+                with stage("cleanup"):  # deleting the previous output: seconds for a large site
                     discard(old)
             except KeyboardInterrupt:
                 report.leftover = old

@@ -130,17 +130,13 @@ class Supervised:
             why, cause = describe_exit(code), "killed" if code == -SIGKILL else "exited"
         elif also is not None and also.done():
             error = also.exception() if not also.cancelled() else None
-            why = f"stopped answering ({f'unreadable reply: {type(error).__name__}' if error else 'no reply'})"
-            cause = "silent"
+            reason = f"unreadable reply: {type(error).__name__}" if error else "no reply"
+            why, cause = f"stopped answering ({reason})", "silent"
         else:
             why = f"did not finish within its time budget of {self.budget.seconds:g} s"
             cause = "time"
         hint = self.hints.get(cause)
         raise ChildFailed(f"{self.name} {why} while {doing}" + (f": {hint}" if hint else ""))
-
-    async def sleep(self, seconds: float, doing: str) -> None:
-        """Sleep, but fail like `call` if the child dies or runs out of budget meanwhile."""
-        await self.call(asyncio.sleep(seconds), doing)
 
     def kill(self) -> None:
         if self.process.returncode is None:
