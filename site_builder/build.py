@@ -7,7 +7,6 @@ links the others from the previous output (see incremental.py).
 """
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 from contextlib import AbstractContextManager, contextmanager
@@ -19,14 +18,17 @@ from typing import Callable, Iterator
 from . import vocab
 from .errors import Abort, ContentError, Problems
 from .incremental import Counts, Plan, save_manifest
-from .index import build_index
+from .index import IndexError_, build_index, default_budget
 from .load import display_path, load
 from .model import Directory
 from .progress import Advance, Progress
 from .render import ARTICLES_PER_PAGE, STATIC, render_site, sitemap
+from .publish import (check_output_dir, discard_staging, disk_full, explain, no_space,
+                      remove_stale, remove_tree, staging_dir, swap)
+from .signals import deferred
+from .supervise import Budget
 from .validate import validate
-from .write import (check_output_dir, copy_files, copy_tree, remove_tree, staging_dir, swap,
-                    write_outputs)
+from .write import copy_files, copy_tree, write_outputs
 
 
 @dataclass
@@ -42,6 +44,11 @@ class Report:
     """Seconds per stage, in the order the stages ran."""
     incremental: Counts | None = None
     """Pages rendered, reused and deleted by an incremental build; None for a clean one."""
+    interrupted: bool = False
+    """Ctrl-C or SIGTERM came after the new site was swapped in: it is live all the same."""
+    leftover: Path | None = None
+    """The previous output, when a second signal stopped its removal (the next build
+    removes it)."""
 
 
 class _Stages:
@@ -113,14 +120,17 @@ def expected_pages(d: Directory) -> int:
 def build(content: Path, out: Path, today: date | None = None, index: bool = True, *,
           cache: Path | None = None, progress: Progress | None = None,
           lock: AbstractContextManager | None = None,
-          discard: Callable[[Path | None], None] = remove_tree) -> Report:
+          discard: Callable[[Path | None], None] = remove_tree,
+          index_budget: Budget | None = None) -> Report:
     """Build the site from `content` into `out`. On content errors raise
-    ContentError and leave `out` exactly as it was.
+    ContentError and leave `out` exactly as it was; so on every other failure
+    (IndexError_, PublishError, KeyboardInterrupt), with the staging folder removed.
 
     `cache`: a folder for the manifest of an incremental build (pages whose inputs did
     not change are reused from `out`). `lock` is held while the new output replaces the
-    old one; `discard` deletes the old one afterwards (the dev server does it later)."""
-    check_output_dir(out, content)
+    old one; `discard` deletes the old one afterwards (the dev server does it later).
+    `index_budget`: time and memory for Pagefind (default: index.default_budget)."""
+    target = check_output_dir(out, content)
     progress = progress or Progress()
     report = check(content, today, progress)
     if report.problems.errors or report.directory is None:
@@ -132,8 +142,14 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
     if cache is not None:
         with stage("plan"):  # the fingerprint of every record, and the last build's manifest
             plan = Plan.start(directory, prefix, cache, out)
-    staged = staging_dir(out)
+    remove_stale(target)  # what builds that crashed (killed, power cut) left behind
+    staged, doing, published = None, "making the staging folder", False
     try:
+        with deferred() as held:  # a signal now would lose track of the new folder
+            staged = staging_dir(target)
+        if held.signals:
+            raise KeyboardInterrupt
+        doing = "writing the site"
         with stage("render", expected_pages(directory), "pages") as advance:
             def wanted(path: str) -> bool:
                 advance(1)
@@ -151,22 +167,46 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
         report.seconds["render"] = round(pages.seconds, 3)
         report.seconds["write"] = round(written - pages.seconds, 3)
         if index:
+            doing = "indexing the site"
             with stage("index"):
-                report.indexed = build_index(staged)
+                report.indexed = build_index(staged, index_budget or default_budget(report.pages))
         # Media come in after the index: search lists generated pages only, never a file
         # an editor put in media/.
+        doing = "writing the site"
         copy_files(((m.source, f"media/{m.rel}") for m in directory.media), staged)
         manifest = plan.finish(staged) if plan else None
-        with stage("swap"):
-            old = swap(staged, out, lock)
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
+        doing = "replacing the output"
+        with deferred() as held:  # once begun, the swap is finished before a signal counts
+            with stage("swap"):
+                old = swap(staged, target, lock)
+            published = True
+            # The new site is live. A signal from here on ends the build normally (and
+            # honestly: report.interrupted); a second one abandons the cleanup at once.
+            if plan is not None and cache is not None and manifest is not None:
+                # After the swap: a manifest must never describe pages that are not in
+                # `out` (and should this fail, the next build only renders more than it needs).
+                save_manifest(cache, out, manifest)
+                report.incremental = plan.counts
+            held.stoppable = True
+            try:
+                with stage("cleanup"):  # deleting the previous output: seconds for a large site
+                    discard(old)
+            except KeyboardInterrupt:
+                report.leftover = old
+    except OSError as exc:  # a full disk, no permission: name it, and the folder
+        if published:
+            raise
+        discard_staging(staged)
+        raise explain(exc, target, doing) from exc
+    except IndexError_ as exc:  # Pagefind says nothing about a full disk: look
+        full = disk_full(target.workspace)
+        discard_staging(staged)
+        if full:
+            raise no_space(target, doing) from exc
         raise
-    if plan is not None and cache is not None and manifest is not None:
-        # After the swap: a manifest must never describe pages that are not in `out`
-        # (and should this fail, the next build only renders more than it needs).
-        save_manifest(cache, out, manifest)
-        report.incremental = plan.counts
-    with stage("cleanup"):  # deleting the previous output takes seconds for a large site
-        discard(old)
+    except BaseException:
+        if not published:
+            discard_staging(staged)
+        raise
+    report.interrupted = bool(held.signals)
     return report

@@ -11,6 +11,7 @@ import sys
 from .commands import build, check, init, new, schema, serve
 from .errors import Abort
 from .index import IndexError_
+from .publish import PublishError
 
 COMMANDS = (build, check, serve, new, init, schema)
 
@@ -34,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     except IndexError_ as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except PublishError as exc:  # disk full, a busy folder: said in one line
+        print(f"error: {exc}", file=sys.stderr)
+        return 4
     except OSError as exc:  # disk full, no permission: not a content problem, not a bug
         print(f"error: {exc.strerror or exc}: {exc.filename or ''} (the output was not changed)",
               file=sys.stderr)

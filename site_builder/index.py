@@ -7,24 +7,51 @@ Chinese words, through its Python API. The folder is indexed in one call
 Pagefind 1.5.2 writes its filter indexes in HashMap order, so the filter files,
 the meta file and pagefind-entry.json would differ between two builds of the same
 site; `pagefind_stable.normalise` rewrites them into a canonical form afterwards.
+
+The Pagefind process is supervised (supervise.py): if it dies, fails, or goes over its
+time or memory budget, the build stops within a fraction of a second.
 """
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import errno
 import json
+import os
 from pathlib import Path
 
 from pagefind.index import IndexConfig, PagefindIndex
+from pagefind.service import PagefindService
 
 from .pagefind_stable import PagefindFormatError, normalise
+from .publish import disk_full
+from .supervise import Budget, ChildFailed, Supervised
 
 
 class IndexError_(Exception):
     """Pagefind failed (missing binary, crash, files not written, unexpected format)."""
 
 
-async def _settle(bundle: Path, timeout: float = 60.0) -> None:
+HINTS = {
+    "killed": "the out-of-memory killer does this when memory runs out (Pagefind needs "
+              "about 0.1 MB a page): free memory or use a larger machine, then build again",
+    "exited": "build again; if it fails again, reinstall it with bash scripts/setup.sh",
+    "silent": "build again; if it fails again, reinstall it with bash scripts/setup.sh",
+    "memory": "raise --index-memory, or build on a machine with more memory",
+    "time": "raise --index-timeout if the machine is just slow",
+}
+"""What to do, by the way the Pagefind process failed (the end of the one-line error)."""
+STALLED = 60.0
+"""Seconds Pagefind's files may stay unchanged, with some still empty, before giving up."""
+
+
+def default_budget(pages: int) -> Budget:
+    """Time for Pagefind: ~50 times what it needs here (1.1 ms a page), at least 5 minutes."""
+    return Budget(seconds=max(300.0, 0.05 * pages))
+
+
+async def _settle(bundle: Path, timeout: float = STALLED, child: Supervised | None = None,
+                  replies: asyncio.Future | None = None) -> None:
     """Wait until the files Pagefind said it wrote are on disk.
 
     Pagefind's service answers WriteFiles once every file is created and, it
@@ -34,7 +61,10 @@ async def _settle(bundle: Path, timeout: float = 60.0) -> None:
     pagefind-component-ui.js, wasm.unknown.pagefind, …; 4 builds in 160 with four
     at a time, the same with the service ended by closing its input). So: wait,
     with the service still running, until no file is empty and no size changed
-    between two looks (none in 480 such builds; ~0.25 s for 10k services)."""
+    between two looks (none in 480 such builds; ~0.25 s for 10k services).
+
+    A full disk leaves files empty for good (Pagefind reports nothing): that is said
+    at once, as an OSError (ENOSPC). `timeout` counts from the last change of size."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     last: dict[Path, int] | None = None
@@ -42,42 +72,54 @@ async def _settle(bundle: Path, timeout: float = 60.0) -> None:
         sizes = {p: p.stat().st_size for p in bundle.rglob("*") if p.is_file()}
         if sizes and all(sizes.values()) and sizes == last:
             return
+        if sizes != last:
+            deadline = loop.time() + timeout
+        elif disk_full(bundle):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(bundle))
         if loop.time() > deadline:
             empty = sorted(p.relative_to(bundle).as_posix() for p, n in sizes.items() if not n)
             raise IndexError_(f"Pagefind's files were not written within {timeout:.0f} s "
                               f"(empty: {', '.join(empty[:5]) or 'none'})")
         last = sizes
-        await asyncio.sleep(0.02)
+        if child is None:
+            await asyncio.sleep(0.02)
+        else:
+            await child.call(asyncio.sleep(0.02), "writing the index", replies)
 
 
-async def _stop(index: PagefindIndex) -> None:
+async def _stop(service: PagefindService, child: Supervised) -> None:
     """End the Pagefind service: close its input, at whose end it exits. Not the
     wrapper's `async with`, whose exit would write every file again and then
     SIGTERM the service. Uses the wrapper's private fields (pagefind==1.5.2 is pinned)."""
-    service = index._service
-    if service is None:
-        return
     service._poll_task.cancel()
     backend = service._backend
-    if backend.stdin is not None:
+    if backend.stdin is not None and backend.returncode is None:
         backend.stdin.close()
-    try:
-        await asyncio.wait_for(backend.wait(), timeout=10)
-    except asyncio.TimeoutError:
-        backend.kill()
-        await backend.wait()
+    await child.stop(grace=10)
+    await asyncio.gather(service._poll_task, return_exceptions=True)
 
 
-async def _index(site: Path) -> int:
+async def _index(site: Path, budget: Budget) -> int:
     bundle = site / "pagefind"
-    index = PagefindIndex(config=IndexConfig(root_selector="html", output_path=str(bundle)))
-    await index.__aenter__()  # starts the service; _stop ends it
+    config = IndexConfig(root_selector="html", output_path=str(bundle))
     try:
-        await index.add_directory(str(site))
-        await index.write_files()
-        await _settle(bundle)
+        service = PagefindService()  # the wrapper's `async with` is not used: see _stop
+        await service.launch()
+    except Exception as exc:  # FileNotFoundError: no binary, PermissionError, …
+        raise IndexError_(f"Pagefind could not be started: {exc} (run bash scripts/setup.sh "
+                          f"to install it)") from exc
+    child = Supervised(service._backend, "Pagefind", budget, HINTS)
+    replies = service._poll_task  # ends (with an error) when the replies cannot be read
+    try:
+        index = await child.call(service.create_index(config), "starting", replies)
+        await child.call(index.add_directory(str(site)), "indexing the pages", replies)
+        await child.call(index.write_files(), "writing the index", replies)
+        await _settle(bundle, child=child, replies=replies)
+    except BaseException:
+        child.kill()  # failed or interrupted: nothing of its work is wanted
+        raise
     finally:
-        await _stop(index)
+        await _stop(service, child)
     try:
         normalise(bundle)
     except PagefindFormatError as exc:  # a Pagefind upgrade changed its formats
@@ -89,18 +131,47 @@ async def _index(site: Path) -> int:
     return sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
 
 
-def build_index(site: Path) -> int:
-    """Index every HTML page of `site` into `site/pagefind/`; returns the page count."""
+def build_index(site: Path, budget: Budget | None = None) -> int:
+    """Index every HTML page of `site` into `site/pagefind/`; returns the page count.
+
+    Raises IndexError_ (one line) when Pagefind fails, dies or goes over `budget`
+    (default: `default_budget`), within a fraction of a second of it happening;
+    OSError when a file cannot be written (a full disk). The Pagefind process never
+    outlives the call, whether it returns, raises or is interrupted."""
+    if budget is None:
+        budget = default_budget(sum(1 for _ in site.rglob("*.html")))
     try:
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            return asyncio.run(_index(site.absolute()))
-        # Called from inside an event loop (a server, a test driving a browser):
-        # asyncio.run needs a thread of its own.
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            return pool.submit(asyncio.run, _index(site.absolute())).result()
-    except IndexError_:
+            return asyncio.run(_index(site.absolute(), budget))
+        return _in_thread(_index(site.absolute(), budget))
+    except (IndexError_, OSError):
         raise
+    except ChildFailed as exc:
+        raise IndexError_(f"{exc} (nothing was published)") from exc
     except Exception as exc:  # the Pagefind service reports failures as plain exceptions
         raise IndexError_(f"Pagefind could not index the site: {exc}") from exc
+
+
+def _in_thread(coroutine) -> int:
+    """Run `coroutine` with asyncio.run on a thread of its own (the caller is inside an
+    event loop: a server, a test driving a browser). Interrupting the caller (Ctrl-C and
+    SIGTERM arrive on the main thread) cancels the coroutine, and waits for it to clean up
+    (the Pagefind process is killed)."""
+    started: concurrent.futures.Future = concurrent.futures.Future()
+
+    async def main() -> int:
+        started.set_result((asyncio.get_running_loop(), asyncio.current_task()))
+        return await coroutine
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        done = pool.submit(asyncio.run, main())
+        try:
+            return done.result()
+        except BaseException:
+            if not done.done():
+                loop, task = started.result()
+                loop.call_soon_threadsafe(task.cancel)
+                concurrent.futures.wait([done])
+            raise

@@ -1,19 +1,16 @@
-"""Stage 5, write: put rendered pages, static files and media into a fresh
-folder beside the output, then swap it in.
+"""Stage 5, write: put rendered pages, static files and media into the staging
+folder (made, and later swapped in, by publish.py).
 
-The previous output stays untouched until the new site is complete (and
-indexed); a failed build deletes only its own temporary folder.
+Files get the default modes under the umask (0644 with the usual 022), never those
+of their sources, so a web server running as another user can read them all.
 """
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
-from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-from .errors import Abort
 from .render import Output
 
 MARKER = ".site-builder-output"
@@ -30,26 +27,6 @@ def safe_join(root: Path, site_path: str) -> Path:
     if pure.is_absolute() or ".." in pure.parts or "\\" in site_path or not pure.parts:
         raise BuildError(f"refusing to write outside the site: {site_path!r}")
     return root.joinpath(*pure.parts)
-
-
-def check_output_dir(out: Path, content: Path) -> None:
-    """Refuse an output folder that is not ours or that holds the content."""
-    out, content = out.absolute(), content.absolute()
-    if out == content or out in content.parents:
-        raise Abort(f"the output folder {out} would replace the content folder (choose another --out)")
-    if out == Path.cwd() or out == Path(out.anchor):
-        raise Abort(f"refusing to use {out} as the output folder (choose a folder such as build)")
-    if out.exists() and not out.is_dir():
-        raise Abort(f"{out} exists and is not a folder (choose another --out)")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise Abort(f"{out} is not empty and was not made by site-builder; it is left alone "
-                    f"(choose an empty or new folder for --out)")
-
-
-def staging_dir(out: Path) -> Path:
-    """A new empty folder beside `out` (same file system, so the swap is a rename)."""
-    out.absolute().parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.absolute().parent))
 
 
 def write_outputs(root: Path, outputs: Iterable[Output]) -> list[str]:
@@ -88,9 +65,18 @@ def link_files(source: Path, target: Path, site_paths: Iterable[str]) -> None:
 
 
 def copy_tree(source: Path, target: Path) -> None:
-    if source.is_dir():
-        shutil.copytree(source, target, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns(".*", "*~"))
+    """Copy the files of `source` (not hidden ones, not backups `*~`) below `target`.
+    Contents only: folders and files get the default modes under the umask, never the
+    source's (a private 0600 file in the checkout would be a 403 on the web server)."""
+    if not source.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(source):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not d.endswith("~"))
+        here = target / Path(dirpath).relative_to(source)
+        here.mkdir(parents=True, exist_ok=True)
+        for name in sorted(filenames):
+            if not name.startswith(".") and not name.endswith("~"):
+                shutil.copyfile(Path(dirpath) / name, here / name)
 
 
 def copy_files(files: Iterable[tuple[Path, str]], root: Path) -> None:
@@ -98,29 +84,3 @@ def copy_files(files: Iterable[tuple[Path, str]], root: Path) -> None:
         target = safe_join(root, site_path)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
-
-
-def swap(staged: Path, out: Path, lock: AbstractContextManager | None = None) -> Path | None:
-    """Replace `out` by `staged` with two renames, holding `lock` (the dev server opens
-    files under it, so a request never sees the moment between the renames). Returns the
-    previous output, moved aside, for `remove_tree`; None when there was none."""
-    out = out.absolute()
-    old = None
-    with lock or nullcontext():
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            out.rename(old / out.name)
-        try:
-            staged.rename(out)
-        except OSError:
-            if old is not None:
-                (old / out.name).rename(out)
-                old.rmdir()
-            raise
-    return old
-
-
-def remove_tree(path: Path | None) -> None:
-    """Delete a previous output moved aside by `swap` (seconds for a large site)."""
-    if path is not None:
-        shutil.rmtree(path, ignore_errors=True)

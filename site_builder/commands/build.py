@@ -9,6 +9,8 @@ from pathlib import Path
 from ..build import Report, build
 from ..errors import ContentError
 from ..progress import for_terminal
+from ..signals import exit_status, stop_on_sigterm
+from ..supervise import Budget
 from .common import print_problems, today
 
 BUILD_WARNINGS_SHOWN = 20
@@ -26,26 +28,46 @@ def register(sub) -> None:
                         "build (the output is the same as a clean build's)")
     b.add_argument("--cache", metavar="DIR",
                    help=f"cache folder of --incremental (default: {DEFAULT_CACHE}); implies it")
+    b.add_argument("--index-timeout", type=float, metavar="SECONDS",
+                   help="stop when Pagefind has not finished after this long (default: 5 "
+                        "minutes, or 0.05 s a page for large sites)")
+    b.add_argument("--index-memory", type=int, metavar="MIB",
+                   help="stop when Pagefind uses more memory than this (default: no limit; "
+                        "it needs about 0.1 MB a page)")
     b.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     cache = Path(args.cache or DEFAULT_CACHE) if args.incremental or args.cache else None
+    budget = None
+    if args.index_timeout is not None or args.index_memory is not None:
+        budget = Budget(seconds=args.index_timeout, memory_mib=args.index_memory)
     progress = for_terminal()
     try:
-        report = build(Path(args.content), Path(args.out), today(), cache=cache, progress=progress)
+        with stop_on_sigterm():  # `docker stop`, a cancelled CI job: clean up like Ctrl-C
+            report = build(Path(args.content), Path(args.out), today(), cache=cache,
+                           progress=progress, index_budget=budget)
     except ContentError as exc:
         progress.close()
         print_problems(exc.problems)
         print(f"{len(exc.problems)} error(s): the site was not built; "
               f"{args.out} is unchanged", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        progress.close()
+        print(f"interrupted: the site was not built; {args.out} is unchanged", file=sys.stderr)
+        return exit_status()
     finally:
         progress.close()
     print_warnings(report)
     print(f"built {args.out}: {summary(report)} in {time.perf_counter() - start:.2f} s "
           f"({stage_seconds(report)})")
+    if report.interrupted:  # after the swap: the new site is live, say so
+        left = (f"; the previous copy {report.leftover} is removed by the next build"
+                if report.leftover else "")
+        print(f"interrupted after the new site was published: {args.out} is the new "
+              f"site{left}", file=sys.stderr)
     return 0
 
 

@@ -23,8 +23,10 @@ from ..index import IndexError_
 from ..progress import Progress, for_terminal
 from ..render import STATIC, TEMPLATES
 from ..serve import Live, make_server
+from ..signals import as_interrupt
 from ..watch import Rebuilder
-from ..write import BuildError, check_output_dir, remove_tree
+from ..publish import PublishError, check_output_dir, remove_tree
+from ..write import BuildError
 from .build import BUILD_WARNINGS_SHOWN, DEFAULT_CACHE, stage_seconds, summary
 from .common import print_problems, today
 
@@ -67,7 +69,7 @@ class Session:
         except ContentError as exc:
             self._failed([str(p) for p in exc.problems], exc.problems)
             return False
-        except (Abort, IndexError_, BuildError, OSError) as exc:
+        except (Abort, IndexError_, BuildError, PublishError, OSError) as exc:
             self._failed([f"error: {exc}"])
             return False
         except Exception:  # a bug in site-builder: show it, and keep serving
@@ -114,8 +116,8 @@ def base_path_hint(content: Path) -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
+_interrupt = as_interrupt
+"""SIGTERM does what Ctrl-C does (also inside the index stage's event loop)."""
 
 
 def run(args: argparse.Namespace) -> int:
