@@ -128,8 +128,10 @@
   // A copy of items, those reachable now first; openData(item) gives an item's data-open
   // (object or JSON text). Items of one group keep their order (pinyin, distance,
   // relevance); items without data (articles in search results) keep their places.
-  function byReach(items, openData) {
-    var ctx = context(), keyed = [], slots = [], out = items.slice();
+  // ctx ({tz, cal, now}) defaults to the page's zone and calendar and the time now.
+  function byReach(items, openData, ctx) {
+    var keyed = [], slots = [], out = items.slice();
+    ctx = ctx || context();
     items.forEach(function (item, i) {
       var d = openData(item), k = null;
       if (!d) return;
