@@ -218,8 +218,15 @@
       el.setAttribute("data-open-state", st.state);
       if (el.textContent !== st.label) el.textContent = st.label;
       // A card's weekly summary that only repeats the state ("24 小时 24 小时") is hidden.
+      // So is one that would invite a visitor to a suspended service ("需预约").
       sum = el.nextElementSibling;
-      if (sum && sum.classList.contains("hours-summary")) sum.hidden = sum.textContent.indexOf(st.label) === 0;
+      if (sum && sum.classList.contains("hours-summary")) {
+        sum.hidden = sum.textContent.indexOf(st.label) === 0 || st.state === "suspended";
+      }
+      if (el.parentNode.classList.contains("open-now")) {
+        sum = document.querySelectorAll("[data-when-open]");
+        for (j = 0; j < sum.length; j++) sum[j].hidden = st.state === "suspended";
+      }
     }
     els = (root || document).querySelectorAll(".today-hours[data-open]");
     for (i = 0; i < els.length; i++) {

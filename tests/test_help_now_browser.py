@@ -341,3 +341,37 @@ def test_the_state_is_text_in_the_page_before_any_script(browser, origin, servic
             assert want in after_name.split("\n")[1], tree[:300]
         finally:
             context.close()
+
+
+def test_a_suspended_card_says_only_that(browser, origin):
+    context, page = open_at(browser, origin, "regions/nanshan/", MORNING)
+    try:
+        card = page.locator("main .card").filter(has=page.locator("a[href$='/nanshan-zhaoshang-station/']"))
+        assert card.locator(".card-hours").inner_text().strip() == "暂停服务"
+    finally:
+        context.close()
+
+
+def test_a_closure_begun_since_the_build_hides_the_booking_prompt(browser, tmp_path):
+    """Built on 11-25 with a closure from 11-28: the page is true on build day (booking
+    shown, "即将暂停服务"); visited on 11-30, the browser says suspended and drops the prompt."""
+    from sitecheck import copy_content
+    content = copy_content(SAMPLE, tmp_path / "content")
+    record = content / "services" / "futian-hualin-room.yaml"
+    record.write_text(record.read_text(encoding="utf-8") +
+                      "closed: {from: 2026-11-28, until: 2026-12-20, reason: 搬迁, alternative: futian-guidance-center}\n",
+                      encoding="utf-8")
+    site = build_site(content, tmp_path / "build", index=False)
+    assert "walk_in" in D.services["futian-hualin-room"].booking
+    with serve(site, BASE) as here:
+        for js, prompt in ((False, True), (True, False)):
+            context, page = open_at(browser, here, "services/futian-hualin-room/",
+                                    datetime(2026, 11, 30, 10, 0, tzinfo=SH), java_script_enabled=js)
+            try:
+                assert page.locator(".notice-closed").inner_text().startswith("即将暂停服务")
+                assert page.locator(".notice-closed a").get_attribute("href") == f"{BASE}services/futian-guidance-center/"
+                assert page.get_by_text("可直接前往").is_visible() is prompt
+                if js:
+                    assert page.locator(".open-now .open-state").inner_text() == "暂停服务"
+            finally:
+                context.close()
