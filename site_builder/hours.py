@@ -113,6 +113,8 @@ class Closure:
     until: date | None
     """Last closed day, inclusive; None means until further notice."""
     reason: str | None = None
+    alternative: str | None = None
+    """Id of the service to go to instead (shown in the closure banner)."""
 
     def covers(self, d: date) -> bool:
         """True when day ``d`` falls inside the closure."""
@@ -463,21 +465,28 @@ def _day_span(a: int, b: int) -> str:
 
 
 def weekly_rows(h: Hours) -> list[tuple[str, str]]:
+    """``weekly_table`` without the day indices."""
+    return [(label, times) for label, times, _ in weekly_table(h)]
+
+
+def weekly_table(h: Hours) -> list[tuple[str, str, tuple[int, ...]]]:
     """Rows of an hours table, Monday first, consecutive identical days grouped.
 
-    ``[("周一至周五", "08:30–12:00、13:30–17:30"), ("周六", "09:00–12:00"), ("周日", "休息")]``;
-    ``[("每天", …)]`` when all seven days are the same. Two neighbouring days read
+    ``[("周一至周五", "08:30–12:00、13:30–17:30", (0, 1, 2, 3, 4)), ("周六", "09:00–12:00", (5,)),
+    ("周日", "休息", (6,))]``; ``[("每天", …)]`` when all seven days are the same. Two neighbouring days read
     ``周六、周日``. Empty for modes other than weekly; the holiday line is ``holidays_rule``.
+    Each row also carries the weekday indices it stands for (0 = Monday), so that the
+    browser can mark the row of today (``static/open.js``).
     """
     if h.mode != "weekly":
         return []
     if all(day == h.week[0] for day in h.week):
-        return [("每天", _format_ranges(h.week[0]))]
-    rows: list[tuple[str, str]] = []
+        return [("每天", _format_ranges(h.week[0]), tuple(range(7)))]
+    rows: list[tuple[str, str, tuple[int, ...]]] = []
     first = 0
     for d in range(1, 8):
         if d == 7 or h.week[d] != h.week[first]:
-            rows.append((_day_span(first, d - 1), _format_ranges(h.week[first])))
+            rows.append((_day_span(first, d - 1), _format_ranges(h.week[first]), tuple(range(first, d))))
             first = d
     return rows
 
@@ -566,6 +575,23 @@ def open_state(
             day = _day_words(start.date(), today)
             return OpenState("closed", None, _aware(start, tz), f"已结束（{day} {start:%H:%M} 开放）")
     return OpenState("closed", None, None, "已结束（近两周不开放）")
+
+
+REACH_GROUPS = ("open", "24/7", "appointment", "closed", "unknown", "closed-long", "suspended")
+"""The order of lists at a given moment: who can be reached now comes first."""
+
+
+def reach_key(h: Hours, state: OpenState) -> tuple[int, float]:
+    """Sort key of a service in a list at the moment ``state`` was computed for: open now
+    (weekly hours), then 24/7 lines, then by appointment, then closed by next opening
+    (soonest first), then hours unknown, then closed for the coming two weeks, then
+    suspended. Services of one group keep their order (sort stably after pinyin)."""
+    if state.state == "open":
+        return (REACH_GROUPS.index("24/7" if h.mode == "24/7" else "open"), 0.0)
+    if state.state == "closed" and state.next_open is not None:
+        return (REACH_GROUPS.index("closed"), state.next_open.timestamp())
+    group = {"closed": "closed-long"}.get(state.state, state.state)
+    return (REACH_GROUPS.index(group), 0.0)
 
 
 def _open_periods(

@@ -18,10 +18,11 @@ What a page's fingerprint covers (`PageKeys.key`):
   A change to any of these renders every page again.
 * each service and published article: a digest of its model object (a reference to
   another record counts by id only; the record itself is added where a page shows it).
-* a service page: the service and the articles announcing its events; an area page:
-  the services in the area and below it (its cards and every count on it); a kind,
-  audience or hotline list: its services; an article page: the article and its
-  event's service.
+* a service page: the service, the articles announcing its events and the service its
+  closure names as the alternative; an area page: the services in the area and below it
+  (its cards and every count on it); a kind, audience or hotline list: its services; an
+  article page: the article and its event's service. Every list also shows the lines
+  offered when nothing in it is open now (`render.open_lines`).
 * any other output (home, the indexes, search, services.json, 404, and any output added
   later): every record. That is always correct, and these outputs are few.
 
@@ -45,7 +46,7 @@ from typing import Iterable, Iterator
 
 from . import vocab
 from .model import Article, Directory, Region, Service
-from .render import STATIC, TEMPLATES, Output
+from .render import STATIC, TEMPLATES, Output, open_lines
 from .write import BuildError, link_files
 
 FORMAT = 1
@@ -134,11 +135,13 @@ class PageKeys:
         self.events: dict[str, list[str]] = {}
         for slug, service in self.event_service.items():
             self.events.setdefault(service, []).append(slug)
+        self.open_lines = _hash(*(f"{s.id}={self.services[s.id]}" for s in open_lines(d)))
         self.all_records = _hash(*(f"{k}={v}" for k, v in sorted(self.services.items())),
                                  *(f"{k}={v}" for k, v in self.articles.items()))
 
     def _list(self, rule: str, services: Iterable[Service]) -> str:
-        return _hash(rule, self.everything, *(f"{s.id}={self.services[s.id]}" for s in services))
+        return _hash(rule, self.everything, self.open_lines,
+                     *(f"{s.id}={self.services[s.id]}" for s in services))
 
     def key(self, path: str) -> str:
         """Fingerprint of the inputs of the output at `path`."""
@@ -147,7 +150,10 @@ class PageKeys:
             folder, name = parts[0], parts[1]
             if folder == "services" and name in d.services:
                 events = self.events.get(name, [])
+                closed = d.services[name].closed
+                alternative = closed.alternative if closed is not None else None
                 return _hash("service", self.everything, self.services[name],
+                             self.services.get(alternative, "") if alternative else "",
                              *(f"{slug}={self.articles[slug]}" for slug in events))
             if folder == "regions" and name in d.regions:
                 return self._list("region", d.by_region.get(name, []))

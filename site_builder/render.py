@@ -99,14 +99,53 @@ def cn_datetime(value: datetime) -> str:
     return f"{cn_date(value)} {value:%H:%M}"
 
 
-def digits(number: Phone | str) -> Markup:
-    """A phone number as shown, and for screen readers digit by digit (`1 2 3 5 6`), so
-    that none says "twelve thousand…": the visible text is hidden from them, the spaced
-    digits are hidden from the eye (and from copying: `.spoken` is not selectable)."""
-    text = number.text if isinstance(number, Phone) else number
-    spoken = number.spoken if isinstance(number, Phone) else " ".join(c for c in text if c.isdigit())
-    return Markup('<span aria-hidden="true">{}</span><span class="spoken" data-pagefind-ignore>{}</span>').format(
-        text, spoken)
+def digits(number: Phone | str) -> str:
+    """A phone number as written (`0755-5550 0121`): shown and spoken the same way, its
+    digits grouped as the editor wrote them (the link's name is `call_name`)."""
+    return number.text if isinstance(number, Phone) else number
+
+
+def phone_text(phone: Phone) -> str:
+    """What a call link shows: `值班电话：0755-5550 0121 转 8001`."""
+    return (f"{phone.label}：" if phone.label else "") + phone.text + (f" 转 {phone.ext}" if phone.ext else "")
+
+
+def call_name(who: str, shown: str) -> str:
+    """The accessible name of a call link, `拨打 华林社区心理咨询室 0755-5550 0121`: what
+    the link shows is contained in it (WCAG 2.5.3, for voice control), with who answers."""
+    return f"拨打 {who} {shown}" if who and not shown.startswith(who) else f"拨打 {shown}"
+
+
+def static_state(service: Service, today: date) -> str:
+    """The open-now text a service page carries before its script runs: only what stays
+    true whatever the hour (static/open.js replaces it with the state right now)."""
+    if service.closed is not None and service.closed.covers(today):
+        return "暂停服务"
+    return {"24/7": "24 小时", "by_appointment": "需预约", "unknown": "时间未公布"}.get(
+        service.hours.mode, "开放时间见下方时间表")
+
+
+def open_lines(d: Directory, limit: int = 12) -> list[Service]:
+    """Hotline services offered when nothing a visitor looks at is open now: 24-hour lines
+    first, then overnight lines, then the others (the browser shows those open now)."""
+    def night(s: Service) -> int:
+        if s.hours.mode == "24/7":
+            return 0
+        overnight = any(r.overnight or r.end == 1440 for day in s.hours.week for r in day)
+        return 1 if overnight else 2 if s.hours.mode == "weekly" else 3
+    lines = [s for s in d.hotlines if s.phones and night(s) < 3]
+    return sorted(lines, key=night)[:limit]
+
+
+def home_hotlines(d: Directory, limit: int = 6) -> list[Service]:
+    """The hotlines the home page lists: those most often reachable (24-hour, overnight)
+    when there are more than `limit`, in pinyin order (the browser puts the open ones first)."""
+    if len(d.hotlines) <= limit:
+        return d.hotlines
+    chosen = [s.id for s in open_lines(d, limit)]
+    chosen += [s.id for s in d.hotlines if s.id not in chosen][:limit - len(chosen)]
+    keep = set(chosen)
+    return [s for s in d.hotlines if s.id in keep]
 
 
 def static_versions(static_dir: Path = STATIC) -> dict[str, str]:
@@ -157,6 +196,9 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         hours_summary=hours_mod.summary, today=directory.today, region_terms=region_terms,
         open_data=open_data, calendar_json=_json(hours_mod.calendar_data(directory.calendar)),
         area_text=area_text, search_filters=search_filters,
+        weekly_table=hours_mod.weekly_table, phone_text=phone_text, call_name=call_name,
+        static_state=static_state, open_lines=open_lines(directory),
+        home_hotlines=home_hotlines(directory),
     )
     env.globals.update(csp=headers.csp(meta=True), digits=digits, uri=uri)
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
@@ -196,7 +238,8 @@ def _outputs(directory: Directory, edit_prefix: str,
             events.setdefault(article.event.service.id, []).append(article)
     for service in d.services.values():
         yield page("service.html", f"services/{service.id}/index.html", s=service,
-                   closure=_closure_notice(service, today), events=events.get(service.id, []))
+                   closure=_closure_notice(service, today), events=events.get(service.id, []),
+                   alternative=_alternative(service, d, today))
     yield page("regions.html", "regions/index.html")
     for region in d.regions.values():
         yield page("region.html", f"regions/{region.id}/index.html", region=region,
@@ -330,6 +373,14 @@ def _count_by_area(services: list[Service]) -> list[tuple[Region, int]]:
         area = trail[1] if len(trail) > 1 else trail[0]
         counts[area] = counts.get(area, 0) + 1
     return sorted(counts.items(), key=lambda item: (-item[1], item[0].id))
+
+
+def _alternative(service: Service, d: Directory, today: date) -> Service | None:
+    """The service to go to instead, while a closure naming one is current or announced."""
+    c = service.closed
+    if c is None or c.alternative is None or (c.until is not None and c.until < today):
+        return None
+    return d.services.get(c.alternative)
 
 
 def _closure_notice(service: Service, today: date) -> str | None:

@@ -187,6 +187,7 @@ CLOSURE = Record("closed", "暂停服务：两天都算在暂停期内；不写 
     Field("from", "date", "暂停的第一天 YYYY-MM-DD", required=True),
     Field("until", "date", "暂停的最后一天 YYYY-MM-DD（可不写）"),
     Field("reason", "text", "原因，如“装修”（最长 200 字）", max_len=200),
+    Field("alternative", "ref", "暂停期间可以去的服务点 id（services/ 里的文件名，不含 .yaml），显示在暂停通知里", max_len=64),
 ))
 STAT = Record("a stats entry", "一年的公开服务数据", (
     Field("year", "integer", "年份，1949 到今年", required=True, low=1949),
@@ -227,7 +228,7 @@ SERVICE = Record("a service record", "一个服务点（content/services/<id>.ya
           "再换行缩进", max_len=20000),
     Field("verified", "date", "最后一次打电话或上门核实这条信息的日期 YYYY-MM-DD，不能是将来的日期",
           required=True),
-    Field("closed", "record", "暂停服务 {from, until, reason}", record=CLOSURE),
+    Field("closed", "record", "暂停服务 {from, until, reason, alternative}", record=CLOSURE),
     Field("stats", "list", "公开的年度服务数据，每项 {year, visits, satisfaction}", record=STAT),
     Field("translations", "keyed", "其他语言（en、zh-Hant）的名称、地址等", vocab=TRANSLATION_LANGS,
           record=TRANSLATION),

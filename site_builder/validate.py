@@ -329,10 +329,25 @@ def _closure(c: Checker, value: Any) -> Closure | None:
     start = c.date(data.get("from"), ("closed", "from"))
     until = c.date(data.get("until"), ("closed", "until"))
     reason = c.text(data.get("reason"), ("closed", "reason"), CLOSURE["reason"].max_len)
+    alternative = c.text(data.get("alternative"), ("closed", "alternative"), CLOSURE["alternative"].max_len)
     if start and until and until < start:
         c.error(("closed", "until"), f"{until} is before `from` {start} (a date on or after it)")
         return None
-    return Closure(start, until, reason) if start else None
+    return Closure(start, until, reason, alternative) if start else None
+
+
+def _check_alternatives(checked: list[tuple[Doc, dict]], service_ids: set[str],
+                        problems: Problems) -> None:
+    """A closure's `alternative` names another service that exists."""
+    for doc, fields in checked:
+        closure, sid = fields["closed"], fields["id"]
+        if closure is None or closure.alternative is None:
+            continue
+        if closure.alternative == sid or closure.alternative not in service_ids:
+            what = "this service itself" if closure.alternative == sid else "not a service"
+            problems.error(doc.path, doc.line("closed", "alternative"), "closed.alternative",
+                           f"{closure.alternative!r} is {what} (another service's id: "
+                           f"{_suggest(closure.alternative, service_ids - {sid})}a file name in services/ without .yaml)")
 
 
 def _hours(c: Checker, value: Any) -> Hours | None:
@@ -576,6 +591,7 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
     articles, article_tr = _translated(raw.articles, "articles", problems)
     pages, page_tr = _translated(raw.pages, "pages", problems)
     service_ids = {doc.rel[len("services/"):-len(".yaml")] for doc in raw.services}
+    _check_alternatives(checked, service_ids, problems)
     targets = LinkTargets(services=service_ids, regions=set(regions),
                           pages={p.slug for p in pages},
                           media={m.rel for m in raw.media},

@@ -54,11 +54,9 @@
     today.setAttribute("data-open", data);
     hours.appendChild(state); hours.appendChild(today); li.appendChild(hours);
     if (s.tel) {
-      var call = el("p", "card-call"), t = el("a", "call");
-      // Shown as written, read digit by digit ("1 2 3 5 6"), as render.digits() does.
-      var shown = el("span", "", s.phone), spoken = el("span", "spoken", s.phone.replace(/\D/g, "").split("").join(" "));
-      shown.setAttribute("aria-hidden", "true");
-      t.appendChild(shown); t.appendChild(spoken);
+      // Shown as written; the name says whom it calls, as render.call_name() does.
+      var call = el("p", "card-call"), t = el("a", "call", s.phone);
+      t.setAttribute("aria-label", "拨打 " + s.name + " " + s.phone);
       t.href = s.tel; call.appendChild(t); li.appendChild(call);
     }
     return li;
@@ -75,30 +73,58 @@
     return services[url];
   }
 
+  // "Nothing here is open now": a note and the lines that can be called now, after `where`.
+  function nothingOpen(where, text) {
+    var box = el("div", "nothing-open"), lines = window.SiteOpen && window.SiteOpen.openLines();
+    box.setAttribute("data-nothing-open", "");
+    box.appendChild(el("p", "", text + (lines ? "现在可以拨打：" : "可以拨打页面顶部的热线。")));
+    if (lines) box.appendChild(lines);
+    where.parentNode.insertBefore(box, where.nextSibling);
+    return box;
+  }
+
+  function isOpen(card) {
+    var s = card.querySelector(".open-state");
+    return !!s && s.getAttribute("data-open-state") === "open";
+  }
+
   function setUp(section) {
     var button = section.querySelector("[data-near-button]");
     var status = section.querySelector("[data-near-status]");
     var list = section.querySelector("[data-near-results]");
     var fallback = section.querySelector("[data-near-fallback]");
+    var none = null;
     section.hidden = false;
     button.addEventListener("click", function () {
       status.textContent = "正在获取你的位置…";
       fallback.hidden = true;
+      if (none) { none.parentNode.removeChild(none); none = null; }
       Promise.all([locate(), load(section.getAttribute("data-services"))]).then(function (r) {
         var here = r[0];
         var nearest = r[1].map(function (s) { return { s: s, m: distance(here, s) }; })
           .sort(function (a, b) { return a.m - b.m; }).slice(0, 10);
+        // Of the nearest ten, those reachable now first (then by distance).
+        if (window.SiteOpen) nearest = window.SiteOpen.byReach(nearest, function (n) { return n.s.open; });
         list.textContent = "";
         nearest.forEach(function (n) { list.appendChild(card(n.s, n.m)); });
         if (window.SiteOpen) window.SiteOpen.apply(list);
-        status.textContent = nearest.length
-          ? "离你最近的 " + nearest.length + " 个服务（直线距离）："
-          : "附近没有找到有位置信息的服务。";
+        var open = Array.prototype.filter.call(list.children, isOpen).length;
+        status.textContent = !nearest.length ? "附近没有找到有位置信息的服务。"
+          : "离你最近的 " + nearest.length + " 个服务（直线距离）" +
+            (!window.SiteOpen ? "：" : open ? "，现在营业的 " + open + " 个排在前面：" : "：");
+        if (nearest.length && window.SiteOpen && !open) {
+          none = nothingOpen(status, "附近的这些服务现在都没有营业。");
+        }
       }, function (error) {
         status.textContent = why(error);
         fallback.hidden = false;
       });
     });
+  }
+
+  function byName(a, b) {
+    var x = a.getAttribute("data-name-key") || "", y = b.getAttribute("data-name-key") || "";
+    return x < y ? -1 : x > y ? 1 : 0;
   }
 
   // Sort and filter controls above a list of cards (area, kind and audience pages).
@@ -107,7 +133,8 @@
     var box = el("div", "list-tools");
     var label = el("label", "", "排序 ");
     var select = el("select");
-    [["name", "按名称（拼音）"], ["distance", "按距离"]].forEach(function (o) {
+    var orders = window.SiteOpen ? [["open", "现在营业的在前"]] : [];
+    orders.concat([["name", "按名称（拼音）"], ["distance", "按距离"]]).forEach(function (o) {
       var option = el("option", "", o[1]); option.value = o[0]; select.appendChild(option);
     });
     label.appendChild(select);
@@ -119,17 +146,24 @@
     box.appendChild(label); box.appendChild(check); box.appendChild(note);
     list.parentNode.insertBefore(box, list);
 
+    var none = null;
     function order(key) {
+      if (key === "open") {
+        window.SiteOpen.byReach(cards.slice().sort(byName), function (c) {
+          var s = c.querySelector(".open-state[data-open]");
+          return s && s.getAttribute("data-open");
+        }).forEach(function (c) { list.appendChild(c); });
+        return;
+      }
       cards.slice().sort(function (a, b) {
         if (key === "distance") {
           return (a._m === undefined ? Infinity : a._m) - (b._m === undefined ? Infinity : b._m);
         }
-        var x = a.getAttribute("data-name-key") || "", y = b.getAttribute("data-name-key") || "";
-        return x < y ? -1 : x > y ? 1 : 0;
+        return byName(a, b);
       }).forEach(function (c) { list.appendChild(c); });
     }
     select.addEventListener("change", function () {
-      if (select.value !== "distance") { order("name"); note.textContent = ""; return; }
+      if (select.value !== "distance") { order(select.value); note.textContent = ""; return; }
       note.textContent = "正在获取你的位置…";
       locate().then(function (here) {
         cards.forEach(function (c) {
@@ -143,19 +177,20 @@
         order("distance");
         note.textContent = "已按距离排序";
       }, function (error) {
-        select.value = "name";
+        select.value = orders.length ? "open" : "name";
+        order(select.value);
         note.textContent = why(error);
       });
     });
     box2.addEventListener("change", function () {
       var shown = 0;
       cards.forEach(function (c) {
-        var s = c.querySelector(".open-state");
-        var open = s && s.getAttribute("data-open-state") === "open";
-        c.hidden = box2.checked && !open;
+        c.hidden = box2.checked && !isOpen(c);
         if (!c.hidden) shown += 1;
       });
+      if (none) { none.parentNode.removeChild(none); none = null; }
       note.textContent = box2.checked ? "现在营业的有 " + shown + " 个" : "";
+      if (box2.checked && !shown) none = nothingOpen(list, "这里的服务现在都没有营业。");
     });
   }
 
@@ -163,5 +198,5 @@
   Array.prototype.forEach.call(document.querySelectorAll("main ul.cards"), function (list) {
     if (list.children.length > 1 && !list.hasAttribute("data-near-results")) tools(list);
   });
-  window.SiteNear = { locate: locate, distance: distance, format: format, card: card };
+  window.SiteNear = { locate: locate, distance: distance, format: format, card: card, nothingOpen: nothingOpen };
 })();

@@ -108,23 +108,125 @@
     }).join("、");
   }
 
+  var GROUPS = ["open", "24/7", "appointment", "closed", "unknown", "closed-long", "suspended"];
+
+  // Sort key of a service in a list now (hours.reach_key): open now, 24/7 lines, by
+  // appointment, closed by next opening (soonest first), unknown, closed for two weeks,
+  // suspended. [group, next opening in epoch ms].
+  function reachKey(data, st) {
+    if (st.state === "open") return [GROUPS.indexOf(data.hours.mode === "24/7" ? "24/7" : "open"), 0];
+    if (st.state === "closed" && st.next_open) return [GROUPS.indexOf("closed"), Date.parse(st.next_open)];
+    return [GROUPS.indexOf(st.state === "closed" ? "closed-long" : st.state), 0];
+  }
+
+  function context() {
+    var body = document.body, cal = {};
+    try { cal = JSON.parse(body.getAttribute("data-calendar") || "{}"); } catch (e) { /* no calendar */ }
+    return {tz: body.getAttribute("data-tz") || "Asia/Shanghai", cal: cal, now: Date.now()};
+  }
+
+  // A copy of items, those reachable now first; openData(item) gives an item's data-open
+  // (object or JSON text). Items of one group keep their order (pinyin, distance,
+  // relevance); items without data (articles in search results) keep their places.
+  // ctx ({tz, cal, now}) defaults to the page's zone and calendar and the time now.
+  function byReach(items, openData, ctx) {
+    var keyed = [], slots = [], out = items.slice();
+    ctx = ctx || context();
+    items.forEach(function (item, i) {
+      var d = openData(item), k = null;
+      if (!d) return;
+      try {
+        d = typeof d === "string" ? JSON.parse(d) : d;
+        k = reachKey(d, openState(d, ctx.cal, ctx.now, ctx.tz));
+      } catch (e) { return; }
+      keyed.push({item: item, k: k, i: i});
+      slots.push(i);
+    });
+    keyed.sort(function (a, b) { return a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.i - b.i; });
+    keyed.forEach(function (x, j) { out[slots[j]] = x.item; });
+    return out;
+  }
+
+  function cardData(li) {
+    var s = li.querySelector(".open-state[data-open]");
+    return s && s.getAttribute("data-open");
+  }
+
+  // Put the cards of a list in that order (the page comes in pinyin order).
+  function orderCards(list) {
+    byReach(Array.prototype.slice.call(list.children), cardData)
+      .forEach(function (li) { list.appendChild(li); });
+  }
+
+  // Lines to call now: the page's hidden [data-open-lines] box (the crisis lines, and the
+  // hotlines whose state is open now), shown as a copy; null when the page has none.
+  function openLines() {
+    var src = document.querySelector("[data-open-lines]"), box, lines, i, st;
+    if (!src) return null;
+    box = src.cloneNode(true);
+    box.removeAttribute("data-open-lines");
+    box.hidden = false;
+    apply(box);
+    lines = box.querySelectorAll("[data-line]");
+    for (i = 0; i < lines.length; i++) {
+      st = lines[i].querySelector(".open-state");
+      if (!st || st.getAttribute("data-open-state") !== "open") lines[i].parentNode.removeChild(lines[i]);
+    }
+    return box.querySelector("li") ? box : null;
+  }
+
+  // Mark the row of an hours table that applies today: a public holiday's row, the
+  // weekday a make-up workday is worked as, or today's weekday.
+  function markToday(table, cal, nowMs, tz) {
+    var today = floorDay(wall(nowMs, tz)), s = isoDate(today);
+    var off = (cal && cal.off) || {}, work = (cal && cal.workdays) || {};
+    var key = has(off, s) ? "holidays" : String(has(work, s) ? work[s][1] : weekday(today));
+    var rows = table.querySelectorAll("tr[data-days]"), i, row, tag, on;
+    for (i = 0; i < rows.length; i++) {
+      row = rows[i];
+      on = row.getAttribute("data-days").split(",").indexOf(key) >= 0;
+      tag = row.querySelector(".today-tag");
+      if (on) {
+        row.setAttribute("aria-current", "date");
+        if (!tag) {
+          tag = document.createElement("span");
+          tag.className = "today-tag";
+          tag.textContent = "今天";
+          row.cells[0].appendChild(document.createTextNode(" "));
+          row.cells[0].appendChild(tag);
+        }
+      } else {
+        row.removeAttribute("aria-current");
+        if (tag) tag.parentNode.removeChild(tag);
+      }
+    }
+  }
+
   // Show the state now on every .open-state[data-open] in root (default: document).
   function apply(root) {
-    var body = document.body, tz = body.getAttribute("data-tz") || "Asia/Shanghai";
-    var now = Date.now(), cal = {}, els, el, st, i, j;
-    try { cal = JSON.parse(body.getAttribute("data-calendar") || "{}"); } catch (e) { /* no calendar */ }
+    var ctx = context(), tz = ctx.tz, now = ctx.now, cal = ctx.cal, els, el, st, sum, i, j;
     els = (root || document).querySelectorAll(".open-state[data-open]");
     for (i = 0; i < els.length; i++) {
       el = els[i];
       try {
         st = openState(JSON.parse(el.getAttribute("data-open")), cal, now, tz);
       } catch (e) {
-        continue;  // bad data or no Intl time zones: leave it empty
+        continue;  // bad data or no Intl time zones: leave it as it is
       }
       for (j = 0; j < STATES.length; j++) el.classList.remove("is-" + STATES[j]);
       el.classList.add("is-" + st.state);
       el.setAttribute("data-open-state", st.state);
       if (el.textContent !== st.label) el.textContent = st.label;
+      // A card's weekly summary that only repeats the state ("24 小时 24 小时") is hidden.
+      // So is one that would invite a visitor to a suspended service ("需预约").
+      sum = el.nextElementSibling;
+      if (sum && sum.classList.contains("hours-summary")) {
+        sum.hidden = sum.textContent.indexOf(st.label) === 0 || st.state === "suspended";
+      }
+      if (el.parentNode.classList.contains("open-now")) {
+        sum = document.querySelectorAll("[data-when-open]");
+        for (j = 0; j < sum.length; j++) sum[j].hidden = st.state === "suspended";
+      }
     }
     els = (root || document).querySelectorAll(".today-hours[data-open]");
     for (i = 0; i < els.length; i++) {
@@ -132,17 +234,28 @@
         els[i].textContent = todayHours(JSON.parse(els[i].getAttribute("data-open")), cal, now, tz);
       } catch (e) { /* leave it empty */ }
     }
+    els = (root || document).querySelectorAll("table.hours-table[data-open]");
+    for (i = 0; i < els.length; i++) {
+      try { markToday(els[i], cal, now, tz); } catch (e) { /* leave it unmarked */ }
+    }
   }
 
-  window.SiteOpen = {openState: openState, todayHours: todayHours, apply: apply};
+  window.SiteOpen = {openState: openState, todayHours: todayHours, apply: apply, reachKey: reachKey,
+    byReach: byReach, orderCards: orderCards, openLines: openLines};
 
   // Now, then just after every minute boundary, so an open tab stays right.
   function tick() {
     apply(document);
     setTimeout(tick, 60500 - Date.now() % MIN);
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", tick);
-  else tick();
+  // Lists come in pinyin order; once, when the page opens, those reachable now go first
+  // (not again every minute: a list must not move under the reader's finger).
+  function start() {
+    Array.prototype.forEach.call(document.querySelectorAll("main ul.cards"), orderCards);
+    tick();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
   document.addEventListener("visibilitychange", function () {
     if (!document.hidden) apply(document);
   });

@@ -11,7 +11,7 @@ import pytest
 from browser import serve
 from sitecheck import SAMPLE, TODAY, build_site, copy_content
 from site_builder.build import check
-from site_builder.hours import open_state
+from site_builder.hours import open_state, reach_key
 
 BASE = "/xinli/"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -146,15 +146,20 @@ def haversine(a, b) -> float:
     return 2 * 6371008.8 * math.asin(math.sqrt(h))
 
 
-def test_near_me_lists_the_nearest_first_with_distances(browser, origin, directory):
+def test_near_me_lists_the_nearest_with_distances_open_ones_first(browser, origin, directory):
+    now = datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
     context = browser.new_context(locale="zh-CN", geolocation={"latitude": HERE[0], "longitude": HERE[1]},
                                   permissions=["geolocation"])
+    context.clock.set_fixed_time(now)
     page = context.new_page()
     page.goto(f"{origin}{BASE}")
     page.get_by_role("button", name="查找附近的服务").click()
     page.wait_for_selector("[data-near-results] li")
     nearest = sorted(((haversine(HERE, s.point.wgs84), s) for s in directory.services.values() if s.point),
                      key=lambda pair: pair[0])[:10]
+    # The ten nearest, those reachable now first, then by distance.
+    nearest.sort(key=lambda pair: reach_key(pair[1].hours, open_state(pair[1].hours, pair[1].closed,
+                                                                      directory.calendar, now)))
     cards = page.locator("[data-near-results] > li").all()
     assert [c.locator("a").first.get_attribute("href") for c in cards] == [url_of(s) for _, s in nearest]
     for card, (metres, _) in zip(cards, nearest):

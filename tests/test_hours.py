@@ -27,8 +27,10 @@ from site_builder.hours import (
     open_state,
     parse_hours,
     ranges_on,
+    reach_key,
     summary,
     weekly_rows,
+    weekly_table,
 )
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -428,6 +430,8 @@ def _load_cases() -> tuple[str, list[dict]]:
 
 
 TIMEZONE, CASES = _load_cases()
+ORDER = json.loads(CASES_FILE.read_text(encoding="utf-8"))
+ORDER_SERVICES, ORDER_CASES = ORDER["order_services"], ORDER["order_cases"]
 
 
 def _calendar(spec: dict) -> Calendar:
@@ -462,3 +466,23 @@ def test_shared_open_state_case(case):
                        datetime.fromisoformat(case["now"]), ZoneInfo(TIMEZONE))
     got = {"state": state.state, "until": _iso(state.until), "next_open": _iso(state.next_open), "label": state.label}
     assert got == case["expect"]
+
+
+@pytest.mark.parametrize("case", ORDER_CASES, ids=[case["name"] for case in ORDER_CASES])
+def test_shared_order_case(case):
+    """Lists put who can be reached now first (the same cases run through static/open.js)."""
+    cal, now = _calendar(case["holidays"]), datetime.fromisoformat(case["now"])
+    keyed = []
+    for i, name in enumerate(case["services"]):
+        spec = ORDER_SERVICES[name]
+        hours = ok(spec["hours"])
+        state = open_state(hours, _closure(spec["closed"]), cal, now, ZoneInfo(TIMEZONE))
+        keyed.append((reach_key(hours, state), i, name))
+    assert [name for _, _, name in sorted(keyed)] == case["expect"]
+
+
+def test_weekly_table_rows_carry_their_weekdays():
+    assert weekly_table(ok(OFFICE))[0][2] == (0, 1, 2, 3, 4)
+    assert [days for _, _, days in weekly_table(ok({"mon": "09:00-12:00", "wed": "09:00-12:00"}))] == [
+        (0,), (1,), (2,), (3, 4, 5, 6)]
+    assert weekly_table(ok({"mon-sun": "20:00-08:00"})) == [("每天", "20:00–次日08:00", (0, 1, 2, 3, 4, 5, 6))]

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OPEN_JS = ROOT / "static" / "open.js"
 DOC = json.loads((Path(__file__).parent / "data" / "open_state_cases.json").read_text(encoding="utf-8"))
 TIMEZONE, CASES = DOC["timezone"], DOC["cases"]
+ORDER_SERVICES, ORDER_CASES = DOC["order_services"], DOC["order_cases"]
 
 # Visitors whose own zone differs from the site's: far west, far east, and a half-hour zone.
 VISITOR_ZONES = ["Asia/Shanghai", "America/New_York", "Pacific/Kiritimati", "Asia/Kolkata"]
@@ -186,3 +187,41 @@ def test_dst_zones_agree_with_python(browser):
     page.close()
     wrong = [(a["tz"], a["now"], e, g) for a, e, g in zip(args, expected, got) if e != g]
     assert not wrong, f"{len(wrong)} of {len(args)} differ, e.g. {wrong[:3]}"
+
+
+# --- list order: who can be reached now first (hours.reach_key) ------------------------
+
+BY_REACH = """a => SiteOpen.byReach(a.names, n => a.data[n], {tz: a.tz, cal: a.calendar, now: a.now})"""
+
+
+@pytest.mark.parametrize("case", ORDER_CASES, ids=[case["name"] for case in ORDER_CASES])
+def test_js_orders_lists_as_python(browser, case):
+    data = {}
+    for name in case["services"]:
+        spec = ORDER_SERVICES[name]
+        hours = parse_hours(spec["hours"])[0]
+        data[name] = {"hours": hours_data(hours), "closed": closure_data(_closure(spec["closed"]))}
+    context = browser.new_context(timezone_id="America/New_York")  # not the site's zone
+    page = context.new_page()
+    page.set_content("<!DOCTYPE html><html><body></body></html>")
+    page.add_script_tag(path=str(OPEN_JS))
+    got = page.evaluate(BY_REACH, {"names": case["services"], "data": data, "tz": TIMEZONE,
+                                   "calendar": calendar_data(_calendar(case["holidays"])),
+                                   "now": epoch_ms(datetime.fromisoformat(case["now"]))})
+    context.close()
+    assert got == case["expect"]
+
+
+def test_items_without_hours_keep_their_places(browser):
+    """Search results mix services and articles: only the services change places."""
+    page = browser.new_page()
+    page.set_content("<!DOCTYPE html><html><body></body></html>")
+    page.add_script_tag(path=str(OPEN_JS))
+    closed = {"hours": hours_data(parse_hours({"mon-fri": "08:30-12:00"})[0]), "closed": None}
+    allday = {"hours": hours_data(parse_hours("24/7")[0]), "closed": None}
+    got = page.evaluate(BY_REACH, {"names": ["room", "article", "line", "page"],
+                                   "data": {"room": closed, "line": allday}, "tz": TIMEZONE,
+                                   "calendar": calendar_data(Calendar()),
+                                   "now": epoch_ms(datetime.fromisoformat("2026-11-24T03:00:00+08:00"))})
+    page.close()
+    assert got == ["line", "article", "room", "page"]

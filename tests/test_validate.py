@@ -595,6 +595,21 @@ def test_closed_without_until_is_fine(run_check):
     assert report.directory.services["station"].closed.until is None
 
 
+def test_closed_alternative_names_another_service(run_check):
+    files = station(closed="{from: 2026-11-20, reason: 装修, alternative: other}")
+    files["services/other.yaml"] = service(name="另一个心理服务站", phones='["0755-55500199"]')
+    report = run_check(files)
+    assert report.problems.errors == []
+    assert report.directory.services["station"].closed.alternative == "other"
+
+
+@pytest.mark.parametrize("value, what", [("statoin", "not a service"), ("station", "this service itself")])
+def test_closed_alternative_must_be_another_service(run_check, value, what):
+    problem = only_error(run_check(station(closed=f"{{from: 2026-11-20, alternative: {value}}}")))
+    assert (problem.path, problem.line, problem.field) == (STATION, 11, "closed.alternative")
+    assert problem.message.startswith(f"{value!r} is {what} (another service's id: ")
+
+
 def test_stats_satisfaction_over_100(run_check):
     problem = only_error(run_check(station(stats="\n  - {year: 2025, visits: 3862, satisfaction: 101}")))
     assert (problem.path, problem.line, problem.field, problem.message) == (
