@@ -34,6 +34,7 @@ VOCABULARIES = {"kind": vocab.KINDS, "audience": vocab.AUDIENCES, "service": voc
 """Vocabulary fields exported as attributes: term code `kind:clinic` and so on."""
 VALUE_TERMS = {
     "record_id": "记录编号（site-builder 的服务 id，也是服务页地址的一部分）",
+    "operator": "运营单位（内容格式的 operator；没有时 HSDS 机构就是服务点本身）",
     "wechat": "微信公众号",
     "other_contact": "其他联系方式（“名称：内容”）",
     "stats": "公开的服务数据（JSON：[{year, visits, satisfaction}]）",
@@ -231,6 +232,8 @@ class _Tables:
                               ("cost", (s.cost,) if s.cost else ()), ("booking", s.booking)):
             for value in values:
                 self.attribute(s, f"{field}:{value}", "", "")
+        if s.operator:
+            self.attribute(s, "operator", s.operator, "")
         if s.wechat:
             self.attribute(s, "wechat", s.wechat, "")
         for i, c in enumerate(s.other_contacts):

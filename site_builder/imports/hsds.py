@@ -319,7 +319,10 @@ class _Mapper:
         if access:
             rec["accessibility"] = access
         org = s.get("organization") or {}
-        if _text(org.get("name")) and org["name"] != name:
+        if self.ours:  # site-builder's export says which organizations are operators
+            for value in self.values("operator")[:1]:
+                rec["operator"] = value
+        elif _text(org.get("name")) and org["name"] != name:
             rec["operator"] = org["name"]
         description = self.description()
         if description:
