@@ -415,8 +415,8 @@ class _Mapper:
         lat, lon = location.get("latitude"), location.get("longitude")
         if lat is None and lon is None:
             return None
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon)) \
-                or not in_china_bbox(lat, lon):
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and -90 <= v <= 180
+                   for v in (lat, lon)) or not -90 <= lat <= 90 or not in_china_bbox(lat, lon):
             self.note("location", f"{lat}, {lon} is not a point in China (WGS-84): left out")
             return None
         return {"lat": lat, "lon": lon, "crs": "wgs84"}
@@ -457,6 +457,10 @@ class _Mapper:
         for sal in self.s.get("service_at_locations") or []:
             schedules += sal.get("schedules") or []
             schedules += (sal.get("location") or {}).get("schedules") or []
+        unique: dict[str, dict] = {}
+        for sch in schedules:  # one schedule may be nested under the service and its location
+            unique.setdefault(str(sch.get("id") or len(unique)), sch)
+        schedules = list(unique.values())
         week: dict[int, list[tuple[int, int]]] = {}
         holidays: list[tuple[int, int]] = []
         notes, texts, closed, mode, failed = [], [], None, None, False
