@@ -379,9 +379,8 @@ class _Mapper:
                     if _text(a.get(key)) in names:
                         return names[a[key]]
         if default:
-            if self.s.get("service_areas") or self.s.get("service_at_locations"):
-                self.note("region", f"no area in regions.yaml matches the service area or "
-                          f"address: set to {default!r}")
+            self.note("region", f"no area in regions.yaml matches the service area or "
+                      f"address: set to {default!r} (--region)")
             return default
         self.note("region", "no area in regions.yaml matches (pass --content with its "
                   "regions.yaml, or --region ID): not imported")
