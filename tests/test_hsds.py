@@ -189,7 +189,7 @@ def run_import(args: list[str], capsys) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize("example", ["service_full.json", "service_list.json",
                                      "organization_full.json", "service_at_location_full.json",
-                                     "service_at_location_list.json", "csv"])
+                                     "service_at_location_list.json", "csv", "tabular.json"])
 def test_official_examples_import_and_build(example, tmp_path, capsys, monkeypatch):
     require_hsds()
     monkeypatch.setenv("SITE_BUILDER_TODAY", TODAY.isoformat())
@@ -208,7 +208,7 @@ def test_official_examples_import_and_build(example, tmp_path, capsys, monkeypat
     assert {"kind", "region"} <= fields  # HSDS has no kind; MyCity is not in regions.yaml
     if example != "service_list.json":  # (a list has no locations)
         assert "location" in fields  # 100, 101 is not a point in China
-    if example in ("service_full.json", "organization_full.json", "csv"):
+    if example in ("service_full.json", "organization_full.json", "csv", "tabular.json"):
         assert {"schedules", "accessibility", "contacts"} <= fields
         assert 'hours: "unknown"' in text and "10 am to 6pm" in text  # kept in hours_note
         assert '"+44 1234 234567"' in text  # the literal quotes of the example are removed
@@ -223,6 +223,28 @@ def test_without_region_a_record_is_reported_not_guessed(tmp_path, capsys):
     assert code == 1
     assert "region: no area in regions.yaml matches" in err
     assert not list((content / "services").glob("*.yaml"))
+
+
+def test_data_of_an_unexpected_shape_is_reported_per_record(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SITE_BUILDER_TODAY", TODAY.isoformat())
+    content = minimal_content(tmp_path / "content")
+    odd = tmp_path / "odd.json"
+    odd.write_text(json.dumps([
+        {"id": "a", "name": "心理门诊", "status": "active", "languages": "zh",
+         "phones": ["0755-55500121", {"number": "0755-55500121"}],
+         "schedules": [{"id": "s", "freq": "WEEKLY", "byday": "mo,tu", "opens_at": "08:30",
+                        "closes_at": "17:30+08:00"}]},
+        {"id": "b", "status": "active", "email": "x@example.org"},
+        {"id": "c", "name": "Old", "status": "defunct", "email": "x@example.org"},
+    ], ensure_ascii=False), encoding="utf-8")
+    code, out, err = run_import([str(odd), "--out", str(content), "--region", "futian"], capsys)
+    assert code == 0
+    assert f"{odd}: record a: languages: is str, not a list of objects: left out" in err
+    assert f"{odd}: record a: phones: 1 entry is not objects: left out" in err
+    assert f"{odd}: record b: name: missing" in err and f"{odd}: record c: status: 'defunct'" in err
+    text = (content / "services" / "xin-li-men-zhen.yaml").read_text(encoding="utf-8")
+    assert 'mon: "08:30-17:30"' in text and 'tue: "08:30-17:30"' in text
+    assert check(content, TODAY).problems.errors == []
 
 
 def test_unreadable_input_is_an_error_not_a_traceback(tmp_path, capsys):

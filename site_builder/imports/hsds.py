@@ -105,6 +105,12 @@ def _read_json(path: Path) -> list[Source]:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ImportError_(f"{path}: not a JSON document ({exc})") from None
+    if isinstance(data, dict) and isinstance(data.get("services.csv"), list):
+        # HSDS's tabular form in one JSON document: {"services.csv": [rows], …}
+        tables = {name: [{k: v for k, v in row.items() if v not in (None, "")}
+                         for row in data.get(f"{name}.csv") or [] if isinstance(row, dict)]
+                  for name in _TABLES}
+        return _nest(tables, str(path))
     items = data.get("contents", data) if isinstance(data, dict) else data
     items = items if isinstance(items, list) else [items]
     out = []
@@ -143,12 +149,18 @@ def _read_csv(path: Path) -> list[dict]:
                 for row in csv.DictReader(f)]
 
 
+_TABLES = ("services", "organizations", "phones", "schedules", "service_areas", "languages",
+           "service_at_location", "locations", "addresses", "accessibility", "attributes",
+           "taxonomy_terms", "contacts", "funding", "cost_options", "required_documents")
+
+
 def _read_tables(folder: Path) -> list[Source]:
-    """Nest the CSV tables into service objects (foreign keys `*_id` → nested lists)."""
-    t = {name: _read_csv(folder / f"{name}.csv") for name in (
-        "services", "organizations", "phones", "schedules", "service_areas", "languages",
-        "service_at_location", "locations", "addresses", "accessibility", "attributes",
-        "taxonomy_terms", "contacts", "funding", "cost_options", "required_documents")}
+    return _nest({name: _read_csv(folder / f"{name}.csv") for name in _TABLES},
+                 str(folder / "services.csv"))
+
+
+def _nest(t: dict[str, list[dict]], path: str) -> list[Source]:
+    """Nest the tables into service objects (foreign keys `*_id` → nested lists)."""
 
     def by(table: str, key: str) -> dict[str, list[dict]]:
         out: dict[str, list[dict]] = {}
@@ -203,7 +215,7 @@ def _read_tables(folder: Path) -> list[Source]:
         for name, rows in extras.items():
             if rows.get(sid):
                 service[name] = rows[sid]
-        out.append(Source(service, str(folder / "services.csv")))
+        out.append(Source(service, path))
     return out
 
 
@@ -222,9 +234,23 @@ class _Mapper:
     def note(self, field_name: str, why: str) -> None:
         self.notes.append(Note(self.path, self.hid, field_name, why))
 
+    def items(self, owner: Any, key: str) -> list[dict]:
+        """`owner[key]` as a list of objects; anything else is reported and left out."""
+        value = owner.get(key) if isinstance(owner, dict) else None
+        if value in (None, "", []):
+            return []
+        if not isinstance(value, list):
+            self.note(key, f"is {type(value).__name__}, not a list of objects: left out")
+            return []
+        bad = [v for v in value if not isinstance(v, dict)]
+        if bad:
+            self.note(key, f"{len(bad)} entr{'y is' if len(bad) == 1 else 'ies are'} not "
+                      "objects: left out")
+        return [v for v in value if isinstance(v, dict)]
+
     def _attributes(self) -> list[tuple[str, str]]:
         out = []
-        for a in self.s.get("attributes") or []:
+        for a in self.items(self.s, "attributes"):
             term = a.get("taxonomy_term") or {}
             code = term.get("code") or ""
             if term.get("taxonomy") == TAXONOMY and code:
@@ -364,7 +390,7 @@ class _Mapper:
     def region(self) -> str | None:
         known, default = self.o.regions, self.o.region
         names = {v: k for k, v in known.items()}
-        for area in self.s.get("service_areas") or []:
+        for area in self.items(self.s, "service_areas"):
             uri = _text(area.get("uri")) or ""
             m = re.search(r"/regions/([a-z0-9-]{1,64})/?$", uri)
             if m and (not known or m.group(1) in known):
@@ -373,8 +399,8 @@ class _Mapper:
                 for part in reversed(re.split(r"\s*›\s*|[,，、/]\s*", _text(text) or "")):
                     if part in names:
                         return names[part]
-        for sal in self.s.get("service_at_locations") or []:
-            for a in (sal.get("location") or {}).get("addresses") or []:
+        for sal in self.items(self.s, "service_at_locations"):
+            for a in self.items(sal.get("location") or {}, "addresses"):
                 for key in ("region", "city", "state_province"):
                     if _text(a.get(key)) in names:
                         return names[a[key]]
@@ -387,16 +413,16 @@ class _Mapper:
         return None
 
     def location(self) -> dict:
-        sals = self.s.get("service_at_locations") or []
-        locations = [sal.get("location") or {} for sal in sals]
+        sals = self.items(self.s, "service_at_locations")
+        locations = [sal["location"] if isinstance(sal.get("location"), dict) else {} for sal in sals]
         if len(locations) > 1:
             self.note("service_at_locations", f"{len(locations)} locations: the first is "
                       "imported (a record is one service point; import the others as records)")
         return locations[0] if locations else {}
 
     def address(self, location: dict) -> str | None:
-        addresses = [a for a in location.get("addresses") or [] if a.get("address_type") != "postal"] \
-            or list(location.get("addresses") or [])
+        found = self.items(location, "addresses")
+        addresses = [a for a in found if a.get("address_type") != "postal"] or found
         if not addresses:
             return None
         a = addresses[0]
@@ -422,7 +448,7 @@ class _Mapper:
 
     def phones(self, location: dict) -> list:
         out, seen = [], set()
-        for p in (self.s.get("phones") or []) + (location.get("phones") or []):
+        for p in self.items(self.s, "phones") + self.items(location, "phones"):
             number = (_text(p.get("number")) or "").strip('"\' ')
             ext = p.get("extension")
             ext_text = None if ext in (None, "") else str(int(ext)) if isinstance(ext, float) \
@@ -452,10 +478,10 @@ class _Mapper:
 
     def hours(self) -> tuple[Any, str | None, dict | None]:
         """(hours, hours_note, closed) from the schedules."""
-        schedules = list(self.s.get("schedules") or [])
-        for sal in self.s.get("service_at_locations") or []:
-            schedules += sal.get("schedules") or []
-            schedules += (sal.get("location") or {}).get("schedules") or []
+        schedules = self.items(self.s, "schedules")
+        for sal in self.items(self.s, "service_at_locations"):
+            schedules += self.items(sal, "schedules")
+            schedules += self.items(sal.get("location") or {}, "schedules")
         unique: dict[str, dict] = {}
         for sch in schedules:  # one schedule may be nested under the service and its location
             unique.setdefault(str(sch.get("id") or len(unique)), sch)
@@ -582,7 +608,7 @@ class _Mapper:
 
     def languages(self) -> list[str]:
         out = []
-        for lang in self.s.get("languages") or []:
+        for lang in self.items(self.s, "languages"):
             code = _text(lang.get("code"))
             if code and LANG_TAG.match(code):
                 if code not in out:
@@ -595,7 +621,7 @@ class _Mapper:
     def accessibility(self, location: dict) -> list[str]:
         out = []
         labels = {v: k for k, v in vocab.ACCESSIBILITY.items()}
-        for a in location.get("accessibility") or []:
+        for a in self.items(location, "accessibility"):
             key = _text(a.get("details"))
             key = key if key in vocab.ACCESSIBILITY else labels.get(_text(a.get("description")) or "")
             if key:
@@ -672,8 +698,15 @@ def _slug(name: str) -> str:
 
 def map_service(source: Source, options: Options, used_ids: set[str]) -> tuple[tuple[str, dict] | None, list[Note]]:
     """One HSDS service as (record id, record fields), or None; and the notes."""
-    mapper = _Mapper(source, options, used_ids)
-    return mapper.record(), mapper.notes
+    try:
+        mapper = _Mapper(source, options, used_ids)
+        return mapper.record(), mapper.notes
+    except (AttributeError, TypeError, ValueError, KeyError) as exc:
+        # Foreign data of a shape HSDS does not allow (a phone that is a number, a list
+        # where an object belongs): the record is reported, the others go on.
+        rid = source.service.get("id", "?") if isinstance(source.service, dict) else "?"
+        return None, [Note(source.path, str(rid), "-", f"not HSDS 3.0 as expected "
+                                                       f"({type(exc).__name__}: {exc}): not imported")]
 
 
 # ----------------------------------------------------------------- writing
