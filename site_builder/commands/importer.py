@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import vocab
 from ..errors import Abort
-from ..exports.common import utc_offset_hours
 from ..imports.hsds import ImportError_, Options, import_hsds, load_regions
 from .common import today
 
@@ -54,20 +54,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _offset(content: Path) -> float:
-    """UTC offset of the site's time zone (site.yaml, read loosely; default +8)."""
+    """UTC offset of the site's time zone today (site.yaml read loosely; default +8)."""
     import yaml
-
-    class _Site:
-        pass
     try:
         data = yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8")) or {}
-        zone = str(data.get("timezone") or "Asia/Shanghai")
-    except (OSError, yaml.YAMLError, AttributeError):
-        zone = "Asia/Shanghai"
-    d = _Site()
-    d.today, d.site = date.today(), _Site()
-    d.site.timezone = zone
-    try:
-        return utc_offset_hours(d)
-    except Exception:
-        return 8
+        zone = ZoneInfo(str(data.get("timezone") or "Asia/Shanghai"))
+    except (OSError, yaml.YAMLError, AttributeError, ValueError, ZoneInfoNotFoundError):
+        zone = ZoneInfo("Asia/Shanghai")
+    return datetime.now(zone).utcoffset().total_seconds() / 3600
