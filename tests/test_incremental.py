@@ -17,6 +17,7 @@ from sitecheck import SAMPLE, TODAY, copy_content
 from site_builder import incremental, vocab
 from site_builder.build import build
 from site_builder.errors import ContentError
+from site_builder.exports.catalogue import OPEN_DATA_PATHS
 from site_builder.incremental import manifest_path
 
 
@@ -248,8 +249,10 @@ def test_one_record_edit_renders_its_pages(site):
     page = (out / "services/futian-huafu-station/index.html").read_text(encoding="utf-8")
     assert "华富街道心理服务站（新址）" in page
     # Its page, its areas (street, district, city), its kind and audience lists, and the
-    # summaries (home, indexes, search, services.json, 404, robots.txt).
-    assert 8 <= counts.rendered <= 25, counts
+    # summaries (home, indexes, search, near.json, 404, robots.txt, /open-data/) and the
+    # open-data files of /data/ (every one of them lists every service).
+    assert 8 <= counts.rendered <= 26 + len(OPEN_DATA_PATHS), counts
+    assert (out / "data/services.csv").read_text(encoding="utf-8").count("（新址）") == 1
     for path in ["regions/futian-huafu/index.html", "regions/futian/index.html",
                  "kinds/service_station/index.html", "audiences/families/index.html"]:
         assert "华富街道心理服务站（新址）" in (out / path).read_text(encoding="utf-8"), path
