@@ -25,7 +25,7 @@ import jsonschema
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from sitecheck import ROOT, SAMPLE, TODAY, build_site, copy_content
+from sitecheck import ROOT, SAMPLE, TODAY, build_site, copy_content, require_real
 from site_builder.build import check
 from site_builder.cli import main
 from site_builder.exports.catalogue import HSDS_CSV_PATHS
@@ -283,3 +283,28 @@ def test_command_line_entry_point(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "imported 1 service(s)" in done.stdout
+
+
+def test_real_published_data_exports_valid_hsds_and_round_trips(tmp_path, capsys, monkeypatch):
+    """shared/data/real-cn: province-level areas, hotlines without address, overnight lines,
+    unknown hours, no coordinates."""
+    require_hsds()
+    real = require_real()
+    monkeypatch.setenv("SITE_BUILDER_TODAY", TODAY.isoformat())
+    out = build_site(real, tmp_path / "site", index=False)
+    for document, schema in DOCUMENTS.items():
+        data = json.loads((out / f"data/hsds/{document}.json").read_text(encoding="utf-8"))
+        errors = [e.message for e in validator(schema).iter_errors(data)]
+        assert not errors, (document, errors[:5])
+    services = json.loads((out / "data/hsds/services.json").read_text(encoding="utf-8"))
+    beijing = [s for s in services for a in s["service_areas"] if a["uri"].endswith("/regions/beijing/")]
+    assert beijing  # a municipality: the province-level area
+    again = copy_content(real, tmp_path / "content")
+    shutil.rmtree(again / "services")
+    code, _, err = run_import([str(out / "data/hsds"), "--out", str(again)], capsys)
+    assert code == 0 and not err.strip(), err
+    site = build_site(again, tmp_path / "again", index=False)
+    d = check(real, TODAY).directory
+    for sid in d.services:
+        page = f"services/{sid}/index.html"
+        assert main_text(site / page) == main_text(out / page), sid

@@ -276,6 +276,8 @@ class _Mapper:
             return None
         a = addresses[0]
         text = " ".join(p for p in (_text(a.get("address_1")), _text(a.get("address_2"))) if p)
+        if self.ours and text:  # address_1 is the address as written; the rest is derived
+            return text
         for key in ("city", "state_province", "postal_code"):
             part = _text(a.get(key))
             if part and part not in text:
