@@ -321,7 +321,6 @@ def documents(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
     addresses, access = by("address", "location_id"), by("accessibility", "location_id")
     attributes = by("attribute", "link_id")
     terms = {t["id"]: t for t in rows["taxonomy_term"]}
-    taxonomy = rows["taxonomy"][0]
     locations = {row["id"]: row for row in rows["location"]}
     orgs = {row["id"]: row for row in rows["organization"]}
 
@@ -332,8 +331,7 @@ def documents(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
         return loc
 
     def attribute(row: dict) -> dict:
-        term = {**terms[row["taxonomy_term_id"]], "taxonomy_detail": taxonomy}
-        return {**row, "taxonomy_term": term}
+        return {**row, "taxonomy_term": terms[row["taxonomy_term_id"]]}
 
     def service(row: dict, with_org: bool = True, with_sal: bool = True) -> dict:
         sid = row["id"]
@@ -432,7 +430,9 @@ def outputs(d: Directory) -> Iterator[Output]:
     rows = tables(d)
     docs = documents(rows)
     for name, items in docs.items():
-        yield Output(f"data/hsds/{name}.json", json.dumps(items, ensure_ascii=False, indent=1) + "\n")
+        # Compact: the nesting repeats each location and term (a province's file is large).
+        yield Output(f"data/hsds/{name}.json",
+                     json.dumps(items, ensure_ascii=False, separators=(",", ":")) + "\n")
     schemas = table_schemas()
     for schema in schemas:
         yield Output(f"data/hsds/{schema['path']}", csv_text(schema, rows[schema["name"]]))
