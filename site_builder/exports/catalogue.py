@@ -44,9 +44,11 @@ FILES: tuple[DataFile, ...] = (
              "按国际人类服务数据规范 HSDS 3.0 组织的全部服务，含机构、地点、电话、"
              "开放时间（含节假日和暂停服务）、服务区域、语言和无障碍信息。"),
     DataFile("data/hsds/organizations.json", "Open Referral HSDS 3.0：机构（JSON）", "JSON",
-             "运营机构及其服务（HSDS 3.0 organization）。"),
+             "运营机构及其地点（HSDS 3.0 organization；机构的服务见上面的 services.json，"
+             "以 organization.id 关联）。"),
     DataFile("data/hsds/service_at_locations.json", "Open Referral HSDS 3.0：服务地点（JSON）",
-             "JSON", "每个服务在每个地点一条（HSDS 3.0 service_at_location）。"),
+             "JSON", "每个服务在每个地点一条（HSDS 3.0 service_at_location），含地点详情；"
+             "服务以 service_id 关联 services.json。"),
     DataFile("data/hsds/datapackage.json", "Open Referral HSDS 3.0：表格数据包", "CSV 数据包",
              "HSDS 3.0 的表格形式（Frictionless Tabular Data Package）：datapackage.json "
              "描述同目录下的各个 CSV 表（organizations.csv、services.csv、locations.csv、"

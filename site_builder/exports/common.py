@@ -1,6 +1,7 @@
 """What every exporter needs: stable ids, the site's UTC offset, record fields as text."""
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
@@ -15,7 +16,15 @@ NAMESPACE = uuid.UUID("5d1f0c3e-7a8b-5c2e-9f41-8e0b6a1d2c37")
 def stable_id(d: Directory, kind: str, key: str) -> str:
     """UUIDv5 of the site's base_url, the object's kind and its record id: the same on
     every build, and different for two sites that happen to use the same record ids."""
-    return str(uuid.uuid5(NAMESPACE, f"{d.site.base_url}#{kind}/{key}"))
+    # uuid.uuid5, by hand: the same value, a few times faster (ids of a province's rows).
+    digest = bytearray(hashlib.sha1(_NS + f"{d.site.base_url}#{kind}/{key}".encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+_NS = NAMESPACE.bytes
 
 
 def utc_offset_hours(d: Directory) -> float:

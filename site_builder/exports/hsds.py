@@ -60,6 +60,7 @@ class _Tables:
         self.rows: dict[str, list[dict]] = {name: [] for name in HSDS_TABLES}
         self._orgs: dict[str, dict] = {}
         self._terms: dict[str, str] = {}
+        self._periods: list | None = None
         self.tz = utc_offset_hours(d)
         self.taxonomy_id = self.id("taxonomy", TAXONOMY)
         self.rows["taxonomy"].append({
@@ -212,7 +213,9 @@ class _Tables:
 
     def _holidays(self, h: Hours) -> Iterator[dict]:
         cal = self.d.calendar
-        for first, last, name in _periods(cal.off):
+        if self._periods is None:
+            self._periods = list(_periods(cal.off))
+        for first, last, name in self._periods:
             base = {"valid_from": first.isoformat(), "valid_to": last.isoformat(), "freq": "WEEKLY",
                     "wkst": "MO", "byday": ALL_DAYS}
             if h.holidays is None:
@@ -301,7 +304,10 @@ own examples leave them out."""
 
 
 def _strip(table: str, row: dict) -> dict:
-    return {k: v for k, v in row.items() if k not in _DROP.get(table, ())}
+    out = dict(row)
+    for key in _DROP.get(table, ()):
+        out.pop(key, None)
+    return out
 
 
 def documents(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
@@ -333,35 +339,36 @@ def documents(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
     def attribute(row: dict) -> dict:
         return {**row, "taxonomy_term": terms[row["taxonomy_term_id"]]}
 
-    def service(row: dict, with_org: bool = True, with_sal: bool = True) -> dict:
-        sid = row["id"]
-        out = _strip("service", row) if not with_org else dict(row)
-        out["phones"] = [_strip("phone", p) for p in phones.get(sid, [])]
-        out["schedules"] = [_strip("schedule", s) for s in schedules.get(sid, [])]
-        out["service_areas"] = [_strip("service_area", a) for a in areas.get(sid, [])]
-        out["languages"] = [_strip("language", lang) for lang in languages.get(sid, [])]
-        out["attributes"] = [attribute(a) for a in attributes.get(sid, [])]
-        if with_sal:
-            out["service_at_locations"] = [{**_strip("service_at_location", sal),
-                                            "location": location(sal["location_id"])}
-                                           for sal in sals.get(sid, [])]
-        if with_org:
-            out["organization"] = dict(orgs[row["organization_id"]])
-        return out
+    loc_cache: dict[str, dict] = {}
 
-    services = [service(row) for row in rows["service"]]
-    by_org: dict[str, list[dict]] = {}
-    for row in rows["service"]:
-        by_org.setdefault(row["organization_id"], []).append(service(row, with_org=False))
+    def cached_location(lid: str) -> dict:
+        if lid not in loc_cache:
+            loc_cache[lid] = location(lid)
+        return loc_cache[lid]
+
+    services = []
+    for row in rows["service"]:  # each part nested once, shared by the three documents
+        sid = row["id"]
+        parts = {
+            "phones": [_strip("phone", p) for p in phones.get(sid, [])],
+            "schedules": [_strip("schedule", s) for s in schedules.get(sid, [])],
+            "service_areas": [_strip("service_area", a) for a in areas.get(sid, [])],
+            "languages": [_strip("language", lang) for lang in languages.get(sid, [])],
+            "attributes": [attribute(a) for a in attributes.get(sid, [])],
+        }
+        at = [{**_strip("service_at_location", sal), "location": cached_location(sal["location_id"])}
+              for sal in sals.get(sid, [])]
+        services.append({**row, **parts, "service_at_locations": at,
+                         "organization": orgs[row["organization_id"]]})
+    # The other two documents link to services.json by id instead of nesting each service
+    # again (`services` and `service` are optional in HSDS): a province's files stay small.
     org_locations: dict[str, list[str]] = {}
     for row in rows["location"]:
         org_locations.setdefault(row["organization_id"], []).append(row["id"])
-    organizations = [{**org, "services": by_org.get(org["id"], []),
-                      "locations": [location(lid) for lid in org_locations.get(org["id"], [])]}
+    organizations = [{**org, "locations": [cached_location(lid)
+                                           for lid in org_locations.get(org["id"], [])]}
                      for org in rows["organization"]]
-    service_rows = {row["id"]: row for row in rows["service"]}
-    at_locations = [{**sal, "location": location(sal["location_id"]),
-                     "service": service(service_rows[sal["service_id"]], with_sal=False)}
+    at_locations = [{**sal, "location": cached_location(sal["location_id"])}
                     for sal in rows["service_at_location"]]
     return {"services": services, "organizations": organizations,
             "service_at_locations": at_locations}

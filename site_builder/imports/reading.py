@@ -59,10 +59,11 @@ def _read_json(path: Path) -> list[Source]:
     for item in items:
         if not isinstance(item, dict):
             continue
-        if isinstance(item.get("services"), list):  # an organization
+        if isinstance(item.get("services"), list) or ("status" not in item and (
+                "locations" in item or "organization_identifiers" in item)):  # an organization
             org = {k: v for k, v in item.items() if k != "services"}
             out += [Source({**s, "organization": s.get("organization") or org}, str(path))
-                    for s in item["services"] if isinstance(s, dict)]
+                    for s in item.get("services") or [] if isinstance(s, dict)]
         elif isinstance(item.get("service"), dict):  # a service_at_location
             sal = {k: v for k, v in item.items() if k != "service"}
             service = dict(item["service"])
