@@ -527,8 +527,7 @@ class Generator:
         "help": ("如何获得帮助", 2, "## 现在就有危险？\n\n拨打 **120** 或 **110**。\n\n"
                  "## 想找人说说话\n\n拨打全国心理援助热线 **12356**，或查看[全部热线](/hotlines/)。"),
         "privacy": ("隐私说明", 3, "本站不收集个人信息，搜索在浏览器内完成。"),
-        "open-data": ("开放数据", None, "名录数据按 CC-BY-4.0 许可开放。"),
-    }
+    }  # (/open-data/ is made by the site itself from site.yaml's data_license)
 
     # ------------------------------------------------------------ all
 

@@ -12,11 +12,13 @@ import time
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterator
 
 from . import vocab
 from .errors import Abort, ContentError, Problems
+from .exports import open_data
 from .incremental import Counts, Plan, save_manifest
 from .index import IndexError_, build_index, default_budget
 from .load import display_path, load
@@ -155,8 +157,9 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
                 advance(1)
                 return plan.wanted(path) if plan else True
 
-            # Pages are written as they are rendered, so a province's HTML never sits in memory.
-            pages = _Timed(render_site(directory, prefix, wanted))
+            # Pages are written as they are rendered, so a province's HTML never sits in memory;
+            # then the open-data files of /data/ (exports/).
+            pages = _Timed(chain(render_site(directory, prefix, wanted), open_data(directory, wanted)))
             paths = write_outputs(staged, plan.record(pages) if plan else pages)
             if plan:
                 paths = sorted(paths + plan.link_reused(staged))

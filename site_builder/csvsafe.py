@@ -36,3 +36,11 @@ def table(header: list[str], rows: Iterable[Iterable[Any]], bom: bool = True) ->
     writer.writerow([cell(h) for h in header])
     writer.writerows([cell(v) for v in row] for row in rows)
     return (BOM if bom else "") + buf.getvalue()
+
+
+def uncell(value: str) -> str:
+    """The text `cell()` was given: a reader of our own CSV files (`import hsds`) drops
+    the `'` that `cell()` put before a formula-like text."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value

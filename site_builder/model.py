@@ -140,6 +140,8 @@ class Service:
     reader expects, not by code point."""
     search_terms: str = ""
     """Name variants and short distinctive words, indexed but not shown."""
+    description: str | None = None
+    """The description as written (markdown), for the open-data exports."""
 
 
 @dataclass(frozen=True)

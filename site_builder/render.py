@@ -264,7 +264,8 @@ def _outputs(directory: Directory, edit_prefix: str,
     for p in d.pages.values():
         yield page("page.html", f"{p.slug}/index.html", p=p)
     yield page("search.html", "search/index.html", facets=_facets(d))
-    yield data("data/services.json", lambda: services_json(d))
+    yield data("data/near.json", lambda: services_json(d))
+    yield page("open-data.html", "open-data/index.html", files=open_data_files(d))
     yield page("404.html", "404.html")
     yield data("robots.txt",
                lambda: f"User-agent: *\nAllow: /\nSitemap: {uri(d.site.base_url)}sitemap.xml\n")
@@ -295,8 +296,14 @@ class Group:
     shown: list[Service]
 
 
+def open_data_files(d: Directory) -> list:
+    """The files of /data/ for the /open-data/ page (described in exports/catalogue.py)."""
+    from .exports.catalogue import FILES
+    return list(FILES)
+
+
 def services_json(d: Directory) -> str:
-    """Every service with coordinates, for "near me": computed in the browser, so the
+    """data/near.json: every service with coordinates, for "near me": computed in the browser, so the
     visitor's location never leaves it. Coordinates are WGS-84 (what browsers report)."""
     rows = []
     for service in sorted(d.services.values(), key=lambda s: s.id):

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import coords, vocab
 from .errors import Problems
+from .exports.catalogue import OPEN_DATA_PATHS
 from .fields import SLUG, Checker, _kind_of, _suggest, bidi_control
 from .hours import Calendar, Closure, Hours, parse_hours
 from .load import INVALID, Doc, MarkdownDoc, RawContent, display_path
@@ -30,7 +31,8 @@ from .schema import (AREA, ARTICLE, CLOSURE, CONTACT, CONTACT_KEYS, CRISIS_LINE,
 from .search_terms import pinyin_key, search_terms
 
 RESERVED_SLUGS = {"services", "regions", "kinds", "audiences", "articles", "hotlines",
-                  "search", "media", "pagefind", "static", "assets", "404", "index", "data"}
+                  "search", "media", "pagefind", "static", "assets", "404", "index", "data",
+                  "open-data"}
 
 # Keys of each record type: key -> required, in the documented order. They, the length
 # limits, ranges and vocabularies read below come from the declarations in schema.py,
@@ -632,7 +634,7 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
 
     for doc, fields in checked:
         # Descriptions are markdown too: their links are checked in this same pass.
-        description = fields.pop("description")
+        description = fields["description"]  # kept as written for the open-data exports
         fields["description_html"] = render_markdown(
             description, path=doc.path, body_line=doc.line("description"), targets=targets,
             base_path=base_path, problems=problems, field_name="description") if description else ""
@@ -675,7 +677,8 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
 
 def _generated_paths() -> set[str]:
     paths = {"services/", "regions/", "articles/", "hotlines/", "search/", "kinds/", "audiences/",
-             "404.html", "sitemap.xml", "robots.txt"}
+             "404.html", "sitemap.xml", "robots.txt", "open-data/"}
+    paths |= set(OPEN_DATA_PATHS)  # /data/services.csv … (exports/)
     paths |= {f"kinds/{k}/" for k in vocab.KINDS} | {f"audiences/{a}/" for a in vocab.AUDIENCES}
     return paths | {p.rstrip("/") for p in paths}
 

@@ -1,5 +1,5 @@
 // "Near me" and list tools. The location is asked for only when the visitor taps,
-// and distances are computed here from data/services.json: it never leaves the browser.
+// and distances are computed here from data/near.json: it never leaves the browser.
 (function () {
   "use strict";
   var position = null;

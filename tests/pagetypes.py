@@ -60,6 +60,7 @@ def page_types(d: Directory) -> list[PageType]:
         PageType("articles", "articles/"),
         PageType("article", f"articles/{article.slug}/"),
         PageType("page", f"{page}/"),
+        PageType("open-data", "open-data/"),
         PageType("search", "search/"),
         PageType("search-results", "search/?q=失眠", "search"),
         PageType("search-none", "search/?q=qzxjvwk", "search"),

@@ -17,6 +17,7 @@ from sitecheck import SAMPLE, TODAY, copy_content
 from site_builder import incremental, vocab
 from site_builder.build import build, check
 from site_builder.errors import ContentError
+from site_builder.exports.catalogue import OPEN_DATA_PATHS
 from site_builder.incremental import manifest_path
 
 
@@ -257,8 +258,10 @@ def test_one_record_edit_renders_its_pages(site):
     page = (out / "services/futian-huafu-station/index.html").read_text(encoding="utf-8")
     assert "华富街道心理服务站（新址）" in page
     # Its page, its areas (street, district, city), its kind and audience lists, and the
-    # summaries (home, indexes, search, services.json, 404, robots.txt).
-    assert 8 <= counts.rendered <= 25, counts
+    # summaries (home, indexes, search, near.json, 404, robots.txt, /open-data/) and the
+    # open-data files of /data/ (every one of them lists every service).
+    assert 8 <= counts.rendered <= 26 + len(OPEN_DATA_PATHS), counts
+    assert (out / "data/services.csv").read_text(encoding="utf-8").count("（新址）") == 1
     for path in ["regions/futian-huafu/index.html", "regions/futian/index.html",
                  "kinds/service_station/index.html", "audiences/families/index.html"]:
         assert "华富街道心理服务站（新址）" in (out / path).read_text(encoding="utf-8"), path
@@ -332,7 +335,8 @@ def test_incremental_with_search_index_equals_clean(site, tmp_path):
     set_line(content / "services" / "futian-huafu-station.yaml", "name", "华富心理驿站")
     (content / "services" / "futian-xiasha-room.yaml").unlink()
     report = inc(content, out, cache, index=True)
-    assert report.indexed > 0 and report.incremental.rendered < 40
+    # (+ the open-data files, which list every service)
+    assert report.indexed > 0 and report.incremental.rendered < 40 + len(OPEN_DATA_PATHS)
     build(content, tmp_path / "clean", TODAY, index=True)
     assert_same_tree(out, tmp_path / "clean")
 

@@ -1,0 +1,64 @@
+"""`site-builder import hsds PATH --out DIR`: service records from an Open Referral HSDS
+3.0 dataset (JSON documents or the CSV data package). What cannot be mapped is listed,
+one line each: `PATH: record <id>: field: why`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .. import vocab
+from ..errors import Abort
+from ..imports.hsds import ImportError_, Options, import_hsds, load_regions
+from .common import today
+
+
+def register(sub) -> None:
+    i = sub.add_parser("import", help="make service records from another format (hsds)")
+    what = i.add_subparsers(dest="format", required=True, metavar="{hsds}")
+    h = what.add_parser("hsds", help="from an Open Referral HSDS 3.0 dataset (JSON or the CSV "
+                        "data package)")
+    h.add_argument("path", help="an HSDS JSON file, or the folder (or datapackage.json) of the "
+                   "CSV tables")
+    h.add_argument("--out", required=True, help="content folder to write services/<id>.yaml into")
+    h.add_argument("--content", help="content folder whose regions.yaml names the areas "
+                   "(default: --out when it has one)")
+    h.add_argument("--region", help="area id for services whose area is not found")
+    h.add_argument("--kind", default="organization", choices=list(vocab.KINDS),
+                   help="kind of services whose HSDS data has none (default: organization)")
+    h.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    content = Path(args.content) if args.content else out
+    regions = load_regions(content)
+    if args.content and not regions:
+        raise Abort(f"{content}/regions.yaml lists no areas (pass the content folder of the site)")
+    if args.region and regions and args.region not in regions:
+        raise Abort(f"--region {args.region!r} is not an area in {content}/regions.yaml")
+    options = Options(regions=regions, region=args.region, kind=args.kind,
+                      today=today() or date.today(), timezone_offset=_offset(content))
+    try:
+        result = import_hsds(Path(args.path), out, options)
+    except ImportError_ as exc:
+        raise Abort(str(exc)) from None
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    print(f"imported {len(result.written)} service(s) into {out / 'services'}; "
+          f"{result.skipped} not imported; {len(result.notes)} note(s) above. "
+          f"Run `site-builder check --content {out}` next")
+    return 0 if result.written or not result.skipped else 1
+
+
+def _offset(content: Path) -> float:
+    """UTC offset of the site's time zone today (site.yaml read loosely; default +8)."""
+    import yaml
+    try:
+        data = yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8")) or {}
+        zone = ZoneInfo(str(data.get("timezone") or "Asia/Shanghai"))
+    except (OSError, yaml.YAMLError, AttributeError, ValueError, ZoneInfoNotFoundError):
+        zone = ZoneInfo("Asia/Shanghai")
+    return datetime.now(zone).utcoffset().total_seconds() / 3600

@@ -1,0 +1,35 @@
+"""The open-data files under /data/ (outputs of the render stage, like the pages):
+site-builder's own services.json (with its JSON Schema), services.csv and
+services.geojson, and the Open Referral HSDS 3.0 export (JSON documents and the CSV
+data package). Model objects in, (path, text) outputs out; catalogue.py describes them.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+from ..model import Directory
+from ..render import Output
+from . import hsds
+from .services import schema_json, services_csv, services_geojson, services_json
+
+
+def open_data(d: Directory, wanted: Callable[[str], bool] | None = None) -> Iterator[Output]:
+    """Every open-data file; with `wanted`, only those it accepts (incremental builds)."""
+    wanted = wanted or (lambda path: True)
+    makers = {"data/services.json": lambda: services_json(d),
+              "data/services.schema.json": schema_json,
+              "data/services.csv": lambda: services_csv(d),
+              "data/services.geojson": lambda: services_geojson(d)}
+    for path, make in makers.items():
+        if wanted(path):
+            yield Output(path, make())
+    # The HSDS files are made together (one set of tables): asked about one by one, so an
+    # incremental build reuses them all or makes them all.
+    hsds_outputs = list(hsds.outputs(d)) if any([wanted(p) for p in hsds_paths()]) else []
+    yield from hsds_outputs
+
+
+def hsds_paths() -> list[str]:
+    from .catalogue import HSDS_CSV_PATHS
+    return ["data/hsds/services.json", "data/hsds/organizations.json",
+            "data/hsds/service_at_locations.json", *HSDS_CSV_PATHS, "data/hsds/datapackage.json"]

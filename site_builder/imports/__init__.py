@@ -1,0 +1,1 @@
+"""Importers: other formats in, service records of the content format out (hsds)."""
