@@ -198,7 +198,9 @@ class _Tables:
             c = s.closed
             yield {"valid_from": c.start.isoformat(),
                    "valid_to": c.until.isoformat() if c.until else None,
-                   "description": _closure_text(c)}
+                   "description": _closure_text(c),
+                   # Where to go instead (`closed.alternative`), as its record id.
+                   "notes": f"{ALTERNATIVE_NOTE}{c.alternative}" if c.alternative else None}
 
     def _weekly(self, h: Hours, note: str | None) -> Iterator[dict]:
         days_of: dict[Range, list[int]] = {}
@@ -263,6 +265,10 @@ def _times(r: Range, tz) -> dict:
     """opens_at/closes_at as HH:MM:SS; a closing time at or before the opening time is on
     the next day (an overnight range); 24:00 is written 00:00:00."""
     return {"opens_at": hhmm(r.start) + ":00", "closes_at": hhmm(r.end) + ":00", "timezone": tz}
+
+
+ALTERNATIVE_NOTE = "alternative service: "
+"""A closure schedule's `notes` start with this before the id of the service to go to."""
 
 
 def _closure_text(c) -> str:

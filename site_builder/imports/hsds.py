@@ -21,7 +21,7 @@ import yaml
 
 from .. import vocab
 from ..coords import in_china_bbox
-from ..exports.hsds import BYDAY, CLOSURE_WORD, HOLIDAY_WORD, TAXONOMY, VOCABULARIES, WORKDAY_WORD
+from ..exports.hsds import ALTERNATIVE_NOTE, BYDAY, CLOSURE_WORD, HOLIDAY_WORD, TAXONOMY, VOCABULARIES, WORKDAY_WORD
 from ..fields import SLUG
 from ..phones import PhoneError, parse_phone
 from ..schema import LANG_TAG
@@ -343,6 +343,8 @@ class _Mapper:
         for sch in schedules:
             desc = _text(sch.get("description")) or ""
             note = _text(sch.get("notes"))
+            if note and note.startswith(ALTERNATIVE_NOTE):
+                note = None  # a closure's alternative service, read by _closure
             if note and note not in notes:
                 notes.append(note)
             opens, closes = sch.get("opens_at"), sch.get("closes_at")
@@ -408,6 +410,9 @@ class _Mapper:
         m = re.search(r"（([^（）]*)）$", desc)
         if m:
             out["reason"] = m.group(1)
+        notes = str(sch.get("notes") or "")
+        if notes.startswith(ALTERNATIVE_NOTE):
+            out["alternative"] = notes[len(ALTERNATIVE_NOTE):].strip()
         return out
 
     def _span(self, sch: dict) -> tuple[int, int] | None:
