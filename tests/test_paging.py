@@ -7,6 +7,7 @@ a kind list of 350 and an audience list of 490 (both summarised). Generated cont
 """
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections import deque
@@ -20,6 +21,7 @@ from conftest import REGIONS, SITE, write_content
 from sitecheck import ROOT, TODAY, broken_links
 from site_builder import paging, render
 from site_builder.build import build
+from tools import VNU_JAR, require
 
 BASE = "/xinli/"
 CROWDED_REGIONS = """\
@@ -210,6 +212,18 @@ def test_list_pages_are_small_and_in_the_sitemap(crowded):
 def test_list_pages_are_not_indexed_for_search(crowded):
     # Only the services' own pages (and the summaries) carry data-pagefind-body.
     assert read(crowded, "regions/leaf/page/2/index.html").css_first("[data-pagefind-body]") is None
+
+
+def test_list_pages_and_summaries_are_valid_html(crowded, tmp_path):
+    java = require(VNU_JAR, "java")
+    for path in ["regions/leaf/index.html", "regions/tree/index.html", "regions/city/page/2/index.html",
+                 "audiences/students/index.html", "audiences/students/page/7/index.html",
+                 "kinds/counseling_room/index.html", "kinds/counseling_room/page/8/index.html"]:
+        target = tmp_path / path.replace("/", "_")
+        shutil.copy(crowded / path, target)
+    done = subprocess.run([java, "-jar", str(VNU_JAR), "--errors-only", str(tmp_path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and not (done.stdout + done.stderr).strip(), done.stdout + done.stderr
 
 
 # ------------------------------------------------------------------ paging.py
