@@ -27,10 +27,11 @@ from .search_terms import region_terms
 ARTICLES_PER_PAGE = 10
 LIST_LIMIT = 200
 """A list page shows every card up to this many services; past it, lists are summarised
-(a province has tens of thousands of services: one page must stay small for a phone)."""
+(a province has tens of thousands of services: one page must stay small for a phone),
+and the whole list is published in pages besides (`full_list`, paging.py)."""
 GROUP_CAP = 12
 """Cards shown per kind on a large area or audience page; the rest are one tap away
-on the sub-area pages, which list everything below them."""
+in the full list (and on the sub-area pages, if any)."""
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE_ROOT / "templates"
 STATIC = PACKAGE_ROOT / "static"
@@ -144,7 +145,7 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         open_data=open_data, calendar_json=_json(hours_mod.calendar_data(directory.calendar)),
         area_text=area_text, search_filters=search_filters,
     )
-    env.globals.update(page_window=paging.window, page_of=paging.page_of, group_cap=GROUP_CAP)
+    env.globals.update(page_window=paging.window, page_of=paging.page_of)
     env.globals.update(csp=headers.csp(meta=True), digits=digits)
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
     return env
@@ -172,6 +173,12 @@ def _outputs(directory: Directory, edit_prefix: str,
     def data(path: str, make: Callable[[], str]) -> Output | None:
         return Output(path, make()) if wanted(path) else None
 
+    def list_pages(folder: str, full: list[paging.ListPage], **context) -> Iterator[Output | None]:
+        """The pages of a long list's full list (see `full_list`)."""
+        for p in full:
+            yield page("list_page.html", paging.page_path(folder, p.number), folder=folder,
+                       list_page=p, **context)
+
     today = d.today
     upcoming = sorted((a for a in d.articles if a.event and a.event.start.date() >= today),
                       key=lambda a: a.event.start)
@@ -184,11 +191,6 @@ def _outputs(directory: Directory, edit_prefix: str,
     for service in d.services.values():
         yield page("service.html", f"services/{service.id}/index.html", s=service,
                    closure=_closure_notice(service, today), events=events.get(service.id, []))
-    def list_pages(folder: str, full: list[paging.ListPage], **context) -> Iterator[Output | None]:
-        for p in full:
-            yield page("list_page.html", paging.page_path(folder, p.number), folder=folder,
-                       list_page=p, **context)
-
     yield page("regions.html", "regions/index.html")
     for region in d.regions.values():
         folder, services = f"regions/{region.id}/", d.by_region.get(region.id, [])
