@@ -184,16 +184,3 @@ def test_page_numbers_are_large_targets(browser, origin):
     finally:
         context.close()
 
-
-def test_screens(browser, origin, tmp_path_factory):
-    import os
-    out = os.environ.get("HRES_SHOTS")
-    if not out:
-        pytest.skip("screenshots only on request")
-    context = browser.new_context(viewport={"width": 320, "height": 700}, locale="zh-CN")
-    page = context.new_page()
-    for name, path in [("service", "services/long-words/"), ("article", "articles/long-words/"),
-                       ("list", "regions/futian/page/2/"), ("summary", "regions/futian/")]:
-        page.goto(f"{origin}{BASE}{path}")
-        page.screenshot(path=f"{out}/{name}.png", full_page=True)
-    context.close()
