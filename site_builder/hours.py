@@ -15,10 +15,13 @@ The accepted ``hours`` syntax (what the editor docs should say):
   separators are fine; a single-digit hour (``9:00``) is fine; minutes always have two
   digits. ``24:00`` may end a range (and ``00:00`` as an end means the same thing). A range
   whose end is earlier than its start runs past midnight (``20:00-08:00``) and belongs to
-  the day it starts on. Ranges may touch (``08:00-12:00, 12:00-17:00``) but not overlap,
+  the day it starts on; ``次日`` before the end (``20:00-次日08:00``, as the pages show it)
+  says so explicitly and is then required to be earlier than the start. Ranges may touch (``08:00-12:00, 12:00-17:00``) but not overlap,
   including the after-midnight part of a range with the next day's ranges. (A holiday's
   overnight range is not checked against the following day: that depends on the calendar,
   and the open-now state simply treats touching or overlapping ranges as one open period.)
+* A range that looks like a 12-hour clock (``08:30-05:30`` for 8:30 to 17:30) is valid but
+  gets a warning from ``twelve_hour_warnings`` (see there); ``次日`` silences it.
 * On a public holiday (``holidays.yaml``) the service is closed unless ``holidays:`` gives
   ranges; a make-up workday (调休) follows the schedule of the weekday it is worked as.
 
@@ -146,7 +149,9 @@ _EXPECT_VALUE = 'expected times like "08:30-12:00, 13:30-17:30", or closed'
 _EXPECT_RANGE = "expected HH:MM-HH:MM, e.g. 08:30-12:00"
 
 _LIST_SEP = re.compile(r"[,，、]")
-_RANGE_RE = re.compile(r"(\d{1,2}):(\d{2})\s*[-–~]\s*(\d{1,2}):(\d{2})")
+_RANGE_RE = re.compile(r"(\d{1,2}):(\d{2})\s*[-–~]\s*(次日\s*)?(\d{1,2}):(\d{2})")
+NEXT_DAY = "次日"
+"""Written before an end time, marks a range that ends on the next day (``20:00-次日08:00``)."""
 _DAY_RANGE_RE = re.compile(r"([a-z]{3})-([a-z]{3})")
 
 # Words editors are likely to write instead of the fixed ones; used only for hints.
@@ -391,7 +396,7 @@ def _parse_range(text: str) -> Range | str:
             fixed = re.sub(r"(?<!\d)(\d{1,2})(\d{2})(?!\d)", r"\1:\2", fixed)
         hint = fixed if fixed != text and _RANGE_RE.fullmatch(fixed) else None
         return f"'{text}' is not a time range ({_EXPECT_RANGE}){_did_you_mean(hint)}"
-    sh, sm, eh, em = (int(g) for g in m.groups())
+    sh, sm, eh, em = (int(m[i]) for i in (1, 2, 4, 5))
     if sh == 24 and sm == 0 and eh <= 24:
         return f"'{text}' starts at 24:00 (expected a start from 00:00 to 23:59; midnight at the start of a day is 00:00)"
     if sh > 23 or sm > 59 or eh > 24 or em > 59 or (eh == 24 and em != 0):
@@ -405,8 +410,85 @@ def _parse_range(text: str) -> Range | str:
             f"'{text}' starts and ends at the same time "
             "(expected a range with some length; for round-the-clock service write hours: 24/7)"
         )
+    if m[3] is not None and (end >= start and end != 0 or end == 1440):
+        return (
+            f"'{text}' says {NEXT_DAY} but its end is not earlier than its start "
+            f"({NEXT_DAY} marks an end on the next morning, e.g. 20:00-{NEXT_DAY}08:00; "
+            f"for a range within one day write {_hhmm(start)}-{_hhmm(end)})"
+        )
     # An end of 00:00 is midnight at the end of the day, the same as 24:00.
     return Range(start, end or 1440)
+
+
+# Bounds of the 12-hour-clock check, in minutes from 00:00.
+_MORNING, _NOON, _EVENING = 6 * 60, 12 * 60, 18 * 60
+
+
+def twelve_hour_reading(r: Range) -> Range | None:
+    """The range an editor probably meant when ``r`` reads like a 12-hour clock, else None.
+
+    Three shapes are suspicious, each with a plausible afternoon reading:
+
+    * an overnight range starting in the morning (06:00–11:59): ``08:30-05:30`` → 08:30-17:30;
+    * an overnight range starting in the daytime (12:00–17:59) and ending before 06:00,
+      when the end read as afternoon still follows the start: ``13:00-05:00`` → 13:00-17:00
+      (``16:00-02:00`` has no such reading and passes);
+    * a range within 01:00–07:00 that starts before 06:00: ``1:30-5:30`` → 13:30-17:30.
+
+    Evening overnight ranges (``20:00-08:00``, ``18:00-02:00``) and late-day starts that end
+    in the morning (``17:00-07:00``) are how hotlines work and pass; so do ranges from 00:00.
+    """
+    if r.overnight:
+        if not _MORNING <= r.start < _EVENING or (r.start >= _NOON and r.end >= _MORNING):
+            return None
+        end = r.end + _NOON
+        return Range(r.start, end) if r.start < end <= 1440 else None
+    if 60 <= r.start < _MORNING and r.end <= 7 * 60:
+        return Range(r.start + _NOON, r.end + _NOON)
+    return None
+
+
+def _pm(minutes: int) -> str:
+    """``5:30 pm is 17:30`` for 05:30."""
+    return f"{minutes // 60}:{minutes % 60:02d} pm is {_hhmm(minutes + _NOON)}"
+
+
+def twelve_hour_warnings(value: object) -> list[Error]:
+    """Warnings for ranges of valid weekly ``hours`` that look like a 12-hour clock.
+
+    ``value`` is what ``parse_hours`` accepted without errors (other values give no
+    warnings). Each warning is ``(key, message)`` and suggests the 24-hour reading; a range
+    written with ``次日`` before its end is taken as meant and never warned about.
+    """
+    if not isinstance(value, dict):
+        return []
+    warnings: list[Error] = []
+    for raw_key, raw_value in value.items():
+        if not isinstance(raw_value, str):
+            continue
+        key = str(raw_key)
+        for part in _LIST_SEP.split(raw_value.strip()):
+            part = part.strip()
+            m = _RANGE_RE.fullmatch(part)
+            if not m or m[3] is not None:
+                continue
+            r = _parse_range(part)
+            meant = twelve_hour_reading(r) if isinstance(r, Range) else None
+            if meant is None:
+                continue
+            guess = f"{_hhmm(meant.start)}-{_hhmm(meant.end)}"
+            if r.overnight:
+                warnings.append((key, (
+                    f"'{part}' runs past midnight to {_hhmm(r.end)} the next day; did you mean {guess}? "
+                    f"(times are on the 24-hour clock, {_pm(r.end)}; if it really ends the next "
+                    f"day, write {_hhmm(r.start)}-{NEXT_DAY}{_hhmm(r.end)})"
+                )))
+            else:
+                warnings.append((key, (
+                    f"'{part}' is at night, {_hhmm(r.start)} to {_hhmm(r.end)}; did you mean {guess}? "
+                    f"(times are on the 24-hour clock, {_pm(r.start)})"
+                )))
+    return warnings
 
 
 def _join_en(items: list[str]) -> str:

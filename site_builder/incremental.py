@@ -23,6 +23,9 @@ What a page's fingerprint covers (`PageKeys.key`):
   (its cards and every count on it); a kind, audience or hotline list: its services; an
   article page: the article and its event's service. Every list also shows the lines
   offered when nothing in it is open now (`render.open_lines`).
+* a page of a long list's full list (`regions/<id>/page/<n>/`, also under kinds and
+  audiences): the services on that page, where it falls in the list (`paging.ListPage`)
+  and the list's counts, so that an edit renders only the pages it changes.
 * any other output (home, the indexes, search, services.json, 404, and any output added
   later): every record. That is always correct, and these outputs are few.
 
@@ -44,9 +47,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import vocab
+from . import paging, vocab
 from .model import Article, Directory, Region, Service
-from .render import STATIC, TEMPLATES, Output, open_lines
+from .render import STATIC, TEMPLATES, Output, full_list, open_lines
 from .write import BuildError, link_files
 
 FORMAT = 1
@@ -136,6 +139,7 @@ class PageKeys:
         for slug, service in self.event_service.items():
             self.events.setdefault(service, []).append(slug)
         self.open_lines = _hash(*(f"{s.id}={self.services[s.id]}" for s in open_lines(d)))
+        self.full_lists: dict[tuple[str, str], list[paging.ListPage]] = {}
         self.all_records = _hash(*(f"{k}={v}" for k, v in sorted(self.services.items())),
                                  *(f"{k}={v}" for k, v in self.articles.items()))
 
@@ -143,9 +147,32 @@ class PageKeys:
         return _hash(rule, self.everything, self.open_lines,
                      *(f"{s.id}={self.services[s.id]}" for s in services))
 
+    def _list_page(self, folder: str, name: str, number: str) -> str | None:
+        """Fingerprint of page `number` of a full list, None when there is no such page."""
+        d = self.directory
+        lists = {"regions": (d.regions, d.by_region, True), "kinds": (vocab.KINDS, d.by_kind, False),
+                 "audiences": (vocab.AUDIENCES, d.by_audience, True)}
+        if folder not in lists or name not in lists[folder][0] or not number.isdigit():
+            return None
+        _, services, grouped = lists[folder]
+        if (folder, name) not in self.full_lists:
+            self.full_lists[(folder, name)] = full_list(services.get(name, []), grouped)
+        pages = self.full_lists[(folder, name)]
+        if not 1 <= int(number) <= len(pages):
+            return None
+        p = pages[int(number) - 1]
+        return _hash("list-page", self.everything, self.open_lines, str((p.number, p.count, p.total, p.first)),
+                     *(f"{part.kind}:{part.total}:{part.continued}:" +
+                       ",".join(f"{s.id}={self.services[s.id]}" for s in part.services)
+                       for part in p.parts))
+
     def key(self, path: str) -> str:
         """Fingerprint of the inputs of the output at `path`."""
         d, parts = self.directory, path.split("/")
+        if len(parts) == 5 and parts[2] == "page" and parts[4] == "index.html":
+            key = self._list_page(parts[0], parts[1], parts[3])
+            if key is not None:
+                return key
         if len(parts) == 3 and parts[2] == "index.html":
             folder, name = parts[0], parts[1]
             if folder == "services" and name in d.services:

@@ -176,10 +176,14 @@ def render_markdown(text: str, *, path: str, body_line: int, targets: LinkTarget
                                                 checked, raw_lines, body_line),
                       clean_content_tags={"script", "style", "iframe", "object", "embed",
                                           "textarea", "select", "noscript", "template"})
+    # Code blocks and tables scroll inside themselves on a narrow screen (style.css):
+    # a keyboard must be able to reach them to scroll them (WCAG 2.1.1).
+    clean = _SCROLLER.sub(r'<\1 tabindex="0"', clean)
     # An image whose source was from another site: its alt text stands instead.
     return _SRCLESS_IMG.sub(lambda m: m.group(1) or "", clean) if "<img" in clean else clean
 
 
+_SCROLLER = re.compile(r"<(pre|table)(?=[\s>])")
 _SRCLESS_IMG = re.compile(r'<img(?![^>]*\ssrc=)(?:[^>]*\salt="([^"]*)")?[^>]*>')
 _RAW_URL = re.compile(r"""\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 

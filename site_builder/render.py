@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from . import headers
 from . import hours as hours_mod
-from . import vocab
+from . import paging, vocab
 from .model import Article, Directory, Page, Phone, Region, Service
 from .search_terms import region_terms
 from .urls import uri
@@ -29,10 +29,11 @@ from .urls import uri
 ARTICLES_PER_PAGE = 10
 LIST_LIMIT = 200
 """A list page shows every card up to this many services; past it, lists are summarised
-(a province has tens of thousands of services: one page must stay small for a phone)."""
+(a province has tens of thousands of services: one page must stay small for a phone),
+and the whole list is published in pages besides (`full_list`, paging.py)."""
 GROUP_CAP = 12
 """Cards shown per kind on a large area or audience page; the rest are one tap away
-on the sub-area pages, which list everything below them."""
+in the full list (and on the sub-area pages, if any)."""
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -200,6 +201,7 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         static_state=static_state, open_lines=open_lines(directory),
         home_hotlines=home_hotlines(directory),
     )
+    env.globals.update(page_window=paging.window, page_of=paging.page_of)
     env.globals.update(csp=headers.csp(meta=True), digits=digits, uri=uri)
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
     return env
@@ -227,6 +229,12 @@ def _outputs(directory: Directory, edit_prefix: str,
     def data(path: str, make: Callable[[], str]) -> Output | None:
         return Output(path, make()) if wanted(path) else None
 
+    def list_pages(folder: str, full: list[paging.ListPage], **context) -> Iterator[Output | None]:
+        """The pages of a long list's full list (see `full_list`)."""
+        for p in full:
+            yield page("list_page.html", paging.page_path(folder, p.number), folder=folder,
+                       list_page=p, **context)
+
     today = d.today
     upcoming = sorted((a for a in d.articles if a.event and a.event.start.date() >= today),
                       key=lambda a: a.event.start)
@@ -242,17 +250,27 @@ def _outputs(directory: Directory, edit_prefix: str,
                    alternative=_alternative(service, d, today))
     yield page("regions.html", "regions/index.html")
     for region in d.regions.values():
-        yield page("region.html", f"regions/{region.id}/index.html", region=region,
-                   groups=_group_by_kind(d.by_region.get(region.id, [])))
+        folder, services = f"regions/{region.id}/", d.by_region.get(region.id, [])
+        full = full_list(services, True)
+        yield page("region.html", folder + "index.html", region=region,
+                   groups=_group_by_kind(services), full=full, folder=folder)
+        yield from list_pages(folder, full, region=region, title=f"{region.name}的心理服务")
     yield page("kinds.html", "kinds/index.html")
     for kind in vocab.KINDS:
-        services = d.by_kind.get(kind, [])
-        yield page("kind.html", f"kinds/{kind}/index.html", kind=kind, services=services,
-                   areas=_count_by_area(services) if len(services) > LIST_LIMIT else None)
+        folder, services = f"kinds/{kind}/", d.by_kind.get(kind, [])
+        full = full_list(services, False)
+        yield page("kind.html", folder + "index.html", kind=kind, services=services,
+                   areas=_count_by_area(services) if len(services) > LIST_LIMIT else None,
+                   full=full, folder=folder)
+        yield from list_pages(folder, full, region=None, title=vocab.KINDS[kind])
     yield page("audiences.html", "audiences/index.html")
     for audience in vocab.AUDIENCES:
-        yield page("audience.html", f"audiences/{audience}/index.html", audience=audience,
-                   groups=_group_by_kind(d.by_audience.get(audience, [])))
+        folder, services = f"audiences/{audience}/", d.by_audience.get(audience, [])
+        full = full_list(services, True)
+        yield page("audience.html", folder + "index.html", audience=audience,
+                   groups=_group_by_kind(services), full=full, folder=folder)
+        yield from list_pages(folder, full, region=None,
+                              title=f"面向{vocab.AUDIENCES[audience]}的服务")
     yield page("hotlines.html", "hotlines/index.html", services=d.hotlines)
     chunks = [d.articles[i:i + ARTICLES_PER_PAGE]
               for i in range(0, len(d.articles), ARTICLES_PER_PAGE)] or [[]]
@@ -361,6 +379,12 @@ def _facets(d: Directory) -> list[Facet]:
         Facet("access", "无障碍", vocab_options("access", vocab.ACCESSIBILITY)),
     ]
     return [f for f in facets if f.options]
+
+
+def full_list(services: list[Service], grouped: bool) -> list[paging.ListPage]:
+    """The pages of a long list's full list at `<list>/page/<n>/`; none for a list
+    short enough to show whole (its summary page receives them as `full`)."""
+    return paging.split(services, grouped) if len(services) > LIST_LIMIT else []
 
 
 def _group_by_kind(services: list[Service]) -> list[Group]:

@@ -273,7 +273,7 @@ URL_PATTERN = r"""^[Hh][Tt][Tt][Pp][Ss]?://[^\s/<>"'?#@\\][^\s/<>"'?#@\\]*([/?#]
 PHONE_PATTERN = r"^\s*[+＋]?[0-9０-９(（][0-9０-９ 　()（）\-－—]*\s*$"
 _START = r"([01]?[0-9]|2[0-3]):[0-5][0-9]"
 _END = r"(([01]?[0-9]|2[0-3]):[0-5][0-9]|24:00)"
-_RANGE = rf"{_START}\s*[-–~]\s*{_END}"
+_RANGE = rf"{_START}\s*[-–~]\s*(次日\s*)?{_END}"
 HOURS_VALUE_PATTERN = rf"^\s*({CLOSED}|{_RANGE}(\s*[,，、]\s*{_RANGE})*)\s*$"
 HOURS_KEYS = (DAYS + tuple(f"{a}-{b}" for a in DAYS for b in DAYS if a != b) + (HOLIDAYS_KEY,))
 
@@ -288,7 +288,7 @@ def _choice_schema(table) -> dict:
 def _hours_schema() -> dict:
     value = {"type": "string", "pattern": HOURS_VALUE_PATTERN,
              "description": "一个或几个加引号的时间段 \"HH:MM-HH:MM\"，用逗号分开，或 closed（休息）；"
-                            "结束早于开始表示跨过午夜，24:00 可以作结束"}
+                            "结束早于开始表示跨过午夜（也可写成 20:00-次日08:00），24:00 可以作结束"}
     shown = {**{d: f"{WEEKDAYS[d]}的开放时间" for d in DAYS},
              "mon-fri": "周一至周五的开放时间", "sat-sun": "周六、周日的开放时间",
              "mon-sun": "每天的开放时间", HOLIDAYS_KEY: "法定节假日的开放时间（不写时节假日休息）"}

@@ -18,7 +18,7 @@ from . import coords, vocab
 from .errors import Problems
 from .exports.catalogue import OPEN_DATA_PATHS
 from .fields import SLUG, Checker, _kind_of, _suggest, bidi_control
-from .hours import Calendar, Closure, Hours, parse_hours
+from .hours import Calendar, Closure, Hours, parse_hours, twelve_hour_warnings
 from .load import INVALID, Doc, MarkdownDoc, RawContent, display_path
 from .markdown import LinkTargets, render_markdown
 from .model import (Article, Contact, CrisisLine, Directory, Event, Link, Page, Phone, Region,
@@ -371,7 +371,11 @@ def _hours(c: Checker, value: Any) -> Hours | None:
     for key, message in errors:
         where = ("hours", key) if key is not None else ("hours",)
         c.error(where, message, key_line=key is not None)
-    return hours if not errors else None
+    if errors:
+        return None
+    for key, message in twelve_hour_warnings(value):
+        c.warning(("hours", key), message)
+    return hours
 
 
 def _stats(c: Checker, value: Any, today: date) -> tuple[Stat, ...]:

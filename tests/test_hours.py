@@ -29,6 +29,7 @@ from site_builder.hours import (
     ranges_on,
     reach_key,
     summary,
+    twelve_hour_warnings,
     weekly_rows,
     weekly_table,
 )
@@ -158,6 +159,93 @@ def test_real_published_hours_parse():
     for path in sorted(REAL_SERVICES.glob("*.yaml")):
         record = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert parse_hours(record["hours"])[1] == [], path.name
+
+
+def test_real_published_hours_do_not_look_like_a_12_hour_clock():
+    yaml = pytest.importorskip("yaml")
+    require_real()
+    for path in sorted(REAL_SERVICES.glob("*.yaml")):
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert twelve_hour_warnings(record["hours"]) == [], path.name
+
+
+# --- 12-hour clocks: valid, but warned about ----------------------------------------------
+
+
+@pytest.mark.parametrize("value, meant", [
+    ("08:30-05:30", "08:30-17:30"),  # a morning start that "ends" before it: 5:30 pm
+    ("9:00-5:00", "09:00-17:00"),
+    ("06:00-03:00", "06:00-15:00"),
+    ("11:00-10:00", "11:00-22:00"),
+    ("13:00-05:00", "13:00-17:00"),  # a daytime start, an end before 06:00
+    ("12:00-01:00", "12:00-13:00"),
+])
+def test_overnight_range_from_a_daytime_start_is_warned_with_the_24_hour_reading(value, meant):
+    hours = ok({"mon-fri": value})
+    assert hours.week[0][0].overnight  # still read as written: a warning, not an error
+    [(key, message)] = twelve_hour_warnings({"mon-fri": value, "sat": "09:00-12:00"})
+    assert key == "mon-fri"
+    assert f"did you mean {meant}?" in message
+    assert message.startswith(f"'{value}' runs past midnight to ")
+
+
+def test_12_hour_warning_word_for_word():
+    assert twelve_hour_warnings({"mon-fri": "08:30-05:30"}) == [("mon-fri", (
+        "'08:30-05:30' runs past midnight to 05:30 the next day; did you mean 08:30-17:30? "
+        "(times are on the 24-hour clock, 5:30 pm is 17:30; if it really ends the next day, "
+        "write 08:30-次日05:30)"
+    ))]
+
+
+def test_afternoon_written_as_night_hours_is_warned():
+    assert twelve_hour_warnings({"sat": "08:30-12:00, 1:30-5:30"}) == [("sat", (
+        "'1:30-5:30' is at night, 01:30 to 05:30; did you mean 13:30-17:30? "
+        "(times are on the 24-hour clock, 1:30 pm is 13:30)"
+    ))]
+
+
+@pytest.mark.parametrize("value", [
+    "20:00-08:00", "18:00-02:00", "22:00-06:00", "17:00-07:00",  # hotline night shifts
+    "16:00-02:00",  # no 12-hour reading: 2:00 pm is before the start
+    "00:00-04:00", "00:00-02:00, 18:00-24:00", "06:00-24:00", "08:30-12:00, 13:30-17:30",
+    "20:00-00:00", "05:30-09:00",
+])
+def test_hotline_and_office_ranges_are_not_warned(value):
+    ok({"mon": value})
+    assert twelve_hour_warnings({"mon": value, "holidays": value}) == []
+
+
+def test_holidays_key_is_checked_too():
+    [(key, _)] = twelve_hour_warnings({"mon-fri": "09:00-17:00", "holidays": "09:00-05:00"})
+    assert key == "holidays"
+
+
+def test_next_day_marker_says_an_overnight_range_is_meant():
+    # 次日 ("next day") is what the pages show; written by the editor it silences the warning
+    value = {"mon-sun": "08:30-次日05:30", "holidays": "20:00 - 次日 08:00"}
+    h = ok(value)
+    assert h.week[0] == (Range(510, 330),) and h.holidays == (Range(1200, 480),)
+    assert format_range(h.week[0][0]) == "08:30–次日05:30"
+    assert twelve_hour_warnings(value) == []
+    assert ok({"mon": "20:00-次日00:00"}).week[0] == (Range(1200, 1440),)
+
+
+@pytest.mark.parametrize("value", ["08:00-次日17:00", "20:00-次日24:00", "08:00-次日08:00"])
+def test_next_day_marker_on_a_range_that_does_not_cross_midnight_is_an_error(value):
+    [(key, message)] = errors_of({"mon": value})
+    assert key == "mon" and message.startswith(f"'{value}' ")
+
+
+def test_next_day_marker_error_word_for_word():
+    assert errors_of({"mon": "08:00-次日17:00"}) == [("mon", (
+        "'08:00-次日17:00' says 次日 but its end is not earlier than its start (次日 marks an end "
+        "on the next morning, e.g. 20:00-次日08:00; for a range within one day write 08:00-17:00)"
+    ))]
+
+
+def test_invalid_or_mode_hours_give_no_12_hour_warnings():
+    assert twelve_hour_warnings("24/7") == twelve_hour_warnings(None) == []
+    assert twelve_hour_warnings({"mon": 810, "tue": "closed"}) == []
 
 
 @pytest.mark.parametrize("key, suggestion", [

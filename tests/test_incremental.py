@@ -355,3 +355,39 @@ def test_cli_incremental_summary(site):
     assert re.search(r"(?m)^render\s+\d+ pages\s+[\d.]+ s$", result.stderr), result.stderr
     assert re.search(r"\(load [\d.]+, validate [\d.]+, plan [\d.]+, render [\d.]+, "
                      r"write [\d.]+, index [\d.]+, swap [\d.]+, cleanup [\d.]+\)$", line), line
+
+
+@pytest.fixture
+def short_lists(monkeypatch):
+    """Lists of the sample summarised past 8 services, their full lists 3 cards a page."""
+    from site_builder import paging, render
+    monkeypatch.setattr(render, "LIST_LIMIT", 8)
+    monkeypatch.setattr(paging, "PAGE_SIZE", 3)
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_incremental_equals_clean_with_paginated_lists(tmp_path, short_lists, seed):
+    content = copy_content(SAMPLE, tmp_path / "content")
+    out, clean, cache = tmp_path / "out", tmp_path / "clean", tmp_path / "cache"
+    rng = random.Random(seed)
+    editor = Editor(content, rng)
+    inc(content, out, cache)
+    assert len(list(out.glob("regions/*/page/*/index.html"))) > 20
+    for step in range(6):
+        what = f"step {step}: " + "; ".join(editor.edit() for _ in range(rng.randint(1, 3)))
+        inc(content, out, cache)
+        build(content, clean, TODAY, index=False)
+        assert_same_tree(out, clean, what)
+
+
+def test_one_record_edit_renders_only_the_list_pages_it_is_on(site, short_lists):
+    content, out, cache = site
+    inc(content, out, cache)
+    pages = sorted(out.glob("kinds/service_station/page/*/index.html"))
+    assert len(pages) > 3
+    before = {p: p.stat().st_ino for p in pages}  # a page reused is a hard link: same inode
+    path = content / "services" / "futian-huafu-station.yaml"
+    set_line(path, "address", "深圳市福田区华富街道新址 1 号")  # on its card; the order stays
+    inc(content, out, cache)
+    rendered = [p for p in pages if p.stat().st_ino != before[p]]
+    assert len(rendered) == 1 and "华富街道新址 1 号" in rendered[0].read_text("utf-8")

@@ -404,7 +404,8 @@ def test_unquoted_time_is_caught_by_both(run_check):
 def test_hours_syntax_accepted_by_both(run_check):
     for hours in ('24/7', 'by_appointment', 'unknown',
                   '\n  mon-thu: "8:30-12:00，13:30~17:30"\n  fri-sun: closed\n  holidays: "20:00-24:00"',
-                  '\n  mon-sun: "20:00-08:00"\n  holidays: "09:00 – 12:00 、 13:00-14:00"'):
+                  '\n  mon-sun: "20:00-08:00"\n  holidays: "09:00 – 12:00 、 13:00-14:00"',
+                  '\n  mon-fri: "08:30-次日05:30"\n  sat: "20:00 - 次日 08:00"'):
         text = service(hours=hours)
         report = run_check({"services/station.yaml": text})
         assert report.problems.errors == [], hours

@@ -489,6 +489,32 @@ def test_hours_overnight_spill_into_next_day(run_check):
         "under 'sat' (expected ranges that do not overlap)")
 
 
+def test_hours_in_a_12_hour_clock_are_a_warning_naming_file_line_field(run_check):
+    report = run_check(hours('mon-fri: "08:30-05:30"', 'sat: "09:00-12:00"', 'holidays: "1:30-5:30"'))
+    assert not report.problems.errors
+    assert as_tuples(report.problems.warnings) == [
+        (STATION, 8, "hours.mon-fri",
+         "'08:30-05:30' runs past midnight to 05:30 the next day; did you mean 08:30-17:30? "
+         "(times are on the 24-hour clock, 5:30 pm is 17:30; if it really ends the next day, "
+         "write 08:30-次日05:30)"),
+        (STATION, 10, "hours.holidays",
+         "'1:30-5:30' is at night, 01:30 to 05:30; did you mean 13:30-17:30? "
+         "(times are on the 24-hour clock, 1:30 pm is 13:30)"),
+    ]
+    assert "station" in report.directory.services  # the record is still published
+
+
+def test_hours_overnight_hotline_shifts_and_next_day_marker_are_not_warned(run_check):
+    report = run_check(hours('mon-thu: "20:00-08:00"', 'fri: "18:00-02:00"', 'sat: "08:30-次日05:30"'))
+    assert report.problems.items == []
+
+
+def test_hours_next_day_marker_on_a_same_day_range_is_an_error(run_check):
+    problem = only_error(run_check(hours('mon-fri: "08:30-次日17:30"')))
+    assert (problem.line, problem.field) == (8, "hours.mon-fri")
+    assert problem.message.startswith("'08:30-次日17:30' says 次日 but its end is not earlier than its start")
+
+
 def test_hours_bad_key(run_check):
     problem = only_error(run_check(hours('weekdays: "09:00-17:00"')))
     assert (problem.line, problem.field) == (8, "hours.weekdays")
