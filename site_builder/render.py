@@ -18,9 +18,10 @@ from xml.sax.saxutils import escape as xml_escape
 import jinja2
 from markupsafe import Markup
 
-from . import headers
+from . import charts, feeds, headers
 from . import hours as hours_mod
-from . import vocab
+from . import jsonld, vocab
+from .coverage import SCIENCE_MINIMUM, coverage, percent
 from .model import Article, Directory, Page, Phone, Region, Service
 from .search_terms import region_terms
 
@@ -145,6 +146,12 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         area_text=area_text, search_filters=search_filters,
     )
     env.globals.update(csp=headers.csp(meta=True), digits=digits)
+    env.globals.update(  # structured data, feeds and the coverage dashboard
+        service_ld=lambda s: jsonld.script(jsonld.service_data(s, directory)),
+        article_ld=lambda a: jsonld.script(jsonld.article_data(a, directory)),
+        feed_path=feeds.FEED_PATH, calendar_path=feeds.CALENDAR_PATH, event_path=feeds.event_path,
+        percent=percent, share_chart=charts.share_chart, count_chart=charts.count_chart,
+        science_minimum=SCIENCE_MINIMUM)
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
     return env
 
@@ -207,12 +214,29 @@ def _outputs(directory: Directory, edit_prefix: str,
     for p in d.pages.values():
         yield page("page.html", f"{p.slug}/index.html", p=p)
     yield page("search.html", "search/index.html", facets=_facets(d))
+    yield _coverage_page(d, page)
+    yield data(feeds.FEED_PATH, lambda: feeds.atom(d))
+    yield data(feeds.CALENDAR_PATH, lambda: feeds.events_calendar(d))
+    for article in d.articles:
+        if article.event is not None:
+            yield data(feeds.event_path(article), lambda a=article: feeds.event_calendar(a, d))
     yield data("data/services.json", lambda: services_json(d))
     yield page("404.html", "404.html")
     yield data("robots.txt",
                lambda: f"User-agent: *\nAllow: /\nSitemap: {d.site.base_url}sitemap.xml\n")
     yield data("_headers", lambda: headers.netlify(d.site.base_path))
     yield data("nginx-headers.conf", lambda: headers.nginx(d.site.base_path))
+
+
+def _coverage_page(d: Directory, page: Callable[..., Output | None]) -> Output | None:
+    """The coverage dashboard: the figures of coverage.py, charts beside their tables."""
+    cov = coverage(d)
+    return page("coverage.html", "coverage/index.html", cov=cov,
+                kind_rows=[(vocab.KINDS[k], n) for k, n in cov.by_kind],
+                visit_rows=[(str(y.year), y.visits) for y in cov.stats],
+                science_rows=lambda rows: [(r.area.name if r.area else "全市", r.total) for r in rows],
+                science_states=lambda rows: ["met" if r.met else "unmet" if r.area else ""
+                                             for r in rows])
 
 
 def sitemap(paths: list[str], base_url: str) -> Output:
