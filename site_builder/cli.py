@@ -8,11 +8,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .commands import build, check, new, schema, serve
+from .commands import build, check, new, report, schema, serve
 from .errors import Abort
 from .index import IndexError_
 
-COMMANDS = (build, check, serve, new, schema)
+COMMANDS = (build, check, serve, new, schema, report)
 
 
 def parser() -> argparse.ArgumentParser:
