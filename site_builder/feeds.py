@@ -108,8 +108,10 @@ def calendar(d: Directory, articles: list[Article], name: str) -> str:
     cal.add("x-wr-timezone", d.site.timezone)
     for article in articles:
         cal.add_component(_vevent(article, d))
-    if articles:
-        cal.add_missing_timezones()
+    if articles:  # the zone's rules for the years of these events only (not since 1970)
+        years = [a.event.start.year for a in articles] + [a.event.end.year for a in articles
+                                                           if a.event.end is not None]
+        cal.add_missing_timezones(date(min(years), 1, 1), date(max(years) + 1, 1, 1))
     return cal.to_ical().decode("utf-8")
 
 

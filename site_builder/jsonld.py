@@ -184,8 +184,6 @@ def service_data(service: Service, d: Directory) -> dict:
                  "availableLanguage": list(service.languages)}
         if phone.label:
             point["contactType"] = phone.label
-        if hours and not place:
-            point["hoursAvailable"] = hours
         points.append(point)
     if not points:
         point = {"@type": "ContactPoint", "availableLanguage": list(service.languages)}
@@ -194,6 +192,9 @@ def service_data(service: Service, d: Directory) -> dict:
         if service.website:
             point["url"] = service.website
         points.append(point)
+    if hours and not place:  # a hotline's hours are those of its contact points
+        for point in points:
+            point["hoursAvailable"] = hours
     data["contactPoint"] = points
     data["knowsAbout"] = [vocab.SERVICES[s] for s in service.services] or [vocab.KINDS[service.kind]]
     return data
