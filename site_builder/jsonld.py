@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -66,8 +67,10 @@ def _day_parts(day: int, r: Range) -> list[tuple[int, str, str]]:
     return parts
 
 
-def _weekly(week: tuple[tuple[Range, ...], ...]) -> list[dict]:
-    """Weekly ranges grouped by (opens, closes), each with its days in week order."""
+@lru_cache(maxsize=4096)
+def _weekly(week: tuple[tuple[Range, ...], ...]) -> tuple[dict, ...]:
+    """Weekly ranges grouped by (opens, closes), each with its days in week order (cached:
+    many services share a week; the entries are never changed afterwards)."""
     days: dict[tuple[str, str], set[int]] = {}
     for day, ranges in enumerate(week):
         for r in ranges:
@@ -78,7 +81,7 @@ def _weekly(week: tuple[tuple[Range, ...], ...]) -> list[dict]:
         out.append({"@type": "OpeningHoursSpecification",
                     "dayOfWeek": [f"{CONTEXT}/{DAY_NAMES[i]}" for i in sorted(found)],
                     "opens": opens, "closes": closes})
-    return out
+    return tuple(out)
 
 
 def _dated(first: date, last: date, ranges: tuple[Range, ...]) -> list[dict]:
@@ -119,7 +122,7 @@ def opening_hours(service: Service, calendar: Calendar, today: date) -> list[dic
         out = [{"@type": "OpeningHoursSpecification",
                 "dayOfWeek": [f"{CONTEXT}/{d}" for d in DAY_NAMES], "opens": "00:00", "closes": "23:59"}]
     elif h.mode == "weekly":
-        out = _weekly(h.week) + _special_days(service, calendar, today)
+        out = list(_weekly(h.week)) + _special_days(service, calendar, today)
     else:
         return []
     c = service.closed
