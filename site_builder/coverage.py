@@ -25,7 +25,7 @@ from datetime import date
 from fractions import Fraction
 
 from . import vocab
-from .model import Article, Directory, Region, Service, Target
+from .model import Article, Directory, Region, Target
 
 SCIENCE_MINIMUM = 6
 """Science-popularisation activities a year that each district should hold."""
@@ -240,7 +240,3 @@ def percent(value: Fraction | float | None) -> str:
         return "—"
     number = float(value) * 100
     return f"{number:.1f}".rstrip("0").rstrip(".") + "%"
-
-
-def services_of(d: Directory, kind: str, area: Region) -> list[Service]:
-    return [s for s in d.by_region.get(area.id, []) if s.kind == kind]

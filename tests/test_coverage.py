@@ -233,7 +233,10 @@ def test_dashboard_shows_the_figures_with_charts_beside_tables(sample_site):
     summary = page.css_first("table.data-table")
     text = summary.text()
     assert f"{room.total.covered} / {room.total.areas} 个社区村" in text and "未达标" in text
-    assert "80%（2021 年起）" in text  # the stage in force on the build date
+    assert "目标 80%" in text
+    # The stage in force on the build date, and the next one.
+    section = page.css_first("#target-counseling_room").parent.text()
+    assert "目标 80%（2021 年起）" in section and "下一阶段：2027 年起 100%" in section
     # Charts are inline SVG made at build time, hidden from screen readers; no script.
     charts = page.css("figure.chart-figure svg")
     assert charts and all(c.attributes.get("aria-hidden") == "true" for c in charts)
