@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -305,3 +306,14 @@ def test_site_without_targets_builds_a_dashboard(content_dir, tmp_path):
     build(content_dir(), out, today=TODAY, index=False)
     page = (out / "coverage" / "index.html").read_text(encoding="utf-8")
     assert "没有设置覆盖目标" in page
+
+
+def test_chart_text_is_escaped_and_bars_scale():
+    from site_builder.charts import Bar, bar_chart
+    svg = str(bar_chart([Bar('<script>"x"</script>', 0.5, "50%"), Bar("乙", 1.0, "100%", "met")], 1.0,
+                        0.8, "目标 80%"))
+    assert "<script>" not in svg and "&lt;script&gt;" not in svg  # shortened, then escaped
+    assert "&lt;script" in svg
+    widths = [float(w) for w in re.findall(r'<rect[^>]* width="([0-9.]+)"', svg)]
+    assert widths[1] == 2 * widths[0]  # a bar's length is proportional to its value
+    assert 'class="chart-bar chart-met"' in svg and 'class="chart-mark"' in svg
