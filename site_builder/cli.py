@@ -8,12 +8,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .commands import build, check, importer, init, new, schema, serve
+from .commands import build, check, importer, init, new, report, schema, serve
 from .errors import Abort
 from .index import IndexError_
 from .publish import PublishError
 
-COMMANDS = (build, check, serve, new, init, schema, importer)
+COMMANDS = (build, check, serve, new, init, schema, report, importer)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -55,7 +55,7 @@ from .write import BuildError, link_files
 FORMAT = 1
 """Version of the manifest's layout; a manifest of another version is ignored."""
 LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "nh3", "phonenumbers", "pypinyin",
-             "pyyaml", "site-builder")
+             "pyyaml", "site-builder", "feedgen", "icalendar")
 """Libraries whose version can change the HTML (an upgrade renders every page again)."""
 
 

@@ -22,6 +22,30 @@ class CrisisLine:
 
 
 @dataclass(frozen=True)
+class Target:
+    """A coverage target of site.yaml: the share of areas of `level` that should have at
+    least one service of `kind`, either one share or staged by year."""
+
+    kind: str
+    level: str
+    stages: tuple[tuple[int | None, float], ...]
+    """(year, share) in year order; a single share is one stage with year None (always
+    in force)."""
+
+    def stage_on(self, day: date) -> tuple[int | None, float] | None:
+        """The stage in force on `day`: the latest whose year has begun (None: none yet)."""
+        found = None
+        for year, share in self.stages:
+            if year is None or year <= day.year:
+                found = (year, share)
+        return found
+
+    def share_on(self, day: date) -> float | None:
+        stage = self.stage_on(day)
+        return stage[1] if stage else None
+
+
+@dataclass(frozen=True)
 class Site:
     title: str
     description: str | None
@@ -38,7 +62,8 @@ class Site:
     quick_exit: str | None
     languages: tuple[str, ...]
     data_license: str | None
-    targets: dict
+    targets: dict[str, "Target"]
+    """Kind -> its coverage target, in the order of site.yaml."""
     source_prefix: str
     """Path of the content folder inside its repository, for edit links (`content/`)."""
 

@@ -19,9 +19,10 @@ from xml.sax.saxutils import escape as xml_escape
 import jinja2
 from markupsafe import Markup
 
-from . import headers
+from . import charts, feeds, headers
 from . import hours as hours_mod
-from . import paging, vocab
+from . import jsonld, paging, vocab
+from .coverage import SCIENCE_MINIMUM, coverage, percent
 from .model import Article, Directory, Page, Phone, Region, Service
 from .search_terms import region_terms
 from .urls import uri
@@ -203,6 +204,12 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
     )
     env.globals.update(page_window=paging.window, page_of=paging.page_of)
     env.globals.update(csp=headers.csp(meta=True), digits=digits, uri=uri)
+    env.globals.update(  # structured data, feeds and the coverage dashboard
+        service_ld=lambda s: jsonld.script(jsonld.service_data(s, directory)),
+        article_ld=lambda a: jsonld.script(jsonld.article_data(a, directory)),
+        feed_path=feeds.FEED_PATH, calendar_path=feeds.CALENDAR_PATH, event_path=feeds.event_path,
+        percent=percent, share_chart=charts.share_chart, count_chart=charts.count_chart,
+        science_minimum=SCIENCE_MINIMUM)
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
     return env
 
@@ -282,6 +289,12 @@ def _outputs(directory: Directory, edit_prefix: str,
     for p in d.pages.values():
         yield page("page.html", f"{p.slug}/index.html", p=p)
     yield page("search.html", "search/index.html", facets=_facets(d))
+    yield _coverage_page(d, page)
+    yield data(feeds.FEED_PATH, lambda: feeds.atom(d))
+    yield data(feeds.CALENDAR_PATH, lambda: feeds.events_calendar(d))
+    for article in d.articles:
+        if article.event is not None:
+            yield data(feeds.event_path(article), lambda a=article: feeds.event_calendar(a, d))
     yield data("data/near.json", lambda: services_json(d))
     yield page("open-data.html", "open-data/index.html", files=open_data_files(d))
     yield page("404.html", "404.html")
@@ -289,6 +302,17 @@ def _outputs(directory: Directory, edit_prefix: str,
                lambda: f"User-agent: *\nAllow: /\nSitemap: {uri(d.site.base_url)}sitemap.xml\n")
     yield data("_headers", lambda: headers.netlify(d.site.base_path))
     yield data("nginx-headers.conf", lambda: headers.nginx(d.site.base_path))
+
+
+def _coverage_page(d: Directory, page: Callable[..., Output | None]) -> Output | None:
+    """The coverage dashboard: the figures of coverage.py, charts beside their tables."""
+    cov = coverage(d)
+    return page("coverage.html", "coverage/index.html", cov=cov,
+                kind_rows=[(vocab.KINDS[k], n) for k, n in cov.by_kind],
+                visit_rows=[(str(y.year), y.visits) for y in cov.stats],
+                science_rows=lambda rows: [(r.area.name if r.area else "全市", r.total) for r in rows],
+                science_states=lambda rows: ["met" if r.met else "unmet" if r.area else ""
+                                             for r in rows])
 
 
 def sitemap(paths: list[str], base_url: str) -> Output:

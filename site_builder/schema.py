@@ -55,7 +55,8 @@ class Field:
     kind: str
     """text, url, email, date, dates, datetime, boolean, integer, number, choice, choices,
     slug, ref (an id of another record), phone, phones, ext, hours, langtags, texts (a list
-    of text), record, list (of records), keyed (a record per key from `vocab`), areas."""
+    of text), record, list (of records), keyed (a record per key from `vocab`), areas,
+    share (a number from `low` to `high`, or a list of `record` stages by year)."""
     doc: str
     """What the key means, in Chinese (hover text and scaffold comments)."""
     required: bool = False
@@ -104,10 +105,15 @@ CRISIS_LINE = Record("crisis line", "一条紧急求助电话", (
     Field("phone", "phone", "号码，加英文双引号，如 \"12356\"", required=True),
     Field("note", "text", "补充说明（最长 120 字）", max_len=120),
 ))
+TARGET_STAGE = Record("a target stage", "分年度目标中的一年：从这一年起执行的比例", (
+    Field("year", "integer", "从哪一年起执行（1949–2100）", required=True, low=1949, high=2100),
+    Field("share", "number", "这一年起应达到的比例，0 到 1 的小数", required=True, low=0, high=1),
+))
 TARGET = Record("target", "这类服务的覆盖目标", (
     Field("level", "choice", "应覆盖到哪一级地区", required=True, vocab=vocab.LEVELS),
-    Field("share", "number", "应有这类服务的地区所占比例，0 到 1 的小数（1.0 即 100%，不写 %）",
-          required=True, low=0, high=1),
+    Field("share", "share", "应有这类服务的地区所占比例，0 到 1 的小数（1.0 即 100%，不写 %）；"
+          "也可以分年度写 [{year: 2019, share: 0.2}, {year: 2020, share: 0.5}]，"
+          "按生成网站当天已开始的最近一年执行", required=True, low=0, high=1, record=TARGET_STAGE),
 ))
 SITE = Record("site.yaml", "站点设置（content/site.yaml）", (
     Field("title", "text", "网站名称，显示在每页顶部和浏览器标签上（最长 200 字）",
@@ -344,6 +350,9 @@ def _value_schema(f: Field) -> dict:
         out = {"type": "array", "items": {"anyOf": [phone, record_schema(PHONE_ENTRY)]}}
     elif k == "hours":
         out = _hours_schema()
+    elif k == "share":  # one share, or a list of {year, share} stages
+        out = {"anyOf": [{"type": "number", "minimum": f.low, "maximum": f.high},
+                         {"type": "array", "minItems": 1, "items": record_schema(f.record)}]}
     elif k == "langtags":
         out = {"type": "array", "items": {"type": "string", "pattern": LANG_TAG.pattern}}
     elif k == "texts":

@@ -22,17 +22,17 @@ from .hours import Calendar, Closure, Hours, parse_hours, twelve_hour_warnings
 from .load import INVALID, Doc, MarkdownDoc, RawContent, display_path
 from .markdown import LinkTargets, render_markdown
 from .model import (Article, Contact, CrisisLine, Directory, Event, Link, Page, Phone, Region,
-                    Service, Site, Stat)
+                    Service, Site, Stat, Target)
 from .phones import PhoneError, parse_phone
 from .schema import (AREA, ARTICLE, CLOSURE, CONTACT, CONTACT_KEYS, CRISIS_LINE,
                      DEFAULT_LANGUAGE_ALIASES, EMAIL, EVENT, HOLIDAY, HOLIDAYS, LANG_TAG, LOCATION,
-                     NO_ADDRESS_KINDS, PAGE, PHONE_ENTRY, SERVICE, SITE, STAT, TARGET, TRANSLATION,
-                     TRANSLATION_LANGS, WORKDAY)
+                     NO_ADDRESS_KINDS, PAGE, PHONE_ENTRY, SERVICE, SITE, STAT, TARGET, TARGET_STAGE,
+                     TRANSLATION, TRANSLATION_LANGS, WORKDAY)
 from .search_terms import pinyin_key, search_terms
 
 RESERVED_SLUGS = {"services", "regions", "kinds", "audiences", "articles", "hotlines",
                   "search", "media", "pagefind", "static", "assets", "404", "index", "data",
-                  "open-data"}
+                  "open-data", "coverage"}
 
 # Keys of each record type: key -> required, in the documented order. They, the length
 # limits, ranges and vocabularies read below come from the declarations in schema.py,
@@ -139,10 +139,41 @@ def _targets(c: Checker, value: Any) -> dict:
         if item is None:
             continue
         level = c.choice(item.get("level"), where + ("level",), TARGET["level"].vocab)
-        share = c.number(item.get("share"), where + ("share",), TARGET["share"].low, TARGET["share"].high)
-        if level and share is not None:
-            out[kind] = {"level": level, "share": share}
+        stages = _target_stages(c, item.get("share"), where + ("share",))
+        if level and stages:
+            out[kind] = Target(kind, level, stages)
     return out
+
+
+def _target_stages(c: Checker, value: Any, where: tuple) -> tuple[tuple[int | None, float], ...]:
+    """`share: 0.8`, or staged by year: `share: [{year: 2019, share: 0.2}, …]`."""
+    low, high = TARGET["share"].low, TARGET["share"].high
+    if not isinstance(value, list):
+        share = c.number(value, where, low, high)
+        return ((None, share),) if share is not None else ()
+    if not value:
+        c.error(where, "is an empty list (a share such as 0.8, or stages "
+                "[{year: 2019, share: 0.2}, …])")
+        return ()
+    stages: dict[int, float] = {}
+    ok = True
+    for i, entry in enumerate(value):
+        at = where + (i,)
+        item = c.mapping(entry, at, TARGET_STAGE.keys(), "a target stage")
+        if item is None:
+            ok = False
+            continue
+        year = c.integer(item.get("year"), at + ("year",), TARGET_STAGE["year"].low,
+                         TARGET_STAGE["year"].high)
+        share = c.number(item.get("share"), at + ("share",), low, high)
+        if year is not None and year in stages:
+            c.error(at + ("year",), f"{year} is given twice (one share per year)")
+            ok = False
+        elif year is None or share is None:
+            ok = False
+        else:
+            stages[year] = share
+    return tuple(sorted(stages.items())) if ok else ()
 
 
 # ------------------------------------------------------------- regions.yaml

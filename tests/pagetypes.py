@@ -3,8 +3,9 @@ in the browser until it is ready (search results shown, "near me" results listed
 
 Used by the quality-gate tests (accessibility, privacy, CSP) so that each of them visits
 the same page types: home, a service page of each hours variant, area, kind, audience,
-hotlines, article list and article, a page, search with results, with none and with
-filters, "near me" with results, and the 404 page.
+hotlines, article list, article and an upcoming event, a page, the coverage dashboard,
+search with results, with none and with filters, "near me" with results, and the 404
+page.
 """
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ def page_types(d: Directory) -> list[PageType]:
     audience = next(a for a, found in d.by_audience.items() if found)
     district = next(r for r in d.regions.values() if r.level == "district")
     article = d.articles[0]
+    event = next(a for a in d.articles if a.event and a.event.start.date() >= d.today)
     page = sorted(d.pages)[0]
     return [
         PageType("home", ""),
@@ -59,6 +61,7 @@ def page_types(d: Directory) -> list[PageType]:
         PageType("hotlines", "hotlines/"),
         PageType("articles", "articles/"),
         PageType("article", f"articles/{article.slug}/"),
+        PageType("event", f"articles/{event.slug}/"),
         PageType("page", f"{page}/"),
         PageType("open-data", "open-data/"),
         PageType("search", "search/"),
@@ -66,6 +69,7 @@ def page_types(d: Directory) -> list[PageType]:
         PageType("search-none", "search/?q=qzxjvwk", "search"),
         PageType("search-filters", f"search/?kind={kind}&district={district.id}&sort=name", "search"),
         PageType("near-me", "", "near"),
+        PageType("coverage", "coverage/"),
         PageType("404", "no-such-page/"),
     ]
 

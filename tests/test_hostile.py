@@ -79,10 +79,19 @@ def test_nothing_hostile_reaches_the_pages(hostile, tmp_path):
                     assert not (value or "").lower().lstrip().startswith(
                         ("javascript:", "vbscript:", "data:")), (name, value)
         for script in tree.css("script"):
+            if script.attributes.get("type") == "application/ld+json":  # data: must stay JSON
+                assert not script.attributes.get("src") and json.loads(script.text()), name
+                continue
             assert (script.attributes.get("src") or "").startswith("/xinli/static/"), name
-        assert tree.css_first("iframe, svg, object, embed") is None, name
+        assert tree.css_first("iframe, object, embed") is None, name
+        # The only SVG is the dashboard's own charts (text escaped, nothing active in them).
+        for svg in tree.css("svg"):
+            assert name == "coverage/index.html" and svg.attributes.get("class") == "chart", name
+            assert svg.css_first("script, foreignObject, a, use, image") is None, name
     service = pages["services/evil/index.html"]
     assert service.css_first("h1").text() == EVIL[0]  # shown literally
+    data = json.loads(service.css_first('script[type="application/ld+json"]').text())
+    assert data["name"] == EVIL[0]  # the same in the structured data, not markup
     assert service.css_first("dd.address").text() == EVIL[1]
     assert EVIL[3] in service.css_first(".hours-note").text()  # no template evaluation
     assert "49" not in service.css_first(".hours-note").text()

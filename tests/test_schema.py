@@ -303,6 +303,8 @@ BROKEN_OTHERS = [
      "targets.clinic.level"),
     ("site: share over 1", "site.yaml", SITE + "targets: {clinic: {level: district, share: 80}}\n",
      "targets.clinic.share"),
+    ("site: empty staged share", "site.yaml", SITE + "targets: {clinic: {level: district, share: []}}\n",
+     "targets.clinic.share"),
     ("regions: bad id", "regions.yaml", "- {id: Shen_Zhen, name: 深圳市, level: city}\n", "[0].id"),
     ("regions: bad level", "regions.yaml", "- {id: sz, name: 深圳市, level: town}\n", "[0].level"),
     ("regions: missing name", "regions.yaml", "- {id: sz, level: city}\n", "[0].name"),
