@@ -108,7 +108,8 @@ def code_digest() -> str:
         except metadata.PackageNotFoundError:
             versions.append(f"{name}==?")
     # Sources only: __pycache__ changes as modules are compiled.
-    return _hash(files_digest(Path(__file__).resolve().parent, "*.py"), sys.version, *versions)
+    here = Path(__file__).resolve().parent
+    return _hash(files_digest(here, "*.py"), files_digest(here / "data"), sys.version, *versions)
 
 
 def everything_digest(directory: Directory, edit_prefix: str) -> str:

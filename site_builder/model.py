@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from .coords import Point
 from .hours import Calendar, Closure, Hours
+from .search_vocab import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class Site:
     targets: dict
     source_prefix: str
     """Path of the content folder inside its repository, for edit links (`content/`)."""
+    search: "Vocabulary | None" = None
+    """Risk and need words (built in + site.yaml `search`); None means the built-in ones."""
 
 
 @dataclass

@@ -22,7 +22,8 @@ from . import headers
 from . import hours as hours_mod
 from . import vocab
 from .model import Article, Directory, Page, Phone, Region, Service
-from .search_terms import region_terms
+from .search_terms import region_terms, short_name
+from . import search_vocab
 
 ARTICLES_PER_PAGE = 10
 LIST_LIMIT = 200
@@ -145,6 +146,12 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         area_text=area_text, search_filters=search_filters,
     )
     env.globals.update(csp=headers.csp(meta=True), digits=digits)
+    vocabulary = site.search or search_vocab.builtin()
+    crisis_tels = {line.phone.tel for line in site.crisis}
+    env.globals.update(
+        needs=vocabulary.needs, search_json=_json_text(search_vocab.client_json(vocabulary, site.base_path)),
+        search_rank=lambda s: search_vocab.rank(s, crisis_tels),
+        area_names=lambda r: " ".join(dict.fromkeys((r.name, short_name(r.name)))))
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
     return env
 
@@ -207,12 +214,38 @@ def _outputs(directory: Directory, edit_prefix: str,
     for p in d.pages.values():
         yield page("page.html", f"{p.slug}/index.html", p=p)
     yield page("search.html", "search/index.html", facets=_facets(d))
+    yield from _need_pages(d, page)
     yield data("data/services.json", lambda: services_json(d))
     yield page("404.html", "404.html")
     yield data("robots.txt",
                lambda: f"User-agent: *\nAllow: /\nSitemap: {d.site.base_url}sitemap.xml\n")
     yield data("_headers", lambda: headers.netlify(d.site.base_path))
     yield data("nginx-headers.conf", lambda: headers.nginx(d.site.base_path))
+
+
+def _json_text(text: str) -> Markup:
+    """Ready-made JSON for a single-quoted HTML attribute (see _json)."""
+    return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                  .replace("'", "&#39;"))
+
+
+def _need_pages(d: Directory, page: Callable[..., Output | None]) -> Iterator[Output | None]:
+    """/needs/ and one page per need: its services (grouped by kind; hotlines by rank) and
+    the articles that mention its words."""
+    vocabulary = d.site.search or search_vocab.builtin()
+    crisis_tels = {line.phone.tel for line in d.site.crisis}
+    yield page("needs.html", "needs/index.html")
+    for need in vocabulary.needs:
+        services = search_vocab.services_for(need, d.services.values())
+        if need.sort == search_vocab.RANK_SORT:
+            services.sort(key=lambda s: (-search_vocab.rank(s, crisis_tels), s.sort_key, s.id))
+        else:
+            services.sort(key=lambda s: (s.sort_key, s.id))
+        articles = [a for a in d.articles if any(
+            search_vocab.contains(search_vocab.normalise(" ".join((a.title, a.summary or "", *a.tags))), w)
+            for w in need.words)]
+        yield page("need.html", f"needs/{need.slug}/index.html", need=need,
+                   groups=_group_by_kind(services), total=len(services), articles=articles)
 
 
 def sitemap(paths: list[str], base_url: str) -> Output:

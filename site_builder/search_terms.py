@@ -14,6 +14,7 @@ import re
 from pypinyin import Style, lazy_pinyin
 
 from . import vocab
+from .search_vocab import Vocabulary, builtin, strict_match
 
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "新区", "街道", "社区", "苏木", "嘎查",
              "省", "市", "区", "县", "旗", "盟", "镇", "乡", "村")
@@ -38,8 +39,16 @@ def short_name(name: str) -> str:
     return name
 
 
-def search_terms(service) -> str:
-    """Space-separated terms for one service (names, places, kinds, offers)."""
+def need_words(service, vocabulary: Vocabulary | None = None) -> str:
+    """The need words (抑郁, 睡不着, hotline …) of every need the service matches: residents
+    find it by what they need, not only by its name."""
+    needs = (vocabulary or builtin()).needs
+    words = (w for n in needs if strict_match(n, service) for w in n.words)
+    return " ".join(dict.fromkeys(words))  # whole words only: single characters add noise
+
+
+def search_terms(service, vocabulary: Vocabulary | None = None) -> str:
+    """Space-separated terms for one service (names, places, kinds, offers, needs)."""
     terms: list[str] = [service.name]
     for region in service.region.trail:
         terms += [region.name, short_name(region.name)]
@@ -58,7 +67,7 @@ def search_terms(service) -> str:
     for lang in service.translations.values():
         if lang.get("name"):
             terms.append(lang["name"])
-    return _expand(terms)
+    return _expand(terms) + " " + need_words(service, vocabulary)
 
 
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
