@@ -43,8 +43,7 @@ def need_words(service, vocabulary: Vocabulary | None = None) -> str:
     """The need words (抑郁, 睡不着, hotline …) of every need the service matches: residents
     find it by what they need, not only by its name."""
     needs = (vocabulary or builtin()).needs
-    words = (w for n in needs if strict_match(n, service) for w in n.words)
-    return " ".join(dict.fromkeys(words))  # whole words only: single characters add noise
+    return _expand([w for n in needs if strict_match(n, service) for w in n.words])
 
 
 def search_terms(service, vocabulary: Vocabulary | None = None) -> str:

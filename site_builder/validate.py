@@ -148,7 +148,7 @@ def _search(c: Checker, value: Any) -> Vocabulary:
         got = {k: c.choices(item.get(k), where + (k,), NEED[k].vocab)
                for k in ("kinds", "services", "audiences")}
         title = c.text(item.get("title"), where + ("title",), NEED["title"].max_len)
-        if not any(got.values()) and not title:
+        if not any(item.get(k) for k in NEED.keys()) and set(spec) <= set(NEED.keys()):
             c.error(where, f"the need {text!r} names no kinds, services or audiences "
                     "(at least one of them, or a title for a built-in need word)", key_line=True)
             continue

@@ -176,20 +176,23 @@
     while (step.length < PAGE && source.next < source.results.length) {
       step.push(source.results[source.next++].data());
     }
-    var start = list.children.length, chain = Promise.resolve(), areas = [];
+    var start = list.children.length, chain = Promise.resolve(), later = [];
     step.forEach(function (p) {
       chain = chain.then(function () { return p; }).then(function (d) {
         if (mine !== run) return;
         if (!wanted(d, nq, source.needUrls)) { source.dropped += 1; return; }
-        // Areas the query names come after the services and articles of this step.
-        if ((d.meta || {}).type === "area") { areas.push(d); return; }
+        // Areas the query names come after the services and articles of this step; for a
+        // need word (抑郁, 老人) the services come first, then the articles.
+        var type = (d.meta || {}).type;
+        if (type === "area" || (source.needUrls.length && type !== "service")) { later.push(d); return; }
         append(item(d));
         describe(state, source.results.length - source.dropped, list.children.length);
       });
     });
     return chain.then(function () {
       if (mine !== run) return;
-      areas.forEach(function (d) { append(item(d)); });
+      later.sort(function (a, b) { return ((a.meta || {}).type === "area") - ((b.meta || {}).type === "area"); });
+      later.forEach(function (d) { append(item(d)); });
       pending = source.next < source.results.length ? source : null;
       more.hidden = !pending;
       describe(state, source.results.length - source.dropped, list.children.length);
