@@ -22,7 +22,7 @@ from . import headers
 from . import hours as hours_mod
 from . import vocab
 from .model import Article, Directory, Page, Phone, Region, Service
-from .search_terms import region_terms, short_name
+from .search_terms import need_words, region_terms, short_name
 from . import search_vocab
 
 ARTICLES_PER_PAGE = 10
@@ -151,6 +151,7 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
     env.globals.update(
         needs=vocabulary.needs, search_json=_json_text(search_vocab.client_json(vocabulary, site.base_path)),
         search_rank=lambda s: search_vocab.rank(s, crisis_tels),
+        need_words=lambda s: need_words(s, vocabulary),
         area_names=lambda r: " ".join(dict.fromkeys((r.name, short_name(r.name)))))
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
     return env

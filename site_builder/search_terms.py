@@ -46,8 +46,9 @@ def need_words(service, vocabulary: Vocabulary | None = None) -> str:
     return _expand([w for n in needs if strict_match(n, service) for w in n.words])
 
 
-def search_terms(service, vocabulary: Vocabulary | None = None) -> str:
-    """Space-separated terms for one service (names, places, kinds, offers, needs)."""
+def search_terms(service) -> str:
+    """Space-separated terms for one service (names, places, kinds, offers); its need
+    words are indexed apart, with more weight (`need_words`)."""
     terms: list[str] = [service.name]
     for region in service.region.trail:
         terms += [region.name, short_name(region.name)]
@@ -66,7 +67,7 @@ def search_terms(service, vocabulary: Vocabulary | None = None) -> str:
     for lang in service.translations.values():
         if lang.get("name"):
             terms.append(lang["name"])
-    return _expand(terms) + " " + need_words(service, vocabulary)
+    return _expand(terms)
 
 
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")

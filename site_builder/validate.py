@@ -663,7 +663,7 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
         if service.point is not None:
             service.map_links = tuple(Link(m.label, m.url) for m in
                                       coords.map_links(service.point, service.name, service.address))
-        service.search_terms = search_terms(service, site.search)
+        service.search_terms = search_terms(service)
         service.sort_key = pinyin_key(service.name)
         services[service.id] = service
     _duplicate_phone_warnings(checked, problems)

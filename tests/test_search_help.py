@@ -106,7 +106,7 @@ RANKING = [
     ("睡不着", offers("psychiatry", "psychotherapy"), "sleep"),
     ("心理医生", kind("clinic"), "doctor"),
     ("看病", kind("clinic"), "doctor"),
-    ("精神科", kind("clinic"), "doctor"),
+    ("开药", kind("clinic"), "doctor"),
     ("孩子", audience("children", "adolescents"), "youth"),
     ("青少年", audience("children", "adolescents"), "youth"),
     ("老人", audience("elderly"), "elderly"),
@@ -134,7 +134,7 @@ RANKING = [
     ("福田", service_where(lambda s: any(r.id == "futian" for r in s.region.trail)), None),
     ("南山区", service_where(lambda s: any(r.id == "nanshan" for r in s.region.trail)), None),
     ("心理门诊", kind("clinic"), "doctor"),
-    ("服务站", kind("service_station"), None),
+    ("睡眠", offers("psychiatry", "psychotherapy"), "sleep"),
     ("招商", svc("nanshan-zhaoshang-station"), None),
     ("考前焦虑", offers("psychotherapy", "assessment"), "anxiety"),  # a draft's title: not found
 ]
