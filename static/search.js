@@ -18,6 +18,7 @@
   if (!form || !list || !config) return;
   var FILTERS = ["kind", "district", "street", "audience", "cost", "booking", "language", "access"];
   var PAGE = 20;          // results shown per step
+  var FIRST = 4;          // results read first, before the rest of the first page
   var SCAN = 300;         // results read when sorting by distance or keeping open ones only
   var SLOW = 8000;        // ms: past this without Pagefind, say so and point to the links
   var pagefind = null, run = 0, pending = null, lastState = {};
@@ -55,7 +56,9 @@
       pagefind = import(config.getAttribute("data-pagefind")).then(function (pf) {
         // A lower pageLength weight keeps short pages from outranking the service a
         // query names exactly (measured on tests/test_search_ranking.py's queries).
-        return pf.options({ excerptLength: 24, ranking: { pageLength: 0.3 } }).then(function () { return pf; });
+        return pf.options({ excerptLength: 24, ranking: { pageLength: 0.3 } })
+          .then(function () { return pf.init ? pf.init() : null; }) // worker, WebAssembly, entry: now, not after Enter
+          .then(function () { return pf; });
       });
       pagefind.catch(function () { pagefind = null; }); // a later search tries again
     }
@@ -171,9 +174,10 @@
 
   // Progressive: results are read one step at a time and each shown as soon as it and
   // the ones before it are in (the first card does not wait for the twentieth).
-  function stream(mine, source, state) {
+  function stream(mine, source, state, size, first) {
     var nq = normalise(state.q), step = [];
-    while (step.length < PAGE && source.next < source.results.length) {
+    size = size || PAGE;
+    while (step.length < size && source.next < source.results.length) {
       step.push(source.results[source.next++].data());
     }
     var start = list.children.length, chain = Promise.resolve(), later = [];
@@ -194,9 +198,13 @@
       later.sort(function (a, b) { return ((a.meta || {}).type === "area") - ((b.meta || {}).type === "area"); });
       later.forEach(function (d) { append(item(d)); });
       pending = source.next < source.results.length ? source : null;
+      // The first few come alone (on a slow link twenty fragments at once would share
+      // it); the rest of the first page follows at once.
+      if (pending && first) return stream(mine, source, state, PAGE - size, false);
       more.hidden = !pending;
       describe(state, source.results.length - source.dropped, list.children.length);
-      if (start > 0 && list.children[start]) list.children[start].querySelector("a").focus();
+      if (source.asked && list.children[start]) list.children[start].querySelector("a").focus();
+      source.asked = false;
     });
   }
 
@@ -238,6 +246,7 @@
       if (list.children[start]) list.children[start].querySelector("a").focus();
       return;
     }
+    pending.asked = true; // "显示更多": focus the first new result
     stream(run, pending, lastState);
   }
 
@@ -270,7 +279,7 @@
         if (mine !== run) return;
         if (here || state.open === "1") return scanAll(mine, found, state, here);
         return stream(mine, { results: found.results, next: 0, dropped: 0,
-                              needUrls: needs.map(function (n) { return n.url; }) }, state);
+                              needUrls: needs.map(function (n) { return n.url; }) }, state, FIRST, true);
       });
     }).catch(function () {
       if (mine !== run) return;
