@@ -189,8 +189,7 @@
         // need word (抑郁, 老人) the services come first, then the articles.
         var type = (d.meta || {}).type;
         if (type === "area" || (source.needUrls.length && type !== "service")) { later.push(d); return; }
-        append(item(d));
-        describe(state, source.results.length - source.dropped, list.children.length);
+        append(item(d)); // the status is told once per step: a live region read per card is noise
       });
     });
     return chain.then(function () {
