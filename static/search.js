@@ -174,13 +174,16 @@
 
   // Progressive: results are read one step at a time and each shown as soon as it and
   // the ones before it are in (the first card does not wait for the twentieth).
+  // The first few come alone (on a slow link twenty fragments at once would share it);
+  // the rest of the first page follows at once (`first`).
   function stream(mine, source, state, size, first) {
     var nq = normalise(state.q), step = [];
     size = size || PAGE;
     while (step.length < size && source.next < source.results.length) {
       step.push(source.results[source.next++].data());
     }
-    var start = list.children.length, chain = Promise.resolve(), later = [];
+    var start = list.children.length, chain = Promise.resolve();
+    var later = source.later = source.later || [];
     step.forEach(function (p) {
       chain = chain.then(function () { return p; }).then(function (d) {
         if (mine !== run) return;
@@ -194,12 +197,13 @@
     });
     return chain.then(function () {
       if (mine !== run) return;
+      pending = source.next < source.results.length ? source : null;
+      if (pending && first) return stream(mine, source, state, PAGE - size, false);
+      // Held back until the page's services are in: areas the query names, and for a
+      // need word the articles.
       later.sort(function (a, b) { return ((a.meta || {}).type === "area") - ((b.meta || {}).type === "area"); });
       later.forEach(function (d) { append(item(d)); });
-      pending = source.next < source.results.length ? source : null;
-      // The first few come alone (on a slow link twenty fragments at once would share
-      // it); the rest of the first page follows at once.
-      if (pending && first) return stream(mine, source, state, PAGE - size, false);
+      source.later = [];
       more.hidden = !pending;
       describe(state, source.results.length - source.dropped, list.children.length);
       if (source.asked && list.children[start]) list.children[start].querySelector("a").focus();
