@@ -149,8 +149,9 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
     vocabulary = site.search or search_vocab.builtin()
     crisis_tels = {line.phone.tel for line in site.crisis}
     env.globals.update(
-        needs=vocabulary.needs, search_json=_json_text(search_vocab.client_json(vocabulary, site.base_path)),
-        search_rank=lambda s: search_vocab.rank(s, crisis_tels),
+        needs=vocabulary.needs,
+        search_json=_json_text(search_vocab.client_json(vocabulary, site.base_path,
+                                                        _top_lines(directory, vocabulary, crisis_tels))),
         need_words=lambda s: need_words(s, vocabulary),
         area_names=lambda r: " ".join(dict.fromkeys((r.name, short_name(r.name)))))
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
@@ -230,6 +231,27 @@ def _json_text(text: str) -> Markup:
                   .replace("'", "&#39;"))
 
 
+def _by_rank(services, crisis_tels: set[str]) -> list[Service]:
+    return sorted(services, key=lambda s: (-search_vocab.rank(s, crisis_tels), s.sort_key, s.id))
+
+
+def _top_lines(d: Directory, vocabulary, crisis_tels: set[str]) -> dict[str, list[dict]]:
+    """For each `rank` need (热线): its first lines as search result cards, shown before
+    Pagefind answers (the site's crisis lines and 24-hour lines first)."""
+    top = {}
+    for need in vocabulary.needs:
+        if need.sort != search_vocab.RANK_SORT:
+            continue
+        lines = _by_rank(search_vocab.services_for(need, d.services.values()), crisis_tels)
+        top[need.slug] = [{
+            "url": f"{d.site.base_path}services/{s.id}/", "name": s.name, "kind": vocab.KINDS[s.kind],
+            "area": area_text(s.region), "address": s.address or "",
+            "phone": s.phones[0].text if s.phones else "", "tel": s.phones[0].tel if s.phones else "",
+            "open": {"hours": hours_mod.hours_data(s.hours), "closed": hours_mod.closure_data(s.closed)},
+        } for s in lines[:search_vocab.TOP]]
+    return top
+
+
 def _need_pages(d: Directory, page: Callable[..., Output | None]) -> Iterator[Output | None]:
     """/needs/ and one page per need: its services (grouped by kind; hotlines by rank) and
     the articles that mention its words."""
@@ -239,7 +261,7 @@ def _need_pages(d: Directory, page: Callable[..., Output | None]) -> Iterator[Ou
     for need in vocabulary.needs:
         services = search_vocab.services_for(need, d.services.values())
         if need.sort == search_vocab.RANK_SORT:
-            services.sort(key=lambda s: (-search_vocab.rank(s, crisis_tels), s.sort_key, s.id))
+            services = _by_rank(services, crisis_tels)
         else:
             services.sort(key=lambda s: (s.sort_key, s.id))
         articles = [a for a in d.articles if any(

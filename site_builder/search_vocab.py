@@ -160,14 +160,21 @@ def rank(service, crisis_tels: set[str]) -> int:
     return score
 
 
-def client_json(vocabulary: Vocabulary, base_path: str) -> str:
-    """What search.js needs before Pagefind answers (a few KB)."""
+TOP = 5
+"""Lines of a `rank` need shown by search.js at once, before Pagefind answers."""
+
+
+def client_json(vocabulary: Vocabulary, base_path: str, top: dict[str, list[dict]] | None = None) -> str:
+    """What search.js needs before Pagefind answers (a few KB): the risk words, the need
+    words, and for a `rank` need (热线) its first lines as result cards (`top`: slug ->
+    cards, made by render)."""
+    top = top or {}
     return json.dumps({
         "risk": [normalise(w) for w in vocabulary.risk_words],
         "needs": [{"url": f"{base_path}needs/{n.slug}/", "title": n.title,
-                   "words": [normalise(w) for w in n.words], "rank": n.sort == RANK_SORT}
+                   "words": [normalise(w) for w in n.words], "top": top.get(n.slug, [])}
                   for n in vocabulary.needs],
-    }, ensure_ascii=False, separators=(",", ":"))
+    }, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def needs_in(query: str, vocabulary: Vocabulary) -> list[Need]:

@@ -55,7 +55,7 @@
     if (!pagefind) {
       pagefind = import(config.getAttribute("data-pagefind")).then(function (pf) {
         // A lower pageLength weight keeps short pages from outranking the service a
-        // query names exactly (measured on tests/test_search_ranking.py's queries).
+        // query names exactly (measured on tests/test_search_help.py's queries).
         return pf.options({ excerptLength: 24, ranking: { pageLength: 0.3 } })
           .then(function () { return pf.init ? pf.init() : null; }) // worker, WebAssembly, entry: now, not after Enter
           .then(function () { return pf; });
@@ -187,6 +187,7 @@
     step.forEach(function (p) {
       chain = chain.then(function () { return p; }).then(function (d) {
         if (mine !== run) return;
+        if (source.seen.indexOf(d.url) !== -1) return; // already shown before Pagefind answered
         if (!wanted(d, nq, source.needUrls)) { source.dropped += 1; return; }
         // Areas the query names come after the services and articles of this step; for a
         // need word (抑郁, 老人) the services come first, then the articles.
@@ -271,8 +272,18 @@
     }, SLOW);
     var options = { filters: filters };
     if (state.sort === "name") options.sort = { name: "asc" };
-    // Needs such as 热线 list their lines by rank (the site's crisis lines, then 24-hour).
-    else if (!state.sort && needs.some(function (n) { return n.rank; })) options.sort = { rank: "desc" };
+    // Needs such as 热线 bring their first lines along (the site's crisis lines, then
+    // 24-hour ones): shown at once as the first results, before Pagefind answers.
+    var seen = [];
+    if (!state.sort && !state.open && !Object.keys(filters).length && window.SiteNear) {
+      needs.forEach(function (n) {
+        (n.top || []).forEach(function (s) {
+          if (seen.indexOf(s.url) !== -1) return;
+          seen.push(s.url);
+          append(window.SiteNear.card(s));
+        });
+      });
+    }
     var where = state.sort === "distance" && window.SiteNear ? window.SiteNear.locate() : Promise.resolve(null);
     Promise.all([load(), where.catch(function () { return null; })]).then(function (r) {
       var pf = r[0], here = r[1];
@@ -281,7 +292,7 @@
       return pf.search(state.q || null, options).then(function (found) {
         if (mine !== run) return;
         if (here || state.open === "1") return scanAll(mine, found, state, here);
-        return stream(mine, { results: found.results, next: 0, dropped: 0,
+        return stream(mine, { results: found.results, next: 0, dropped: 0, seen: seen,
                               needUrls: needs.map(function (n) { return n.url; }) }, state, FIRST, true);
       });
     }).catch(function () {

@@ -331,3 +331,13 @@ def test_real_published_data_builds_with_need_pages(tmp_path):
     build(real, out, today=TODAY, index=False)
     hotlines = HTMLParser((out / "needs/hotline/index.html").read_text(encoding="utf-8"))
     assert len(hotlines.css(".card")) >= 30
+
+
+def test_hotline_query_shows_the_crisis_line_before_pagefind(page, origin):
+    page.route("**/pagefind/**", lambda route: route.abort())
+    page.goto(f"{origin}{BASE}search/?q=热线")
+    first = page.locator("#search-results > li").first
+    assert first.locator("a").first.get_attribute("href") == f"{BASE}services/national-12356/"
+    assert first.locator("a[href='tel:12356']").count() == 1
+    page.wait_for_function("() => document.getElementById('search-status').textContent.includes('不可用')")
+    assert page.locator("#search-results > li").count() == 5  # still there when search fails
