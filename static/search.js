@@ -265,8 +265,9 @@
     FILTERS.forEach(function (k) { if (state[k]) filters[k] = state[k]; });
     if (!state.q && !Object.keys(filters).length && !state.open) { status.textContent = ""; return; }
     status.textContent = "正在搜索…";
+    var answered = false;
     var slow = window.setTimeout(function () {
-      if (mine === run && !list.children.length) {
+      if (mine === run && !answered) {
         status.textContent = "搜索加载得太慢（超过 8 秒），还在继续。可以先按需要或地区浏览（见下方链接），或直接拨打热线。";
       }
     }, SLOW);
@@ -290,6 +291,7 @@
       if (mine !== run) return;
       if (state.sort === "distance" && !here) status.textContent = "无法获取你的位置，按相关度排列。";
       return pf.search(state.q || null, options).then(function (found) {
+        answered = true;
         if (mine !== run) return;
         if (here || state.open === "1") return scanAll(mine, found, state, here);
         return stream(mine, { results: found.results, next: 0, dropped: 0, seen: seen,
