@@ -21,7 +21,7 @@ What a page's fingerprint covers (`PageKeys.key`):
 * a service page: the service and the articles announcing its events; an area page:
   the services in the area and below it (its cards and every count on it); a kind,
   audience or hotline list: its services; an article page: the article and its
-  event's service.
+  event's service; a need page (/needs/<slug>/): the services and articles it lists.
 * any other output (home, the indexes, search, services.json, 404, and any output added
   later): every record. That is always correct, and these outputs are few.
 
@@ -43,7 +43,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import vocab
+from . import search_vocab, vocab
 from .model import Article, Directory, Region, Service
 from .render import STATIC, TEMPLATES, Output
 from .write import BuildError, link_files
@@ -162,6 +162,13 @@ class PageKeys:
                              self.services[service] if service else "")
         if path == "hotlines/index.html":
             return self._list("hotlines", d.hotlines)
+        if len(parts) == 3 and parts[0] == "needs" and parts[2] == "index.html":
+            need = next((n for n in (d.site.search or search_vocab.builtin()).needs
+                         if n.slug == parts[1]), None)
+            if need is not None:  # its services (which match: by their fields) and articles
+                return _hash(self._list("need", search_vocab.services_for(need, d.services.values())),
+                             *(f"{a.slug}={self.articles[a.slug]}"
+                               for a in search_vocab.articles_for(need, d.articles)))
         if len(parts) == 2 and parts[1] == "index.html" and parts[0] in d.pages:
             return _hash("page", self.everything)  # pages are part of `everything`
         return _hash("all", self.everything, self.all_records)

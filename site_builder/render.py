@@ -264,9 +264,7 @@ def _need_pages(d: Directory, page: Callable[..., Output | None]) -> Iterator[Ou
             services = _by_rank(services, crisis_tels)
         else:
             services.sort(key=lambda s: (s.sort_key, s.id))
-        articles = [a for a in d.articles if any(
-            search_vocab.contains(search_vocab.normalise(" ".join((a.title, a.summary or "", *a.tags))), w)
-            for w in need.words)]
+        articles = search_vocab.articles_for(need, d.articles)
         yield page("need.html", f"needs/{need.slug}/index.html", need=need,
                    groups=_group_by_kind(services), total=len(services), articles=articles)
 

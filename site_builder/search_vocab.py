@@ -143,6 +143,12 @@ def services_for(need: Need, services) -> list:
     return found or [s for s in services if loose_match(need, s)]
 
 
+def articles_for(need: Need, articles) -> list:
+    """The articles of a need page: those whose title, summary or tags hold a need word."""
+    return [a for a in articles if any(
+        contains(normalise(" ".join((a.title, a.summary or "", *a.tags))), w) for w in need.words)]
+
+
 def rank(service, crisis_tels: set[str]) -> int:
     """How surely a phone line helps now: one of the site's crisis lines, 24 hours, hours
     published (`unknown` last), serving the whole site. Higher first."""
