@@ -21,7 +21,8 @@ What a page's fingerprint covers (`PageKeys.key`):
 * a service page: the service, the articles announcing its events and the service its
   closure names as the alternative; an area page: the services in the area and below it
   (its cards and every count on it); a kind, audience or hotline list: its services; an
-  article page: the article and its event's service. Every list also shows the lines
+  article page: the article and its event's service; a need page (/needs/<slug>/): the
+  services and articles it lists. Every list also shows the lines
   offered when nothing in it is open now (`render.open_lines`).
 * a page of a long list's full list (`regions/<id>/page/<n>/`, also under kinds and
   audiences): the services on that page, where it falls in the list (`paging.ListPage`)
@@ -47,7 +48,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import paging, vocab
+from . import paging, search_vocab, vocab
 from .model import Article, Directory, Region, Service
 from .render import STATIC, TEMPLATES, Output, full_list, open_lines
 from .write import BuildError, link_files
@@ -112,7 +113,8 @@ def code_digest() -> str:
         except metadata.PackageNotFoundError:
             versions.append(f"{name}==?")
     # Sources only: __pycache__ changes as modules are compiled.
-    return _hash(files_digest(Path(__file__).resolve().parent, "*.py"), sys.version, *versions)
+    here = Path(__file__).resolve().parent
+    return _hash(files_digest(here, "*.py"), files_digest(here / "data"), sys.version, *versions)
 
 
 def everything_digest(directory: Directory, edit_prefix: str) -> str:
@@ -194,6 +196,13 @@ class PageKeys:
                              self.services[service] if service else "")
         if path == "hotlines/index.html":
             return self._list("hotlines", d.hotlines)
+        if len(parts) == 3 and parts[0] == "needs" and parts[2] == "index.html":
+            need = next((n for n in (d.site.search or search_vocab.builtin()).needs
+                         if n.slug == parts[1]), None)
+            if need is not None:  # its services (which match: by their fields) and articles
+                return _hash(self._list("need", search_vocab.services_for(need, d.services.values())),
+                             *(f"{a.slug}={self.articles[a.slug]}"
+                               for a in search_vocab.articles_for(need, d.articles)))
         if len(parts) == 2 and parts[1] == "index.html" and parts[0] in d.pages:
             return _hash("page", self.everything)  # pages are part of `everything`
         return _hash("all", self.everything, self.all_records)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from .coords import Point
 from .hours import Calendar, Closure, Hours
+from .search_vocab import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class Site:
     """Kind -> its coverage target, in the order of site.yaml."""
     source_prefix: str
     """Path of the content folder inside its repository, for edit links (`content/`)."""
+    search: "Vocabulary | None" = None
+    """Risk and need words (built in + site.yaml `search`); None means the built-in ones."""
 
 
 @dataclass

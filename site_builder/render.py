@@ -21,10 +21,10 @@ from markupsafe import Markup
 
 from . import charts, feeds, headers
 from . import hours as hours_mod
-from . import jsonld, paging, vocab
+from . import jsonld, paging, search_vocab, vocab
 from .coverage import SCIENCE_MINIMUM, coverage, percent
 from .model import Article, Directory, Page, Phone, Region, Service
-from .search_terms import region_terms
+from .search_terms import need_words, region_terms, short_name
 from .urls import uri
 
 ARTICLES_PER_PAGE = 10
@@ -210,6 +210,14 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         feed_path=feeds.FEED_PATH, calendar_path=feeds.CALENDAR_PATH, event_path=feeds.event_path,
         percent=percent, share_chart=charts.share_chart, count_chart=charts.count_chart,
         science_minimum=SCIENCE_MINIMUM)
+    vocabulary = site.search or search_vocab.builtin()
+    crisis_tels = {line.phone.tel for line in site.crisis}
+    env.globals.update(
+        needs=vocabulary.needs,
+        search_json=_json_text(search_vocab.client_json(vocabulary, site.base_path,
+                                                        _top_lines(directory, vocabulary, crisis_tels))),
+        need_words=lambda s: need_words(s, vocabulary),
+        area_names=lambda r: " ".join(dict.fromkeys((r.name, short_name(r.name)))))
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
     return env
 
@@ -297,6 +305,7 @@ def _outputs(directory: Directory, edit_prefix: str,
             yield data(feeds.event_path(article), lambda a=article: feeds.event_calendar(a, d))
     yield data("data/near.json", lambda: services_json(d))
     yield page("open-data.html", "open-data/index.html", files=open_data_files(d))
+    yield from _need_pages(d, page)
     yield page("404.html", "404.html")
     yield data("robots.txt",
                lambda: f"User-agent: *\nAllow: /\nSitemap: {uri(d.site.base_url)}sitemap.xml\n")
@@ -313,6 +322,50 @@ def _coverage_page(d: Directory, page: Callable[..., Output | None]) -> Output |
                 science_rows=lambda rows: [(r.area.name if r.area else "全市", r.total) for r in rows],
                 science_states=lambda rows: ["met" if r.met else "unmet" if r.area else ""
                                              for r in rows])
+
+
+def _json_text(text: str) -> Markup:
+    """Ready-made JSON for a single-quoted HTML attribute (see _json)."""
+    return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                  .replace("'", "&#39;"))
+
+
+def _by_rank(services, crisis_tels: set[str]) -> list[Service]:
+    return sorted(services, key=lambda s: (-search_vocab.rank(s, crisis_tels), s.sort_key, s.id))
+
+
+def _top_lines(d: Directory, vocabulary, crisis_tels: set[str]) -> dict[str, list[dict]]:
+    """For each `rank` need (热线): its first lines as search result cards, shown before
+    Pagefind answers (the site's crisis lines and 24-hour lines first)."""
+    top = {}
+    for need in vocabulary.needs:
+        if need.sort != search_vocab.RANK_SORT:
+            continue
+        lines = _by_rank(search_vocab.services_for(need, d.services.values()), crisis_tels)
+        top[need.slug] = [{
+            "url": f"{d.site.base_path}services/{s.id}/", "name": s.name, "kind": vocab.KINDS[s.kind],
+            "area": area_text(s.region), "address": s.address or "",
+            "phone": s.phones[0].text if s.phones else "", "tel": s.phones[0].tel if s.phones else "",
+            "open": {"hours": hours_mod.hours_data(s.hours), "closed": hours_mod.closure_data(s.closed)},
+        } for s in lines[:search_vocab.TOP]]
+    return top
+
+
+def _need_pages(d: Directory, page: Callable[..., Output | None]) -> Iterator[Output | None]:
+    """/needs/ and one page per need: its services (grouped by kind; hotlines by rank) and
+    the articles that mention its words."""
+    vocabulary = d.site.search or search_vocab.builtin()
+    crisis_tels = {line.phone.tel for line in d.site.crisis}
+    yield page("needs.html", "needs/index.html")
+    for need in vocabulary.needs:
+        services = search_vocab.services_for(need, d.services.values())
+        if need.sort == search_vocab.RANK_SORT:
+            services = _by_rank(services, crisis_tels)
+        else:
+            services.sort(key=lambda s: (s.sort_key, s.id))
+        articles = search_vocab.articles_for(need, d.articles)
+        yield page("need.html", f"needs/{need.slug}/index.html", need=need,
+                   groups=_group_by_kind(services), total=len(services), articles=articles)
 
 
 def sitemap(paths: list[str], base_url: str) -> Output:

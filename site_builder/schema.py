@@ -55,8 +55,9 @@ class Field:
     kind: str
     """text, url, email, date, dates, datetime, boolean, integer, number, choice, choices,
     slug, ref (an id of another record), phone, phones, ext, hours, langtags, texts (a list
-    of text), record, list (of records), keyed (a record per key from `vocab`), areas,
-    share (a number from `low` to `high`, or a list of `record` stages by year)."""
+    of text), record, list (of records), keyed (a record per key from `vocab`), wordmap (a
+    record per free word), areas, share (a number from `low` to `high`, or a list of
+    `record` stages by year)."""
     doc: str
     """What the key means, in Chinese (hover text and scaffold comments)."""
     required: bool = False
@@ -115,6 +116,20 @@ TARGET = Record("target", "这类服务的覆盖目标", (
           "也可以分年度写 [{year: 2019, share: 0.2}, {year: 2020, share: 0.5}]，"
           "按生成网站当天已开始的最近一年执行", required=True, low=0, high=1, record=TARGET_STAGE),
 ))
+NEED_WORD_MAX = 20
+"""Longest need word in site.yaml `search.needs` (a word residents type, not a sentence)."""
+NEED = Record("need", "这个求助词对应的服务：写 kinds、services、audiences 中的一项或几项", (
+    Field("kinds", "choices", "服务类型", vocab=vocab.KINDS),
+    Field("services", "choices", "服务内容", vocab=vocab.SERVICES),
+    Field("audiences", "choices", "服务对象", vocab=vocab.AUDIENCES),
+    Field("title", "text", "专题页标题，如“睡不着怎么办”（最长 60 字）", max_len=60),
+))
+SEARCH = Record("search", "补充内置的搜索词表（只增加，不会删除内置的词）", (
+    Field("risk_words", "texts", "表示有自杀、自伤风险的词：搜索里出现这些词时，最先显示紧急求助电话（每个最长 40 字）",
+          max_len=40),
+    Field("needs", "wordmap", f"求助词 → 对应的服务：键是居民会搜的词（最长 {NEED_WORD_MAX} 字），"
+          "如 失眠: {services: [counseling, psychiatry], title: 睡不着怎么办}", record=NEED),
+))
 SITE = Record("site.yaml", "站点设置（content/site.yaml）", (
     Field("title", "text", "网站名称，显示在每页顶部和浏览器标签上（最长 200 字）",
           required=True, max_len=200),
@@ -140,6 +155,7 @@ SITE = Record("site.yaml", "站点设置（content/site.yaml）", (
           max_len=200),
     Field("targets", "keyed", "服务覆盖目标：键是服务类型，值是 {level, share}", vocab=vocab.KINDS,
           record=TARGET),
+    Field("search", "record", "搜索词表：风险词（risk_words）和求助词（needs），补充内置的词表", record=SEARCH),
 ))
 
 # ------------------------------------------------------------- regions.yaml
@@ -368,6 +384,9 @@ def _value_schema(f: Field) -> dict:
             out["minItems"] = f.min_items
         if f.max_items is not None:
             out["maxItems"] = f.max_items
+    elif k == "wordmap":  # free keys (words), each a record
+        out = {"type": "object", "propertyNames": {"minLength": 1, "maxLength": NEED_WORD_MAX},
+               "additionalProperties": record_schema(f.record)}
     elif k == "keyed":
         value = record_schema(f.record)
         out = {"type": "object", "propertyNames": {"enum": list(f.vocab)},

@@ -14,6 +14,7 @@ import re
 from pypinyin import Style, lazy_pinyin
 
 from . import vocab
+from .search_vocab import Vocabulary, builtin, strict_match
 
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "新区", "街道", "社区", "苏木", "嘎查",
              "省", "市", "区", "县", "旗", "盟", "镇", "乡", "村")
@@ -38,8 +39,16 @@ def short_name(name: str) -> str:
     return name
 
 
+def need_words(service, vocabulary: Vocabulary | None = None) -> str:
+    """The need words (抑郁, 睡不着, hotline …) of every need the service matches: residents
+    find it by what they need, not only by its name."""
+    needs = (vocabulary or builtin()).needs
+    return _expand([w for n in needs if strict_match(n, service) for w in n.words])
+
+
 def search_terms(service) -> str:
-    """Space-separated terms for one service (names, places, kinds, offers)."""
+    """Space-separated terms for one service (names, places, kinds, offers); its need
+    words are indexed apart, with more weight (`need_words`)."""
     terms: list[str] = [service.name]
     for region in service.region.trail:
         terms += [region.name, short_name(region.name)]

@@ -26,12 +26,13 @@ from .model import (Article, Contact, CrisisLine, Directory, Event, Link, Page, 
 from .phones import PhoneError, parse_phone
 from .schema import (AREA, ARTICLE, CLOSURE, CONTACT, CONTACT_KEYS, CRISIS_LINE,
                      DEFAULT_LANGUAGE_ALIASES, EMAIL, EVENT, HOLIDAY, HOLIDAYS, LANG_TAG, LOCATION,
-                     NO_ADDRESS_KINDS, PAGE, PHONE_ENTRY, SERVICE, SITE, STAT, TARGET, TARGET_STAGE,
-                     TRANSLATION, TRANSLATION_LANGS, WORKDAY)
+                     NEED, NEED_WORD_MAX, NO_ADDRESS_KINDS, PAGE, PHONE_ENTRY, SEARCH, SERVICE,
+                     SITE, STAT, TARGET, TARGET_STAGE, TRANSLATION, TRANSLATION_LANGS, WORKDAY)
 from .search_terms import pinyin_key, search_terms
+from .search_vocab import Vocabulary, builtin, extended
 
 RESERVED_SLUGS = {"services", "regions", "kinds", "audiences", "articles", "hotlines",
-                  "search", "media", "pagefind", "static", "assets", "404", "index", "data",
+                  "search", "needs", "media", "pagefind", "static", "assets", "404", "index", "data",
                   "open-data", "coverage"}
 
 # Keys of each record type: key -> required, in the documented order. They, the length
@@ -111,6 +112,7 @@ def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site |
     languages = c.choices(data.get("languages"), ("languages",), SITE["languages"].vocab)
     license_ = c.text(data.get("data_license"), ("data_license",), SITE["data_license"].max_len)
     targets = _targets(c, data.get("targets"))
+    search = _search(c, data.get("search"))
     if not c.ok or not title or not base_url or not crisis:
         return None
     base_url = base_url if base_url.endswith("/") else base_url + "/"
@@ -120,7 +122,41 @@ def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site |
                 base_url=base_url, base_path=base_path, language=language, timezone=timezone,
                 crisis=tuple(crisis), stale_after_days=stale or days.default, edit_url=edit_url,
                 demo=bool(demo), quick_exit=quick_exit, languages=languages,
-                data_license=license_, targets=targets, source_prefix="")
+                data_license=license_, targets=targets, source_prefix="", search=search)
+
+
+def _search(c: Checker, value: Any) -> Vocabulary:
+    """site.yaml `search: {risk_words, needs}`: added to the built-in vocabulary."""
+    data = c.mapping(value, ("search",), SEARCH.keys(), "search") if value is not None else None
+    risk: list[str] = []
+    for i, word in enumerate(c.list((data or {}).get("risk_words"), ("search", "risk_words"))):
+        text = c.text(word, ("search", "risk_words", i), SEARCH["risk_words"].max_len)
+        if text:
+            risk.append(text)
+    needs: dict[str, dict] = {}
+    raw_needs = (data or {}).get("needs")
+    if raw_needs is not None and not isinstance(raw_needs, dict):
+        c.error(("search", "needs"), "must be a mapping of need words "
+                "(`失眠: {services: [counseling], title: 睡不着怎么办}`)")
+        raw_needs = None
+    for word, spec in (raw_needs or {}).items():
+        where = ("search", "needs", word)
+        text = str(word).strip()
+        if not text or len(text) > NEED_WORD_MAX:
+            c.error(where, f"need word {text!r} must be 1 to {NEED_WORD_MAX} characters", key_line=True)
+            continue
+        item = c.mapping(spec, where, NEED.keys(), f"the need {text!r}")
+        if item is None:
+            continue
+        got = {k: c.choices(item.get(k), where + (k,), NEED[k].vocab)
+               for k in ("kinds", "services", "audiences")}
+        title = c.text(item.get("title"), where + ("title",), NEED["title"].max_len)
+        if not any(item.get(k) for k in NEED.keys()) and set(spec) <= set(NEED.keys()):
+            c.error(where, f"the need {text!r} names no kinds, services or audiences "
+                    "(at least one of them, or a title for a built-in need word)", key_line=True)
+            continue
+        needs[text] = {**got, "title": title}
+    return extended(tuple(risk), needs)
 
 
 def _reported(problems: Problems, path: str) -> bool:
@@ -712,9 +748,10 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
 
 def _generated_paths() -> set[str]:
     paths = {"services/", "regions/", "articles/", "hotlines/", "search/", "kinds/", "audiences/",
-             "404.html", "sitemap.xml", "robots.txt", "open-data/"}
+             "needs/", "404.html", "sitemap.xml", "robots.txt", "open-data/"}
     paths |= set(OPEN_DATA_PATHS)  # /data/services.csv … (exports/)
     paths |= {f"kinds/{k}/" for k in vocab.KINDS} | {f"audiences/{a}/" for a in vocab.AUDIENCES}
+    paths |= {f"needs/{n.slug}/" for n in builtin().needs}
     return paths | {p.rstrip("/") for p in paths}
 
 

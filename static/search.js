@@ -1,6 +1,11 @@
 // Search page: Pagefind in the browser, with filters. The query and the filters live
 // in the page URL (?q=…&kind=clinic&open=1), so a search can be shared, reloaded and
-// undone with Back. Without JavaScript the page offers browsing links instead.
+// undone with Back. Without JavaScript the page offers the crisis lines and browsing links.
+//
+// Before Pagefind answers (or when it fails), the query is read against the site's
+// search vocabulary (data-vocab, made from site_builder/data/search_vocab.yaml and
+// site.yaml `search`): a risk word shows the crisis card first, a need word a link to its
+// need page. Results are shown one by one as Pagefind has them.
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
@@ -8,19 +13,54 @@
   var list = document.getElementById("search-results");
   var more = document.getElementById("search-more");
   var config = document.getElementById("search-config");
+  var crisis = document.getElementById("search-crisis");
+  var needBox = document.getElementById("search-needs");
   if (!form || !list || !config) return;
   var FILTERS = ["kind", "district", "street", "audience", "cost", "booking", "language", "access"];
   var PAGE = 20;          // results shown per step
+  var FIRST = 4;          // results read first, before the rest of the first page
   var SCAN = 300;         // results read when sorting by distance or keeping open ones only
-  var pagefind = null, run = 0, pending = [], lastTotal = 0, lastState = {};
+  var SLOW = 8000;        // ms: past this without Pagefind, say so and point to the links
+  var pagefind = null, run = 0, pending = null, lastState = {};
+  var vocab = { risk: [], needs: [] };
+  try { vocab = JSON.parse(config.getAttribute("data-vocab") || "{}"); } catch (e) { /* keep the empty one */ }
+
+  // The same normalisation and matching as site_builder/search_vocab.py.
+  function normalise(text) {
+    return (text || "").normalize("NFKC").toLowerCase().split(/\s+/).filter(Boolean).join(" ");
+  }
+  function contains(query, word) {
+    if (!word) return false;
+    if (/[a-z0-9]/.test(word)) {
+      var at = query.indexOf(word);
+      while (at !== -1) {
+        var before = query.charAt(at - 1), after = query.charAt(at + word.length);
+        if (!/[a-z0-9]/.test(before) && !/[a-z0-9]/.test(after)) return true;
+        at = query.indexOf(word, at + 1);
+      }
+      return false;
+    }
+    return query.indexOf(word) !== -1;
+  }
+  function isRisk(q) {
+    return (vocab.risk || []).some(function (w) { return contains(q, w); });
+  }
+  function needsIn(q) {
+    return (vocab.needs || []).filter(function (n) {
+      return n.words.some(function (w) { return contains(q, w); });
+    });
+  }
 
   function load() {
     if (!pagefind) {
       pagefind = import(config.getAttribute("data-pagefind")).then(function (pf) {
-        // A lower pageLength weight keeps short area pages from outranking the
-        // service a query names exactly (measured on tests/test_browser.py's queries).
-        return pf.options({ excerptLength: 24, ranking: { pageLength: 0.3 } }).then(function () { return pf; });
+        // A lower pageLength weight keeps short pages from outranking the service a
+        // query names exactly (measured on tests/test_search_help.py's queries).
+        return pf.options({ excerptLength: 24, ranking: { pageLength: 0.3 } })
+          .then(function () { return pf.init ? pf.init() : null; }) // worker, WebAssembly, entry: now, not after Enter
+          .then(function () { return pf; });
       });
+      pagefind.catch(function () { pagefind = null; }); // a later search tries again
     }
     return pagefind;
   }
@@ -66,6 +106,38 @@
     return s.state === "open";
   }
 
+  // Crisis card and need links: from the query alone, before Pagefind.
+  function guide(q) {
+    var nq = normalise(q);
+    if (crisis) crisis.hidden = !(nq && isRisk(nq));
+    if (!needBox) return [];
+    needBox.textContent = "";
+    var found = nq ? needsIn(nq).slice(0, 3) : [];
+    found.forEach(function (n) {
+      var li = document.createElement("li"), a = document.createElement("a");
+      li.className = "need-card";
+      a.href = n.url;
+      a.textContent = n.title;
+      li.appendChild(document.createTextNode("按需要找："));
+      li.appendChild(a);
+      needBox.appendChild(li);
+    });
+    needBox.hidden = found.length === 0;
+    return found;
+  }
+
+  // An area page is a result only when the query names the area.
+  function wanted(data, nq, needUrls) {
+    var meta = data.meta || {};
+    if (meta.type === "area") {
+      return (meta.names || "").split(" ").some(function (name) {
+        return name.length >= 2 && nq.indexOf(normalise(name)) !== -1;
+      });
+    }
+    if (meta.type === "need") return needUrls.indexOf(data.url) === -1;
+    return true;
+  }
+
   function item(data, metres) {
     var meta = data.meta || {};
     if (meta.kind && window.SiteNear) {
@@ -77,69 +149,158 @@
     a.href = data.url;
     a.textContent = meta.title || data.url;
     li.appendChild(a);
-    if (data.excerpt) {
-      var p = document.createElement("p");
-      p.className = "excerpt";
+    var p = document.createElement("p");
+    p.className = "excerpt";
+    if (meta.summary) {
+      p.textContent = meta.summary; // areas and need pages: a sentence, not the hidden names
+    } else if (data.excerpt) {
       p.innerHTML = data.excerpt; // Pagefind's excerpt: escaped text with <mark> around matches
-      li.appendChild(p);
     }
+    if (p.textContent) li.appendChild(p);
     return li;
   }
 
-  function show(entries, total, state) {
-    lastTotal = total;
-    lastState = state;
-    var start = list.children.length, batch = entries.splice(0, PAGE);
-    batch.forEach(function (e) { list.appendChild(item(e.data, e.m)); });
-    if (window.SiteOpen) window.SiteOpen.apply(list);
-    pending = entries;
-    more.hidden = pending.length === 0;
-    var shown = list.children.length;
+  function describe(state, total, shown) {
     var what = state.q ? "“" + state.q + "”" : "符合筛选条件";
     status.textContent = total
       ? "找到 " + total + " 条" + what + "的结果" + (total > shown ? "，显示前 " + shown + " 条" : "")
-      : "没有找到" + what + "的结果。可以换个说法、减少筛选条件，或拨打页面顶部的热线。";
-    if (start > 0 && list.children[start]) list.children[start].querySelector("a").focus();
+      : "没有找到" + what + "的结果。可以换个说法、减少筛选条件，按需要或地区浏览，或拨打页面顶部的热线。";
+  }
+
+  function append(node) {
+    list.appendChild(node);
+    if (window.SiteOpen) window.SiteOpen.apply(list);
+  }
+
+  // Progressive: results are read one step at a time and each shown as soon as it and
+  // the ones before it are in (the first card does not wait for the twentieth).
+  // The first few come alone (on a slow link twenty fragments at once would share it);
+  // the rest of the first page follows at once (`first`).
+  function stream(mine, source, state, size, first) {
+    var nq = normalise(state.q), step = [];
+    size = size || PAGE;
+    while (step.length < size && source.next < source.results.length) {
+      step.push(source.results[source.next++].data());
+    }
+    var start = list.children.length, chain = Promise.resolve();
+    var later = source.later = source.later || [];
+    step.forEach(function (p) {
+      chain = chain.then(function () { return p; }).then(function (d) {
+        if (mine !== run) return;
+        if (source.seen.indexOf(d.url) !== -1) return; // already shown before Pagefind answered
+        if (!wanted(d, nq, source.needUrls)) { source.dropped += 1; return; }
+        // Areas the query names come after the services and articles of this step; for a
+        // need word (抑郁, 老人) the services come first, then the articles.
+        var type = (d.meta || {}).type;
+        if (type === "area" || (source.needUrls.length && type !== "service")) { later.push(d); return; }
+        append(item(d)); // the status is told once per step: a live region read per card is noise
+      });
+    });
+    return chain.then(function () {
+      if (mine !== run) return;
+      pending = source.next < source.results.length ? source : null;
+      if (pending && first) return stream(mine, source, state, PAGE - size, false);
+      // Held back until the page's services are in: areas the query names, and for a
+      // need word the articles.
+      later.sort(function (a, b) { return ((a.meta || {}).type === "area") - ((b.meta || {}).type === "area"); });
+      later.forEach(function (d) { append(item(d)); });
+      source.later = [];
+      more.hidden = !pending;
+      describe(state, source.results.length - source.dropped, list.children.length);
+      if (source.asked && list.children[start]) list.children[start].querySelector("a").focus();
+      source.asked = false;
+    });
+  }
+
+  // Distance order and "open now" need every candidate first (up to SCAN).
+  function scanAll(mine, found, state, here) {
+    return Promise.all(found.results.slice(0, SCAN).map(function (x) { return x.data(); }))
+      .then(function (datas) {
+        if (mine !== run) return;
+        var entries = datas.map(function (d) {
+          var m;
+          if (here && d.meta && d.meta.lat) {
+            m = window.SiteNear.distance(here, { lat: parseFloat(d.meta.lat), lon: parseFloat(d.meta.lon) });
+          }
+          return { data: d, m: m };
+        });
+        var nq = normalise(state.q);
+        entries = entries.filter(function (e) { return wanted(e.data, nq, []); });
+        if (state.open === "1") entries = entries.filter(function (e) { return isOpen(e.data.meta || {}); });
+        if (here) entries.sort(function (a, b) {
+          return (a.m === undefined ? Infinity : a.m) - (b.m === undefined ? Infinity : b.m);
+        });
+        var total = entries.length;
+        var rest = entries.splice(PAGE);
+        entries.forEach(function (e) { append(item(e.data, e.m)); });
+        pending = rest.length ? { entries: rest } : null;
+        more.hidden = !pending;
+        describe(state, total, list.children.length);
+      });
+  }
+
+  function showMore() {
+    if (!pending) return;
+    if (pending.entries) {
+      var start = list.children.length, batch = pending.entries.splice(0, PAGE);
+      batch.forEach(function (e) { append(item(e.data, e.m)); });
+      if (!pending.entries.length) pending = null;
+      more.hidden = !pending;
+      describe(lastState, list.children.length + (pending ? pending.entries.length : 0), list.children.length);
+      if (list.children[start]) list.children[start].querySelector("a").focus();
+      return;
+    }
+    pending.asked = true; // "显示更多": focus the first new result
+    stream(run, pending, lastState);
   }
 
   function search(state) {
     var mine = ++run;
+    lastState = state;
     list.textContent = "";
     more.hidden = true;
+    pending = null;
+    var needs = guide(state.q);
     var filters = {};
     FILTERS.forEach(function (k) { if (state[k]) filters[k] = state[k]; });
     if (!state.q && !Object.keys(filters).length && !state.open) { status.textContent = ""; return; }
     status.textContent = "正在搜索…";
+    var answered = false;
+    var slow = window.setTimeout(function () {
+      if (mine === run && !answered) {
+        status.textContent = "搜索加载得太慢（超过 8 秒），还在继续。可以先按需要或地区浏览（见下方链接），或直接拨打热线。";
+      }
+    }, SLOW);
     var options = { filters: filters };
     if (state.sort === "name") options.sort = { name: "asc" };
+    // Needs such as 热线 bring their first lines along (the site's crisis lines, then
+    // 24-hour ones): shown at once as the first results, before Pagefind answers.
+    var seen = [];
+    if (!state.sort && !state.open && !Object.keys(filters).length && window.SiteNear) {
+      needs.forEach(function (n) {
+        (n.top || []).forEach(function (s) {
+          if (seen.indexOf(s.url) !== -1) return;
+          seen.push(s.url);
+          append(window.SiteNear.card(s));
+        });
+      });
+    }
     var where = state.sort === "distance" && window.SiteNear ? window.SiteNear.locate() : Promise.resolve(null);
     Promise.all([load(), where.catch(function () { return null; })]).then(function (r) {
       var pf = r[0], here = r[1];
+      if (mine !== run) return;
       if (state.sort === "distance" && !here) status.textContent = "无法获取你的位置，按相关度排列。";
       return pf.search(state.q || null, options).then(function (found) {
+        answered = true;
         if (mine !== run) return;
-        var scan = here || state.open === "1" ? SCAN : PAGE * 5;
-        return Promise.all(found.results.slice(0, scan).map(function (x) { return x.data(); }))
-          .then(function (datas) {
-            if (mine !== run) return;
-            var entries = datas.map(function (d) {
-              var m;
-              if (here && d.meta && d.meta.lat) {
-                m = window.SiteNear.distance(here, { lat: parseFloat(d.meta.lat), lon: parseFloat(d.meta.lon) });
-              }
-              return { data: d, m: m };
-            });
-            if (state.open === "1") entries = entries.filter(function (e) { return isOpen(e.data.meta || {}); });
-            if (here) entries.sort(function (a, b) {
-              return (a.m === undefined ? Infinity : a.m) - (b.m === undefined ? Infinity : b.m);
-            });
-            var total = state.open === "1" ? entries.length : found.results.length;
-            show(entries, total, state);
-          });
+        if (here || state.open === "1") return scanAll(mine, found, state, here);
+        return stream(mine, { results: found.results, next: 0, dropped: 0, seen: seen,
+                              needUrls: needs.map(function (n) { return n.url; }) }, state, FIRST, true);
       });
     }).catch(function () {
-      status.textContent = "搜索暂时不可用，请按地区或类型浏览。";
-    });
+      if (mine !== run) return;
+      status.textContent = "搜索暂时不可用。请按需要或地区浏览（见下方链接），或直接拨打页面顶部的热线。";
+    }).then(function () { window.clearTimeout(slow); });
   }
 
   form.addEventListener("submit", function (event) {
@@ -151,7 +312,12 @@
   form.addEventListener("change", function (event) {
     if (event.target.name !== "q") form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
   });
-  more.addEventListener("click", function () { show(pending, lastTotal, lastState); });
+  // Start fetching Pagefind while the visitor is still typing.
+  if (form.elements.q) {
+    form.elements.q.addEventListener("focus", function () { load().catch(function () {}); });
+    form.elements.q.addEventListener("input", function () { guide(form.elements.q.value); });
+  }
+  more.addEventListener("click", showMore);
   window.addEventListener("popstate", function () {
     var state = stateFromUrl();
     fillForm(state);

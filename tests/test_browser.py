@@ -33,12 +33,14 @@ def search(page, origin: str, query: str) -> list[str]:
 
 
 # Query -> a page that must be among the first results (a person's expectation).
+# Need words (失眠, 心理门诊) list the services first and the articles after them
+# (tests/test_search_help.py holds the full ranking table).
 SEARCHES = [
-    ("热线", "/xinli/services/national-12356/", 5),
-    ("失眠", "/xinli/articles/sleep-and-insomnia/", 1),
-    ("心理门诊", "/xinli/articles/first-visit-psych-clinic/", 3),
+    ("热线", "/xinli/services/national-12356/", 1),
+    ("失眠", "/xinli/articles/sleep-and-insomnia/", 20),
+    ("心理门诊", "/xinli/articles/first-visit-psych-clinic/", 20),
     ("心理门诊", "/xinli/services/futian-yuanling-hospital-clinic/", 5),
-    ("蛇口", "/xinli/regions/nanshan-shekou/", 2),
+    ("蛇口", "/xinli/regions/nanshan-shekou/", 5),  # the area after its services
     ("蛇口", "/xinli/services/nanshan-shekou-station/", 2),
     ("华林", "/xinli/regions/futian-yuanling-hualin/", 2),
     ("华林", "/xinli/services/futian-hualin-room/", 2),
@@ -71,8 +73,9 @@ def test_search_from_the_home_page_form(page, origin):
     page.get_by_role("button", name="搜索").click()
     page.wait_for_url("**/search/?q=*")
     page.wait_for_function("() => document.getElementById('search-status').textContent.includes('结果')")
-    assert page.locator("#search-results > li a").first.get_attribute("href") == \
-        "/xinli/articles/sleep-and-insomnia/"
+    assert page.locator("#search-needs a").first.get_attribute("href") == "/xinli/needs/sleep/"
+    assert page.locator("#search-results > li a").first.get_attribute("href").startswith(
+        "/xinli/services/")
 
 
 def test_pages_work_without_javascript(browser, origin):
