@@ -34,7 +34,7 @@ def site(tmp_path_factory):
         '<p style="color:red" onclick="alert(1)">红字</p>\n\n'
         '<div style="position:fixed">块</div> <span style="x">行内</span>\n\n'
         "<style>p { color: red }</style>\n\n"
-        '<a href="/xinli/" style="color:red">链接</a>\n\n'
+        '<a href="/hotlines/" style="color:red">链接</a>\n\n'
         '![外站图片](https://tracker.example/pixel.gif) <img src="//tracker.example/p.gif" alt="像素">\n',
         encoding="utf-8")
     return build_site(content, content.parent / "build")
