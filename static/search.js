@@ -184,6 +184,10 @@
     }
     var start = list.children.length, chain = Promise.resolve();
     var later = source.later = source.later || [];
+    // Without a name to rank by (filters alone, or a need word such as 抑郁), the services
+    // of each step are shown reachable-now first (open, 24-hour, by appointment, closed by
+    // next opening: SiteOpen.byReach); a query naming a service keeps relevance order.
+    var batch = source.reach && window.SiteOpen ? [] : null;
     step.forEach(function (p) {
       chain = chain.then(function () { return p; }).then(function (d) {
         if (mine !== run) return;
@@ -193,11 +197,16 @@
         // need word (抑郁, 老人) the services come first, then the articles.
         var type = (d.meta || {}).type;
         if (type === "area" || (source.needUrls.length && type !== "service")) { later.push(d); return; }
+        if (batch) { batch.push(d); return; }
         append(item(d)); // the status is told once per step: a live region read per card is noise
       });
     });
     return chain.then(function () {
       if (mine !== run) return;
+      if (batch) {
+        window.SiteOpen.byReach(batch, openData).forEach(function (d) { append(item(d)); });
+        batch = null;
+      }
       pending = source.next < source.results.length ? source : null;
       if (pending && first) return stream(mine, source, state, PAGE - size, false);
       // Held back until the page's services are in: areas the query names, and for a
@@ -230,7 +239,14 @@
         if (here) entries.sort(function (a, b) {
           return (a.m === undefined ? Infinity : a.m) - (b.m === undefined ? Infinity : b.m);
         });
+        // Reachable now first, nearest first within each group (as "near me" does).
+        if (state.sort !== "name" && window.SiteOpen) {
+          entries = window.SiteOpen.byReach(entries, function (e) { return openData(e.data); });
+        }
         var total = entries.length;
+        if (state.open === "1" && !total && window.SiteNear) {
+          window.SiteNear.nothingOpen(status, "现在没有营业的结果。");
+        }
         var rest = entries.splice(PAGE);
         entries.forEach(function (e) { append(item(e.data, e.m)); });
         pending = rest.length ? { entries: rest } : null;
@@ -254,10 +270,15 @@
     stream(run, pending, lastState);
   }
 
+  function openData(d) { return d && d.meta && d.meta.open; }
+
   function search(state) {
     var mine = ++run;
     lastState = state;
     list.textContent = "";
+    Array.prototype.forEach.call(document.querySelectorAll("[data-nothing-open]"), function (n) {
+      n.parentNode.removeChild(n);
+    });
     more.hidden = true;
     pending = null;
     var needs = guide(state.q);
@@ -295,7 +316,8 @@
         if (mine !== run) return;
         if (here || state.open === "1") return scanAll(mine, found, state, here);
         return stream(mine, { results: found.results, next: 0, dropped: 0, seen: seen,
-                              needUrls: needs.map(function (n) { return n.url; }) }, state, FIRST, true);
+                              needUrls: needs.map(function (n) { return n.url; }),
+                              reach: !state.sort && (!state.q || needs.length > 0) }, state, FIRST, true);
       });
     }).catch(function () {
       if (mine !== run) return;
@@ -323,6 +345,9 @@
     fillForm(state);
     search(state);
   });
+  // "Open now" needs the clock of this script: shown only where it runs.
+  var openFilter = document.querySelector("[data-open-filter]");
+  if (openFilter) openFilter.hidden = false;
   var initial = stateFromUrl();
   fillForm(initial);
   search(initial);
