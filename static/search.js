@@ -185,7 +185,7 @@
     var start = list.children.length, chain = Promise.resolve();
     var later = source.later = source.later || [];
     // Without a name to rank by (filters alone, or a need word such as 抑郁), the services
-    // of each step are shown reachable-now first (open, 24-hour, by appointment, closed by
+    // of each page of results are shown reachable-now first (open, 24-hour, by appointment, closed by
     // next opening: SiteOpen.byReach); a query naming a service keeps relevance order.
     var batch = source.reach && window.SiteOpen ? [] : null;
     step.forEach(function (p) {
@@ -315,9 +315,12 @@
         answered = true;
         if (mine !== run) return;
         if (here || state.open === "1") return scanAll(mine, found, state, here);
+        // Ordered by who can be reached now, a page is read whole before it is shown
+        // (so the first card is the best one on it); by relevance, the first few alone.
+        var reach = !state.sort && (!state.q || needs.length > 0);
         return stream(mine, { results: found.results, next: 0, dropped: 0, seen: seen,
                               needUrls: needs.map(function (n) { return n.url; }),
-                              reach: !state.sort && (!state.q || needs.length > 0) }, state, FIRST, true);
+                              reach: reach }, state, reach ? PAGE : FIRST, !reach);
       });
     }).catch(function () {
       if (mine !== run) return;

@@ -5,6 +5,8 @@ person's expectation for each query, checked against what the page shows."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
@@ -14,6 +16,7 @@ from conftest import SITE, only_error
 from sitecheck import SAMPLE, TODAY, build_site, require_real
 from site_builder import search_vocab
 from site_builder.build import build, check
+from site_builder.hours import open_state, reach_key
 
 BASE = "/xinli/"
 
@@ -341,3 +344,54 @@ def test_hotline_query_shows_the_crisis_line_before_pagefind(page, origin):
     assert first.locator("a[href='tel:12356']").count() == 1
     page.wait_for_function("() => document.getElementById('search-status').textContent.includes('不可用')")
     assert page.locator("#search-results > li").count() == 5  # still there when search fails
+
+
+# --------------------------------------------- open now first in search results (issue 10.4)
+NIGHT = datetime(2026, 11, 24, 3, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Tuesday, 03:00
+
+
+def _reach_groups(directory, hrefs, at):
+    """The reach group (0 open, 1 24-hour, 2 by appointment, 3 closed …) of each service
+    result, by the Python model (articles and areas left out)."""
+    groups = []
+    for href in hrefs:
+        sid = href.rstrip("/").rsplit("/", 1)[-1]
+        if "/services/" in href and sid in directory.services:
+            s = directory.services[sid]
+            groups.append(reach_key(s.hours, open_state(s.hours, s.closed, directory.calendar, at))[0])
+    return groups
+
+
+@pytest.mark.parametrize("url", ["search/?kind=hotline", "search/?q=抑郁", "search/?kind=clinic&open=1"])
+def test_search_results_put_who_can_be_reached_now_first(browser, origin, directory, url):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 780})
+    context.clock.set_fixed_time(NIGHT)
+    page = context.new_page()
+    try:
+        page.goto(f"{origin}{BASE}{url}")
+        page.wait_for_function(DONE)
+        hrefs = [li.locator("a").first.get_attribute("href")
+                 for li in page.locator("#search-results > li").all()]
+        groups = _reach_groups(directory, hrefs, NIGHT)
+        if "open=1" in url:
+            # No clinic is open at 03:00: the page says so and offers the lines open now.
+            assert not groups
+            box = page.locator("[data-nothing-open]")
+            assert box.count() == 1 and "现在没有营业的结果" in box.inner_text()
+        else:
+            # (Each page of 20 results is ordered; the sample has fewer than 20 of each.)
+            assert len(groups) >= 2 and groups == sorted(groups), (url, hrefs, groups)
+            if "hotline" in url:
+                assert groups[0] == 0  # the night line, open at 03:00
+    finally:
+        context.close()
+
+
+def test_without_javascript_there_is_no_open_now_filter(browser, origin):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{origin}{BASE}search/")
+        assert not page.locator("#f-open").is_visible()
+    finally:
+        context.close()
