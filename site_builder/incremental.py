@@ -27,6 +27,8 @@ What a page's fingerprint covers (`PageKeys.key`):
 * a page of a long list's full list (`regions/<id>/page/<n>/`, also under kinds and
   audiences): the services on that page, where it falls in the list (`paging.ListPage`)
   and the list's counts, so that an edit renders only the pages it changes.
+* the Atom feed and the calendars (feed.xml, events.ics, articles/<slug>/event.ics): the
+  articles and their events' services.
 * any other output (home, the indexes, search, services.json, 404, and any output added
   later): every record. That is always correct, and these outputs are few.
 
@@ -48,7 +50,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import paging, search_vocab, vocab
+from . import feeds, paging, search_vocab, vocab
 from .model import Article, Directory, Region, Service
 from .render import STATIC, TEMPLATES, Output, full_list, open_lines
 from .write import BuildError, link_files
@@ -142,6 +144,9 @@ class PageKeys:
             self.events.setdefault(service, []).append(slug)
         self.open_lines = _hash(*(f"{s.id}={self.services[s.id]}" for s in open_lines(d)))
         self.full_lists: dict[tuple[str, str], list[paging.ListPage]] = {}
+        self.articles_and_events = _hash(
+            *(f"{k}={v}" for k, v in self.articles.items()),
+            *(f"{s}={self.services[s]}" for s in sorted(set(self.event_service.values()))))
         self.all_records = _hash(*(f"{k}={v}" for k, v in sorted(self.services.items())),
                                  *(f"{k}={v}" for k, v in self.articles.items()))
 
@@ -205,6 +210,10 @@ class PageKeys:
                                for a in search_vocab.articles_for(need, d.articles)))
         if len(parts) == 2 and parts[1] == "index.html" and parts[0] in d.pages:
             return _hash("page", self.everything)  # pages are part of `everything`
+        if path in (feeds.FEED_PATH, feeds.CALENDAR_PATH) or (
+                len(parts) == 3 and parts[0] == "articles" and parts[2] == "event.ics"):
+            # The feeds show articles, and an event's service (its name, as the place).
+            return _hash("feeds", self.everything, self.articles_and_events)
         return _hash("all", self.everything, self.all_records)
 
 

@@ -250,7 +250,7 @@ def test_call_links_are_named_with_the_number_as_shown_in_every_page(site):
 # Accessible names as Chromium computes them, for the call links of the page and those
 # made by scripts (search results, "near me"). Links in a hidden part (the search page's
 # crisis card before a risk word is typed) are not read, so not counted.
-CALL_TEXTS = """() => [...document.querySelectorAll('a[href^="tel:"]')].filter(a => a.checkVisibility()).map(a => a.textContent)"""
+CALL_TEXTS = """() => [...document.querySelectorAll('a[href^="tel:"]')].filter(a => a.checkVisibility({visibilityProperty: true})).map(a => a.textContent)"""
 
 
 @pytest.mark.parametrize("name", ["service-weekly", "search-results", "near-me"])

@@ -251,6 +251,7 @@ def test_a_second_build_renders_nothing(site):
 def test_one_record_edit_renders_its_pages(site):
     content, out, cache = site
     inc(content, out, cache)
+    feeds = {f: (out / f).stat().st_mtime_ns for f in ("feed.xml", "events.ics")}
     path = content / "services" / "futian-huafu-station.yaml"
     set_line(path, "name", "华富街道心理服务站（新址）")
     report = inc(content, out, cache)
@@ -258,9 +259,12 @@ def test_one_record_edit_renders_its_pages(site):
     page = (out / "services/futian-huafu-station/index.html").read_text(encoding="utf-8")
     assert "华富街道心理服务站（新址）" in page
     # Its page, its areas (street, district, city), its kind and audience lists, and the
-    # summaries (home, indexes, search, near.json, 404, robots.txt, /open-data/) and the
-    # open-data files of /data/ (every one of them lists every service).
+    # summaries (home, indexes, search, near.json, 404, robots.txt, /open-data/,
+    # /coverage/), the need pages that list it (/needs/counseling/ …) and the open-data
+    # files of /data/ (every one of them lists every service); not the feeds.
     assert 8 <= counts.rendered <= 26 + len(OPEN_DATA_PATHS), counts
+    for feed, before in feeds.items():
+        assert (out / feed).stat().st_mtime_ns == before, feed  # reused from the last build
     assert (out / "data/services.csv").read_text(encoding="utf-8").count("（新址）") == 1
     for path in ["regions/futian-huafu/index.html", "regions/futian/index.html",
                  "kinds/service_station/index.html", "audiences/families/index.html"]:
