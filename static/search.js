@@ -284,7 +284,12 @@
     var needs = guide(state.q);
     var filters = {};
     FILTERS.forEach(function (k) { if (state[k]) filters[k] = state[k]; });
-    if (!state.q && !Object.keys(filters).length && !state.open) { status.textContent = ""; return; }
+    if (!state.q && !Object.keys(filters).length && !state.open) {
+      status.textContent = "";
+      list.classList.add("results-idle"); // nothing to wait for: no room kept (style.css)
+      return;
+    }
+    list.classList.remove("results-idle");
     status.textContent = "正在搜索…";
     var answered = false;
     var slow = window.setTimeout(function () {
