@@ -107,8 +107,6 @@ class Phone:
     """`tel:` URI (E.164 where the number allows, with `;ext=`)."""
     label: str | None = None
     ext: str | None = None
-    spoken: str = ""
-    """Digits spaced for screen readers (`1 2 3 5 6`)."""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ _ALLOWED = re.compile(r"^\+?[0-9(][0-9 ()\-]*$")
 @dataclass(frozen=True)
 class ParsedPhone:
     tel: str
-    spoken: str
     warning: str | None = None
 
 
@@ -34,14 +33,13 @@ def parse_phone(text: str, ext: str | None = None) -> ParsedPhone:
                          "e.g. \"0755-55501234\", a mobile number, or a short number like \"12356\")")
     digits = re.sub(r"\D", "", cleaned)
     suffix = f";ext={ext}" if ext else ""
-    spoken = " ".join(digits)
     domestic = not cleaned.startswith("+") and not digits.startswith("00")
     if domestic and digits.startswith("0") and not 10 <= len(digits) <= 12:
         raise PhoneError(f"{text!r} has {len(digits)} digits, which no number with an area code has "
                          "(10–12: the area code, then a 7- or 8-digit local number, "
                          "e.g. \"0755-55501234\")")
     if not cleaned.startswith("+") and 3 <= len(digits) <= 6:
-        return ParsedPhone(f"tel:{digits}{suffix}", spoken)
+        return ParsedPhone(f"tel:{digits}{suffix}")
     if len(digits) < 7 or len(digits) > 15:
         raise PhoneError(f"{text!r} has {len(digits)} digit{'s' if len(digits) > 1 else ''}, "
                          "which no phone number has (3–6 for a short number, 10–12 with the area code, 11 for a mobile)")
@@ -50,18 +48,18 @@ def parse_phone(text: str, ext: str | None = None) -> ParsedPhone:
                          "(11 digits, e.g. \"13800138000\")")
     if not cleaned.startswith("+") and digits[:3] in ("400", "800"):
         if len(digits) != 10:
-            return ParsedPhone(f"tel:{digits}{suffix}", spoken,
+            return ParsedPhone(f"tel:{digits}{suffix}",
                                f"{text!r}: 400/800 numbers have 10 digits (check the number)")
-        return ParsedPhone(f"tel:{digits}{suffix}", spoken)
+        return ParsedPhone(f"tel:{digits}{suffix}")
     try:
         number = phonenumbers.parse(cleaned, "CN")
     except phonenumbers.NumberParseException:
         raise PhoneError(f"{text!r} is not a phone number (digits with an area code)") from None
     if phonenumbers.is_valid_number(number):
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-        return ParsedPhone(f"tel:{e164}{suffix}", spoken)
+        return ParsedPhone(f"tel:{e164}{suffix}")
     # A plausible shape that is not valid today (e.g. an old 7-digit local number):
     # show it and let the visitor try, dialled as written.
-    return ParsedPhone(f"tel:{digits}{suffix}", spoken,
+    return ParsedPhone(f"tel:{digits}{suffix}",
                        f"{text!r} is not a valid number today (check it; old 7-digit local "
                        "numbers have changed)")

@@ -336,7 +336,7 @@ def _phone(c: Checker, value: Any, where: tuple, ext: Any, label: str | None) ->
         return None
     if parsed.warning:
         c.warning(where, parsed.warning)
-    return Phone(text=text, tel=parsed.tel, label=label, ext=ext_text, spoken=parsed.spoken)
+    return Phone(text=text, tel=parsed.tel, label=label, ext=ext_text)
 
 
 def _phones(c: Checker, value: Any) -> tuple[Phone, ...]:

@@ -103,7 +103,7 @@ def overflow(page) -> list:
         const root = document.documentElement;
         const wide = [...document.querySelectorAll('body *')]
             .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1)
-            .filter(e => !e.closest('pre') && !e.closest('.visually-hidden, .spoken'))
+            .filter(e => !e.closest('pre') && !e.closest('.visually-hidden'))
             .map(e => e.tagName + '.' + e.className).slice(0, 5);
         return [root.scrollWidth, root.clientWidth, wide];
     }""")
