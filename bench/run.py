@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/run.py                      # 1k and 10k services
     .venv/bin/python bench/run.py --sizes 1000 10000 30000 --out bench/out
+    .venv/bin/python bench/run.py --peer --repeat 3     # and Hugo + Pagefind on the same records
 
 Content and sites go to bench/out/ (git-ignored). Each build runs as
 `site-builder build` in a subprocess; the per-stage seconds come from its summary
@@ -10,6 +11,11 @@ line, peak RSS from /usr/bin/time -v when present (else getrusage of the
 children: the largest of site-builder and the Pagefind process it starts).
 "CPU s" is user + system time of the build and Pagefind: compare it with "total s"
 to see whether other work on the machine slowed the run down.
+
+With --peer, the same records are also written as a Hugo site (bench/peer.py), built
+by Hugo and indexed by Pagefind, and a second table compares the two. With --repeat N
+the builds alternate (site-builder, peer, site-builder, peer, ...) and every figure is
+the median of the N runs.
 """
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ import os
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -94,28 +101,72 @@ def build(content: Path, site: Path) -> dict:
     return result
 
 
+def median(runs: list[dict]) -> dict:
+    """Per key, the median over the runs (page counts stay whole numbers)."""
+    out = {}
+    for k, v in runs[0].items():
+        if isinstance(v, (int, float)):
+            m = statistics.median(r[k] for r in runs)
+            out[k] = round(m) if isinstance(v, int) else m
+    return out
+
+
+def peer_table(rows: list[tuple[int, dict, dict]]) -> None:
+    """site-builder against Hugo + Pagefind; "before index" is site-builder's wall minus
+    its index stage (what Hugo alone does: read, render, write)."""
+    head = ["services", "site-builder pages", "site-builder wall s", "peak RSS MiB",
+            "load / validate / render / write / index s", "Hugo pages", "Hugo wall s",
+            "Pagefind-on-Hugo wall s", "Hugo + Pagefind s", "Hugo / Pagefind peak RSS MiB",
+            "site-builder ÷ (Hugo + Pagefind)", "site-builder before index ÷ Hugo"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for n, r, h in rows:
+        both = h["hugo"] + h["pagefind"]
+        cells = [f"{n:,}", f"{r['pages']:,}", f"{r['wall']:.2f}", f"{r['rss_mb']:.0f}",
+                 " / ".join(f"{r.get(s, float('nan')):.2f}" for s in STAGES),
+                 f"{h['hugo_pages']:,}", f"{h['hugo']:.2f}", f"{h['pagefind']:.2f}", f"{both:.2f}",
+                 f"{h['hugo_rss_mb']:.0f} / {h['pagefind_rss_mb']:.0f}", f"{r['wall'] / both:.1f}",
+                 f"{(r['wall'] - r.get('index', 0)) / h['hugo']:.1f}"]
+        print("| " + " | ".join(cells) + " |")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     p.add_argument("--out", type=Path, default=HERE / "out", help="work folder (default bench/out)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--peer", action="store_true", help="also build the same records with Hugo + Pagefind")
+    p.add_argument("--repeat", type=int, default=1, help="runs per size (medians are printed)")
     args = p.parse_args(argv)
+    if args.peer:
+        import peer  # bench/peer.py, beside this script
+    peers = []
     args.out.mkdir(parents=True, exist_ok=True)
     rows = []
     for n in args.sizes:
         content, site = args.out / f"content-{n}", args.out / f"site-{n}"
         subprocess.run([sys.executable, str(HERE / "generate.py"), "--services", str(n),
                         "--out", str(content), "--seed", str(args.seed)], check=True)
-        if (site / ".site-builder-output").exists():
-            # Start from nothing: replacing an old output makes the build delete it
-            # (seconds for ~30k files), which the stage times do not show.
-            shutil.rmtree(site)
-        r = build(content, site)
+        if args.peer:
+            peer.write_site(content, args.out / f"hugo-{n}")
+        runs, peer_runs = [], []
+        for _ in range(args.repeat):
+            if (site / ".site-builder-output").exists():
+                # Start from nothing: replacing an old output makes the build delete it
+                # (seconds for ~30k files), which the stage times do not show.
+                shutil.rmtree(site)
+            runs.append(build(content, site))
+            print(f"built {n} services: {runs[-1]}", file=sys.stderr)
+            if args.peer:
+                peer_runs.append(peer.run(args.out / f"hugo-{n}", args.out / f"hugo-site-{n}"))
+                print(f"peer, {n} services: {peer_runs[-1]}", file=sys.stderr)
+        r = median(runs)
+        if args.peer:
+            peers.append((n, r, median(peer_runs)))
         size, files = folder_size(site)
         pf_size, pf_files = folder_size(site / "pagefind")
         big, big_path = largest_html(site)
         rows.append((n, r, size, files, pf_size, pf_files, big, big_path))
-        print(f"built {n} services: {r}", file=sys.stderr)
 
     head = ["services", "pages"] + [f"{s} s" for s in STAGES] + \
         ["total s", "CPU s", "peak RSS MB", "output MB (files)", "pagefind MB (files)", "largest page"]
@@ -126,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['total']:.2f}", f"{r['cpu']:.1f}", f"{r['rss_mb']:.0f}", f"{size / 1e6:.1f} ({files:,})",
             f"{pf_size / 1e6:.1f} ({pf_files:,})", f"{big / 1024:.0f} KB {big_path}"]
         print("| " + " | ".join(cells) + " |")
+    if peers:
+        print()
+        peer_table(peers)
     return 0
 
 
