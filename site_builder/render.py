@@ -303,7 +303,7 @@ def _outputs(directory: Directory, edit_prefix: str,
     for article in d.articles:
         if article.event is not None:
             yield data(feeds.event_path(article), lambda a=article: feeds.event_calendar(a, d))
-    yield data("data/near.json", lambda: services_json(d))
+    yield data("data/near.json", lambda: near_json(d))
     yield page("open-data.html", "open-data/index.html", files=open_data_files(d))
     yield from _need_pages(d, page)
     yield page("404.html", "404.html")
@@ -397,7 +397,7 @@ def open_data_files(d: Directory) -> list:
     return list(FILES)
 
 
-def services_json(d: Directory) -> str:
+def near_json(d: Directory) -> str:
     """data/near.json: every service with coordinates, for "near me": computed in the browser, so the
     visitor's location never leaves it. Coordinates are WGS-84 (what browsers report)."""
     rows = []
