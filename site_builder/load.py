@@ -434,6 +434,28 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
+BREAKER_NAMES = {"\t": "a Tab", "\u00a0": "a no-break space (U+00A0)",
+                 "\u3000": "a full-width space (U+3000)", "：": "a full-width colon (：)"}
+
+
+def _name_breakers(text: str, shown: str, line_offset: int, problems: Problems) -> bool:
+    """When YAML cannot read `text`: name each Tab, U+00A0, U+3000 in an indentation and
+    each full-width colon after a key, at its line, instead of the scanner's message."""
+    from .fixes.rewrite import breakers
+
+    found = breakers(text)
+    for line, key, char in found:
+        name = BREAKER_NAMES[char]
+        if key is None:
+            message = (f"{name} in the indentation breaks YAML (indent with ordinary spaces; "
+                       "copied text often brings them)")
+        else:
+            message = (f"{name} after `{key}` breaks YAML (write `{key}: ` with an ordinary "
+                       "colon and a space)")
+        problems.error(shown, line + line_offset, "-", message)
+    return bool(found)
+
+
 def parse_yaml(text: str, shown: str, rel: str, problems: Problems, line_offset: int = 0,
                max_nodes: int = MAX_NODES) -> Doc | None:
     """Compose one YAML document and convert it; None when it cannot be parsed."""
@@ -447,6 +469,8 @@ def parse_yaml(text: str, shown: str, rel: str, problems: Problems, line_offset:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
+        if _name_breakers(text, shown, line_offset, problems):
+            return None
         mark = exc.problem_mark or exc.context_mark
         line = (yaml_line_map(text)(mark.line) if mark else 1) + line_offset
         what = exc.problem or "invalid YAML"

@@ -15,6 +15,7 @@ from pathlib import Path
 from .. import links, reports
 from ..build import check
 from ..errors import Abort
+from ..fixes import apply as fixes
 from .common import print_problems, today
 
 FORMATS = ("text", "github", "json", "csv")
@@ -33,6 +34,10 @@ def register(sub) -> None:
     c.add_argument("--external", action="store_true",
                    help="also fetch every external link (websites, markdown links) and warn "
                         "about dead ones")
+    c.add_argument("--fix", action="store_true",
+                   help="first rewrite, in place, what has exactly one sensible reading "
+                        "(full-width times, 转 extensions, Amap coordinates, Tabs…), "
+                        "printing a diff of each file changed")
     c.set_defaults(func=run)
 
 
@@ -41,10 +46,14 @@ def run(args: argparse.Namespace) -> int:
         raise Abort("--stale lists services, not problems: use --format text, csv or json")
     start = time.perf_counter()
     content = Path(args.content)
+    if args.fix and content.is_dir():
+        _fix(content)
     report = check(content, today())
     if args.external:
         report.problems.items.extend(links.check_external(content))
     errors, warnings = report.problems.errors, report.problems.warnings
+    if errors and not args.fix:  # say which errors `check --fix` would correct
+        errors = fixes.mark_fixable(errors, fixes.plan(content, {p.path for p in errors}))
     d = report.directory
     if args.stale:
         return _stale(args, content, report)
@@ -73,6 +82,17 @@ def run(args: argparse.Namespace) -> int:
           f"{len(warnings)} warning(s) in {time.perf_counter() - start:.2f} s",
           file=sys.stderr if args.format != "text" else sys.stdout)
     return 0
+
+
+def _fix(content: Path) -> None:
+    """`--fix`: rewrite the files, a unified diff of each on stdout."""
+    done = fixes.plan(content)
+    for fix in done:
+        _out(fix.diff())
+        fixes.write(fix)
+    changes = sum(len(f.changes) for f in done)
+    print(f"check --fix: {changes} change(s) in {len(done)} file(s)" if done else
+          "check --fix: nothing to fix", file=sys.stderr)
 
 
 def _out(text: str) -> None:
