@@ -85,8 +85,10 @@ class _Timed:
             yield item
 
 
-def check(content: Path, today: date | None = None, progress: Progress | None = None) -> Report:
-    """Load and validate `content`; the report lists every problem found."""
+def check(content: Path, today: date | None = None, progress: Progress | None = None,
+          publishing: bool = False) -> Report:
+    """Load and validate `content`; the report lists every problem found. `publishing`:
+    for a build (placeholders of `site-builder new` are errors then)."""
     if not content.is_dir():
         raise Abort(f"content folder {content} does not exist (pass --content DIR)")
     report = Report(Problems())
@@ -95,7 +97,8 @@ def check(content: Path, today: date | None = None, progress: Progress | None = 
         raw = load(content, report.problems)
     root_display = display_path(content / "x", content)[:-1]
     with stage("validate"):
-        report.directory = validate(raw, report.problems, today=today, root_display=root_display)
+        report.directory = validate(raw, report.problems, today=today, root_display=root_display,
+                                    publishing=publishing)
     return report
 
 
@@ -134,7 +137,7 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
     `index_budget`: time and memory for Pagefind (default: index.default_budget)."""
     target = check_output_dir(out, content)
     progress = progress or Progress()
-    report = check(content, today, progress)
+    report = check(content, today, progress, publishing=True)
     if report.problems.errors or report.directory is None:
         raise ContentError(report.problems.errors)
     directory = report.directory

@@ -33,6 +33,9 @@ class Problems:
     """Collects errors and warnings from every stage of the pipeline."""
 
     items: list[Problem] = field(default_factory=list)
+    placeholders: list[tuple[Problem, str]] = field(default_factory=list)
+    """The warnings about `site-builder new`'s placeholders (待填写…), with their text: `build` makes them
+    errors (validate.refuse_placeholders)."""
 
     def error(self, path: str, line: int, field_name: str, message: str) -> None:
         self.items.append(Problem(path, line, field_name, message, "error"))

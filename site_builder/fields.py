@@ -117,7 +117,8 @@ class Checker:
         if text.startswith(PLACEHOLDER):
             # Left by `site-builder new`: valid, so the new file checks, but not publishable.
             self.warning(where, f"{_short(text)!r} is a placeholder to fill in "
-                         f"(the real text in place of {PLACEHOLDER}…)")
+                         f"(the real text in place of {PLACEHOLDER}…); build refuses it until then")
+            self.problems.placeholders.append((self.problems.items[-1], _short(text)))
         return text
 
     def choice(self, value: Any, where: tuple, choices: dict | tuple,

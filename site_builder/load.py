@@ -168,6 +168,9 @@ class RawContent:
     articles: list[MarkdownDoc] = field(default_factory=list)
     pages: list[MarkdownDoc] = field(default_factory=list)
     media: list[MediaFile] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)
+    """Files of services/, articles/ and pages/ that could not be read (their problems are
+    reported): links to them are not reported as pointing at nothing."""
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -578,19 +581,21 @@ def load(root: Path, problems: Problems) -> RawContent:
     for path in _list_folder(root, "services", ".yaml", problems):
         shown = display_path(path, root)
         text = read_text(path, shown, problems)
-        if text is not None:
-            doc = parse_yaml(text, shown, f"services/{path.name}", problems)
-            if doc is not None:
-                raw.services.append(doc)
+        doc = parse_yaml(text, shown, f"services/{path.name}", problems) if text is not None else None
+        if doc is not None:
+            raw.services.append(doc)
+        else:
+            raw.unreadable.add(f"services/{path.name}")
 
     for folder, target in (("articles", raw.articles), ("pages", raw.pages)):
         for path in _list_folder(root, folder, ".md", problems):
             shown = display_path(path, root)
             text = read_text(path, shown, problems)
-            if text is not None:
-                md = parse_markdown(text, shown, f"{folder}/{path.name}", problems)
-                if md is not None:
-                    target.append(md)
+            md = parse_markdown(text, shown, f"{folder}/{path.name}", problems) if text is not None else None
+            if md is not None:
+                target.append(md)
+            else:
+                raw.unreadable.add(f"{folder}/{path.name}")
 
     raw.media = _media(root, problems)
     return raw

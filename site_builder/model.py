@@ -69,6 +69,8 @@ class Site:
     """Path of the content folder inside its repository, for edit links (`content/`)."""
     search: "Vocabulary | None" = None
     """Risk and need words (built in + site.yaml `search`); None means the built-in ones."""
+    far_km: int = 30
+    """Points farther than this from their district's other services are warned about."""
 
 
 @dataclass

@@ -66,8 +66,7 @@ def check_kind(value: str) -> str:
     if value in vocab.KINDS:
         return value
     # An editor may type the Chinese name of the kind (心理门诊) instead of its value.
-    by_label = next((k for k, label in vocab.KINDS.items() if value and value in label), None)
-    by_label = by_label or next((k for k, d in vocab.KIND_DESCRIPTIONS.items() if value and value in d), None)
+    by_label = vocab.kind_for(value)
     raise Abort(f"--kind {value!r} is not a kind ({_did_you_mean(value.lower(), vocab.KINDS, by_label)}"
                 f"one of: {', '.join(vocab.KINDS)})")
 

@@ -18,7 +18,9 @@ from . import coords, vocab
 from .errors import Problems
 from .exports.catalogue import OPEN_DATA_PATHS
 from .fields import SLUG, Checker, _kind_of, _suggest, bidi_control
+from .fixes import human
 from .hours import Calendar, Closure, Hours, parse_hours, twelve_hour_warnings
+from .judgment import judge
 from .load import INVALID, Doc, MarkdownDoc, RawContent, display_path
 from .markdown import LinkTargets, render_markdown
 from .model import (Article, Contact, CrisisLine, Directory, Event, Link, Page, Phone, Region,
@@ -106,6 +108,7 @@ def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site |
             crisis.append(CrisisLine(label, phone, note))
     days = SITE["stale_after_days"]
     stale = c.integer(data.get("stale_after_days"), ("stale_after_days",), days.low, days.high)
+    far_km = c.integer(data.get("far_km"), ("far_km",), SITE["far_km"].low, SITE["far_km"].high)
     edit_url = c.url(data.get("edit_url"), ("edit_url",), ("https", "http"))
     demo = c.boolean(data.get("demo"), ("demo",))
     quick_exit = c.url(data.get("quick_exit"), ("quick_exit",), ("https", "http"))
@@ -122,7 +125,8 @@ def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site |
                 base_url=base_url, base_path=base_path, language=language, timezone=timezone,
                 crisis=tuple(crisis), stale_after_days=stale or days.default, edit_url=edit_url,
                 demo=bool(demo), quick_exit=quick_exit, languages=languages,
-                data_license=license_, targets=targets, source_prefix="", search=search)
+                data_license=license_, targets=targets, source_prefix="", search=search,
+                far_km=far_km or SITE["far_km"].default)
 
 
 def _search(c: Checker, value: Any) -> Vocabulary:
@@ -332,7 +336,14 @@ def _phone(c: Checker, value: Any, where: tuple, ext: Any, label: str | None) ->
     try:
         parsed = parse_phone(text, ext_text)
     except PhoneError as exc:
-        c.error(where, str(exc))
+        split = human.split_extension(text) if ext is None else None
+        if split:
+            number, extension = split
+            c.error(where, f"{text!r} is a number with an extension (write "
+                    f"{{number: \"{number}\", ext: \"{extension}\"}}; the page dials the "
+                    "number, then the extension)")
+        else:
+            c.error(where, str(exc))
         return None
     if parsed.warning:
         c.warning(where, parsed.warning)
@@ -362,6 +373,11 @@ def _phones(c: Checker, value: Any) -> tuple[Phone, ...]:
 def _location(c: Checker, value: Any) -> coords.Point | None:
     if value is None:
         return None
+    if isinstance(value, str) and human.amap_pair(value):
+        lat, lon, *_ = human.amap_pair(value)
+        c.error(("location",), f"{value.strip()!r} is Amap's copied longitude,latitude (write "
+                f"location: {{lat: {lat:g}, lon: {lon:g}, crs: gcj02}})")
+        return None
     data = c.mapping(value, ("location",), LOCATION.keys(), "location")
     if data is None:
         return None
@@ -371,14 +387,24 @@ def _location(c: Checker, value: Any) -> coords.Point | None:
         return None
     lat = c.number(data.get("lat"), ("location", "lat"), LOCATION["lat"].low, LOCATION["lat"].high)
     lon = c.number(data.get("lon"), ("location", "lon"), LOCATION["lon"].low, LOCATION["lon"].high)
-    crs = c.choice(data.get("crs", LOCATION["crs"].default), ("location", "crs"), coords.CRS)
+    raw_crs = data.get("crs", LOCATION["crs"].default)
+    crs = c.choice(raw_crs, ("location", "crs"), coords.CRS,
+                   {raw_crs: human.crs_name(raw_crs)} if isinstance(raw_crs, str)
+                   and human.crs_name(raw_crs) else None)
     if lat is None or lon is None or crs is None:
         return None
+    if "crs" not in data:
+        c.warning(("location",), NO_CRS)
     if not coords.in_china_bbox(lat, lon):
         c.error(("location",), f"{lat:g}, {lon:g} is outside China "
                 "(lat 3.8…53.6 and lon 73.5…135.1; copy both numbers from the map)")
         return None
     return coords.point(lat, lon, crs)
+
+
+NO_CRS = ("has no crs, so it is read as wgs84 (GPS): a point copied from Amap or Tencent Maps "
+          "is then off by hundreds of metres (add crs: gcj02 for Amap or Tencent, bd09 for Baidu, "
+          "wgs84 for GPS)")
 
 
 def _looks_swapped(lat: Any, lon: Any) -> bool:
@@ -435,6 +461,12 @@ def _hours(c: Checker, value: Any) -> Hours | None:
         value = {k: c.doc.raw.get(("hours", k), v) if isinstance(v, (int, float))
                  and not isinstance(v, bool) else v for k, v in value.items()}
     hours, errors = parse_hours(value)
+    mapping = human.hours_mapping(value) if isinstance(value, str) and errors else None
+    if mapping and not parse_hours(mapping)[1]:
+        lines = "; ".join(f"{k}: {v if v == 'closed' else chr(34) + v + chr(34)}"
+                          for k, v in mapping.items())
+        errors = [(None, f"'{value.strip()}' is one line of text (write the days as a "
+                         f"mapping: hours: then, indented on lines of their own, {lines})")]
     for key, message in errors:
         where = ("hours", key) if key is not None else ("hours",)
         c.error(where, message, key_line=key is not None)
@@ -474,6 +506,14 @@ def _translations(c: Checker, value: Any) -> dict:
     return out
 
 
+def region_named(name: str, regions: dict) -> str | None:
+    """The id of the one area called `name` (华林社区 → futian-yuanling-hualin), or whose
+    name holds it; None when no single area fits."""
+    exact = [rid for rid, r in regions.items() if r.name == name]
+    found = exact or [rid for rid, r in regions.items() if name and name in r.name]
+    return found[0] if len(found) == 1 else None
+
+
 def validate_service(doc: Doc, regions: dict[str, Region], site: Site | None,
                      today: date, problems: Problems) -> dict | None:
     """Check one service record; returns its fields (description still markdown)."""
@@ -485,14 +525,18 @@ def validate_service(doc: Doc, regions: dict[str, Region], site: Site | None,
     data = c.mapping(doc.data, (), SERVICE_KEYS, "a service record")
     if data is None:
         return None
-    kind = c.choice(data.get("kind"), ("kind",), SERVICE["kind"].vocab)
+    raw_kind = data.get("kind")
+    kind = c.choice(raw_kind, ("kind",), SERVICE["kind"].vocab,
+                    {raw_kind: vocab.kind_for(raw_kind)} if vocab.kind_for(raw_kind) else None)
     region = None
     rid = c.text(data.get("region"), ("region",), SERVICE["region"].max_len)
     if rid is not None:
         region = regions.get(rid)
         if region is None and regions:
+            named = region_named(rid, regions)
+            hint = f"did you mean {named!r}? " if named else _suggest(rid, regions)
             c.error(("region",), f"{rid!r} is not an area in regions.yaml "
-                    f"({_suggest(rid, regions)}an id from regions.yaml)")
+                    f"({hint}an id from regions.yaml)")
     address = c.text(data.get("address"), ("address",), SERVICE["address"].max_len)
     if kind and kind not in NO_ADDRESS_KINDS and data.get("address") is None \
             and "address" not in data and ("address",) not in c.misspelled:
@@ -647,8 +691,9 @@ def _translated(docs: list[MarkdownDoc], folder: str, problems: Problems) -> tup
 # ------------------------------------------------------------------ all
 
 def validate(raw: RawContent, problems: Problems, today: date | None = None,
-             root_display: str = "") -> Directory | None:
-    """Validate everything; return the model, or None when there are errors."""
+             root_display: str = "", publishing: bool = False) -> Directory | None:
+    """Validate everything; return the model, or None when there are errors.
+    `publishing` (build, serve): placeholders of `site-builder new` are errors."""
     site = validate_site(raw.site, root_display, problems)
     tz = site.timezone if site else "Asia/Shanghai"
     today = today or today_in(tz)
@@ -664,16 +709,21 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
     articles, article_tr = _translated(raw.articles, "articles", problems)
     pages, page_tr = _translated(raw.pages, "pages", problems)
     service_ids = {doc.rel[len("services/"):-len(".yaml")] for doc in raw.services}
-    _check_alternatives(checked, service_ids, problems)
-    targets = LinkTargets(services=service_ids, regions=set(regions),
-                          pages={p.slug for p in pages},
+    # A file that could not be read has its own errors: what points at it is not wrong.
+    unreadable = {rel.split("/", 1)[0]: set() for rel in ("services/", "articles/", "pages/")}
+    for rel in raw.unreadable:
+        folder, name = rel.split("/", 1)
+        unreadable[folder].add(name.split(".", 1)[0])
+    _check_alternatives(checked, service_ids | unreadable["services"], problems)
+    targets = LinkTargets(services=service_ids | unreadable["services"], regions=set(regions),
+                          pages={p.slug for p in pages} | unreadable["pages"],
                           media={m.rel for m in raw.media},
                           generated=_generated_paths())
     base_path = site.base_path if site else "/"
 
     # Events may name any loaded service (a broken record already has its own errors,
     # and should not cause a second, misleading "not a service" error here).
-    services_stub = service_ids
+    services_stub = service_ids | unreadable["services"]
     article_fields = []
     by_slug = {}
     for md in articles:
@@ -681,17 +731,17 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
         if fields is not None:
             article_fields.append((md, fields))
             by_slug[md.slug] = fields
-    targets.articles = {f["slug"] for _, f in article_fields if not f["draft"]}
+    targets.articles = {f["slug"] for _, f in article_fields if not f["draft"]} | unreadable["articles"]
     article_slugs = {a.slug for a in articles}  # once: not once per translation
     for md in article_tr:
-        if md.slug not in article_slugs:
+        if md.slug not in article_slugs and md.slug not in unreadable["articles"]:
             problems.error(md.path, 0, "-", f"translation of {md.slug!r}, but articles/{md.slug}.md "
                            "does not exist (the default-language article must exist)")
             continue
         validate_article(md, services_stub, today, problems, by_slug.get(md.slug))
     page_fields = [(md, f) for md in pages if (f := validate_page(md, problems)) is not None]
     for md in page_tr:
-        if md.slug not in targets.pages:
+        if md.slug not in targets.pages:  # (unreadable pages are in targets.pages)
             problems.error(md.path, 0, "-", f"translation of {md.slug!r}, but pages/{md.slug}.md "
                            "does not exist (the default-language page must exist)")
         else:
@@ -717,6 +767,9 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
                     targets=targets, base_path=base_path, problems=problems,
                     field_name=".".join(where))
 
+    if publishing and not (site and site.demo):
+        drafts = {md.path for md, f in article_fields if f["draft"]}
+        refuse_placeholders(problems, drafts)
     if problems.errors or site is None:
         return None
 
@@ -730,6 +783,7 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
         service.sort_key = pinyin_key(service.name)
         services[service.id] = service
     _duplicate_phone_warnings(checked, problems)
+    judge(checked, site.far_km, problems)
 
     published = []
     for md, fields in article_fields:
@@ -744,6 +798,19 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
     return Directory(site=site, regions=regions, roots=roots, services=services,
                      articles=published, pages=page_objs, calendar=calendar,
                      media=raw.media, today=today)
+
+
+def refuse_placeholders(problems: Problems, drafts: set[str]) -> None:
+    """Each placeholder of `site-builder new` still in a record to publish becomes an error
+    (drafts are not published; a `demo: true` site is not called here)."""
+    for warning, text in problems.placeholders:
+        if warning.path in drafts or warning not in problems.items:
+            continue
+        problems.items.remove(warning)
+        problems.error(warning.path, warning.line, warning.field,
+                       f"{text!r} is still a placeholder of `site-builder new`, which build does "
+                       f"not publish (write the real text in place of it, or delete the line; "
+                       f"`check` lists every placeholder left)")
 
 
 def _generated_paths() -> set[str]:

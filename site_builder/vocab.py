@@ -81,3 +81,16 @@ LANGUAGE_NAMES = {
     "ru": "俄语", "fr": "法语", "de": "德语", "es": "西班牙语", "ar": "阿拉伯语",
     "sgn": "手语", "csl": "中国手语",
 }
+
+
+def kind_for(text: str) -> str | None:
+    """The kind whose Chinese name an editor wrote (`心理咨询室`, `社区心理咨询室` →
+    counseling_room), for a did-you-mean; None when no single kind fits."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    text = text.strip()
+    for table in (KINDS, KIND_DESCRIPTIONS):
+        found = [k for k, label in table.items() if text in label or label in text]
+        if len(found) == 1:
+            return found[0]
+    return None
