@@ -144,8 +144,6 @@ SITE = Record("site.yaml", "站点设置（content/site.yaml）", (
           required=True, record=CRISIS_LINE, min_items=1, max_items=3),
     Field("stale_after_days", "integer", "服务点的核实日期（verified）超过多少天就提示“可能已经过时”",
           low=1, high=3650, default=180),
-    Field("far_km", "integer", "服务点离本区其他服务点都超过这么多公里时给警告（坐标可能填错），默认 30",
-          low=1, high=2000, default=30),
     Field("edit_url", "url", "“信息有误？提交更正”链接的前半部分，后面接文件在仓库里的路径，"
           "如 https://github.com/<账号>/<仓库>/edit/main/"),
     Field("demo", "boolean", "true 表示整个网站是示例数据，每页都显示提示；正式网站删掉或写 false",
@@ -158,6 +156,8 @@ SITE = Record("site.yaml", "站点设置（content/site.yaml）", (
     Field("targets", "keyed", "服务覆盖目标：键是服务类型，值是 {level, share}", vocab=vocab.KINDS,
           record=TARGET),
     Field("search", "record", "搜索词表：风险词（risk_words）和求助词（needs），补充内置的词表", record=SEARCH),
+    Field("far_km", "integer", "服务点离本区其他服务点都超过这么多公里时给警告（坐标可能填错），默认 30",
+          low=1, high=2000, default=30),
 ))
 
 # ------------------------------------------------------------- regions.yaml

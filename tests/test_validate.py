@@ -551,10 +551,14 @@ def test_location_bad_crs(run_check):
         8, "location.crs", "'gcj2' is not allowed (did you mean 'gcj02'? one of: wgs84, gcj02, bd09)")
 
 
-def test_location_crs_defaults_to_wgs84(run_check):
+def test_location_crs_defaults_to_wgs84_with_a_warning(run_check):
     report = run_check(station(location="{lat: 22.54, lon: 114.05}"))
-    assert report.problems.items == []
-    assert report.directory.services["station"].point is not None
+    problem = only_warning(report)
+    assert (problem.field, problem.message) == ("location", (
+        "has no crs, so it is read as wgs84 (GPS): a point copied from Amap or Tencent Maps "
+        "is then off by hundreds of metres (add crs: gcj02 for Amap or Tencent, bd09 for Baidu, "
+        "wgs84 for GPS)"))
+    assert report.directory.services["station"].point.wgs84 == (22.54, 114.05)
 
 
 def test_missing_location_on_a_physical_service_is_a_warning(run_check):
@@ -687,7 +691,7 @@ def test_translations_are_kept(run_check):
      "'Asia/Beijing' is not a time zone (an IANA name such as Asia/Shanghai)"),
     (SITE + "titel: 另一个标题\n", 5, "titel",
      "unknown key 'titel' (did you mean 'title'? allowed keys: title, description, base_url, language, "
-     "timezone, crisis, stale_after_days, edit_url, demo, quick_exit, languages, data_license, targets, search)"),
+     "timezone, crisis, stale_after_days, edit_url, demo, quick_exit, languages, data_license, targets, search, far_km)"),
     (SITE + "languages: [en, fr]\n", 5, "languages[1]", "'fr' is not allowed (one of: zh-Hant, en)"),
     (SITE + "stale_after_days: 0\n", 5, "stale_after_days", "0 is out of range (a whole number from 1 to 3650)"),
 ], ids=["no-crisis", "crisis-empty", "crisis-4", "base-url", "base-url-query", "timezone",
