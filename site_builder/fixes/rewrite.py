@@ -240,9 +240,8 @@ def _hours(v: _Values, key: yaml.Node, node: yaml.Node) -> None:
                 v.replace(k, day, f"hours.{key_text}", f"day {key_text!r} as {day}")
                 key_text = day
         field = f"hours.{key_text}"
-        if _unquoted_time(val):
-            fixed = human.time_ranges(val.value) or val.value
-            v.replace(val, _q(fixed), field, "an unquoted time in quotes")
+        if _unquoted_time(val):  # `sat: 13:30` is one time, no range: nothing to read
+            continue
         elif _is_text(val) and parse_hours({"mon": val.value})[1]:
             if val.value.strip() in ("休息", "闭馆", "不开放", "关闭", "休"):
                 v.replace(val, "closed", field, "closed")
