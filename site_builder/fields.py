@@ -50,6 +50,14 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return f"did you mean {close[0]!r}? " if close else ""
 
 
+def region_named(name: str, regions: dict) -> str | None:
+    """The id of the one area called `name` (华林社区 → futian-yuanling-hualin), or whose
+    name holds it; None when no single area fits."""
+    exact = [rid for rid, r in regions.items() if r.name == name]
+    found = exact or [rid for rid, r in regions.items() if name and name in r.name]
+    return found[0] if len(found) == 1 else None
+
+
 class Checker:
     """Typed field readers for one document; each reports its own problems."""
 

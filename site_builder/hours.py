@@ -284,7 +284,11 @@ def _parse_mode(value: str) -> tuple[Hours | None, list[Error]]:
         close = difflib.get_close_matches(folded, MODES, n=1, cutoff=0.6)
         suggestion = close[0] if close else None
     if suggestion is None and _RANGE_RE.search(text.translate(_LOOKALIKES)):
-        return None, [(None, f"'{text}' gives times but no days ({_EXPECT_MODE}, such as mon-sun: \"{text}\")")]
+        times = ", ".join(f"{int(m[1]):02d}:{m[2]}-{m[3] or ''}{int(m[4]):02d}:{m[5]}"
+                          for m in _RANGE_RE.finditer(text.translate(_LOOKALIKES)))
+        return None, [(None, f"'{text}' gives times but no days ({_EXPECT_MODE}: write `hours:` "
+                             f"alone on its line and the days indented below it, e.g. "
+                             f"`mon-sun: \"{times}\"`)")]
     return None, [(None, f"'{text}' is not a valid hours value ({_EXPECT_MODE}){_did_you_mean(suggestion)}")]
 
 

@@ -1,7 +1,9 @@
-"""Warnings that need more than one record: copies of a record, and points far from the
-other services of their district. Each message is written once, here.
+"""Judgment across records: copies of a record, one number on unrelated records, points
+far from the other services of their district, closures pointing at a service that does
+not exist, and `new`'s placeholders in what a build would publish. Each message is written
+once, here.
 
-Part of validation (stage 2): `validate` calls `judge` with the checked records.
+Part of validation (stage 2): `validate` calls these with the checked records.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from collections import defaultdict
 from statistics import median
 
 from .errors import Problems
+from .fields import _suggest
 from .load import Doc
 
 FAR_KM_DEFAULT = 30
@@ -108,5 +111,51 @@ def far_points(checked: list[tuple[Doc, dict]], far_km: int, problems: Problems)
 
 
 def judge(checked: list[tuple[Doc, dict]], far_km: int, problems: Problems) -> None:
+    _duplicate_phone_warnings(checked, problems)
     duplicates(checked, problems)
     far_points(checked, far_km, problems)
+
+
+def _duplicate_phone_warnings(checked: list[tuple[Doc, dict]], problems: Problems) -> None:
+    seen: dict[str, list[tuple[Doc, dict, int]]] = defaultdict(list)
+    for doc, fields in checked:
+        for i, phone in enumerate(fields["phones"]):
+            if len(phone.tel) > 10:  # short service numbers are shared by design
+                seen[phone.tel].append((doc, fields, i))
+    for tel, uses in seen.items():
+        first_doc, first, _ = uses[0]
+        for doc, fields, i in uses[1:]:
+            if doc is first_doc:
+                continue
+            if fields["operator"] and fields["operator"] == first["operator"]:
+                continue
+            problems.warning(doc.path, doc.line("phones", i), f"phones[{i}]",
+                             f"same number as {first_doc.rel} (check that it is right; records "
+                             "of one operator may share a number: set the same `operator`)")
+
+
+def refuse_placeholders(problems: Problems, drafts: set[str]) -> None:
+    """Each placeholder of `site-builder new` still in a record to publish becomes an error
+    (drafts are not published; a `demo: true` site is not called here)."""
+    for warning, text in problems.placeholders:
+        if warning.path in drafts or warning not in problems.items:
+            continue
+        problems.items.remove(warning)
+        problems.error(warning.path, warning.line, warning.field,
+                       f"{text!r} is still a placeholder of `site-builder new`, which build does "
+                       f"not publish (write the real text in place of it, or delete the line; "
+                       f"`check` lists every placeholder left)")
+
+
+def check_alternatives(checked: list[tuple[Doc, dict]], service_ids: set[str],
+                        problems: Problems) -> None:
+    """A closure's `alternative` names another service that exists."""
+    for doc, fields in checked:
+        closure, sid = fields["closed"], fields["id"]
+        if closure is None or closure.alternative is None:
+            continue
+        if closure.alternative == sid or closure.alternative not in service_ids:
+            what = "this service itself" if closure.alternative == sid else "not a service"
+            problems.error(doc.path, doc.line("closed", "alternative"), "closed.alternative",
+                           f"{closure.alternative!r} is {what} (another service's id: "
+                           f"{_suggest(closure.alternative, service_ids - {sid})}a file name in services/ without .yaml)")

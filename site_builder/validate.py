@@ -8,7 +8,6 @@ is left out of the model; the caller refuses to build when there are errors.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,10 +16,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from . import coords, vocab
 from .errors import Problems
 from .exports.catalogue import OPEN_DATA_PATHS
-from .fields import SLUG, Checker, _kind_of, _suggest, bidi_control
+from .fields import SLUG, Checker, _kind_of, _suggest, bidi_control, region_named
 from .fixes import human
 from .hours import Calendar, Closure, Hours, parse_hours, twelve_hour_warnings
-from .judgment import judge
+from .judgment import check_alternatives, judge, refuse_placeholders
 from .load import INVALID, Doc, MarkdownDoc, RawContent, display_path
 from .markdown import LinkTargets, render_markdown
 from .model import (Article, Contact, CrisisLine, Directory, Event, Link, Page, Phone, Region,
@@ -431,20 +430,6 @@ def _closure(c: Checker, value: Any) -> Closure | None:
     return Closure(start, until, reason, alternative) if start else None
 
 
-def _check_alternatives(checked: list[tuple[Doc, dict]], service_ids: set[str],
-                        problems: Problems) -> None:
-    """A closure's `alternative` names another service that exists."""
-    for doc, fields in checked:
-        closure, sid = fields["closed"], fields["id"]
-        if closure is None or closure.alternative is None:
-            continue
-        if closure.alternative == sid or closure.alternative not in service_ids:
-            what = "this service itself" if closure.alternative == sid else "not a service"
-            problems.error(doc.path, doc.line("closed", "alternative"), "closed.alternative",
-                           f"{closure.alternative!r} is {what} (another service's id: "
-                           f"{_suggest(closure.alternative, service_ids - {sid})}a file name in services/ without .yaml)")
-
-
 def _hours(c: Checker, value: Any) -> Hours | None:
     if value is INVALID or value is None:
         return None
@@ -463,10 +448,10 @@ def _hours(c: Checker, value: Any) -> Hours | None:
     hours, errors = parse_hours(value)
     mapping = human.hours_mapping(value) if isinstance(value, str) and errors else None
     if mapping and not parse_hours(mapping)[1]:
-        lines = "; ".join(f"{k}: {v if v == 'closed' else chr(34) + v + chr(34)}"
-                          for k, v in mapping.items())
-        errors = [(None, f"'{value.strip()}' is one line of text (write the days as a "
-                         f"mapping: hours: then, indented on lines of their own, {lines})")]
+        lines = "`, `".join(f"{k}: {v if v == 'closed' else chr(34) + v + chr(34)}"
+                            for k, v in mapping.items())
+        errors = [(None, f"'{value.strip()}' is one line of text (write `hours:` alone on its "
+                         f"line and the days indented below it: `{lines}`)")]
     for key, message in errors:
         where = ("hours", key) if key is not None else ("hours",)
         c.error(where, message, key_line=key is not None)
@@ -504,14 +489,6 @@ def _translations(c: Checker, value: Any) -> dict:
             continue
         out[lang] = {k: c.text(v, where + (k,), TRANSLATION[k].max_len) for k, v in entry.items()}
     return out
-
-
-def region_named(name: str, regions: dict) -> str | None:
-    """The id of the one area called `name` (华林社区 → futian-yuanling-hualin), or whose
-    name holds it; None when no single area fits."""
-    exact = [rid for rid, r in regions.items() if r.name == name]
-    found = exact or [rid for rid, r in regions.items() if name and name in r.name]
-    return found[0] if len(found) == 1 else None
 
 
 def validate_service(doc: Doc, regions: dict[str, Region], site: Site | None,
@@ -714,7 +691,7 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
     for rel in raw.unreadable:
         folder, name = rel.split("/", 1)
         unreadable[folder].add(name.split(".", 1)[0])
-    _check_alternatives(checked, service_ids | unreadable["services"], problems)
+    check_alternatives(checked, service_ids | unreadable["services"], problems)
     targets = LinkTargets(services=service_ids | unreadable["services"], regions=set(regions),
                           pages={p.slug for p in pages} | unreadable["pages"],
                           media={m.rel for m in raw.media},
@@ -734,7 +711,9 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
     targets.articles = {f["slug"] for _, f in article_fields if not f["draft"]} | unreadable["articles"]
     article_slugs = {a.slug for a in articles}  # once: not once per translation
     for md in article_tr:
-        if md.slug not in article_slugs and md.slug not in unreadable["articles"]:
+        if md.slug in unreadable["articles"]:
+            continue  # what it inherits is unknown until the article can be read
+        if md.slug not in article_slugs:
             problems.error(md.path, 0, "-", f"translation of {md.slug!r}, but articles/{md.slug}.md "
                            "does not exist (the default-language article must exist)")
             continue
@@ -782,7 +761,6 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
         service.search_terms = search_terms(service)
         service.sort_key = pinyin_key(service.name)
         services[service.id] = service
-    _duplicate_phone_warnings(checked, problems)
     judge(checked, site.far_km, problems)
 
     published = []
@@ -800,19 +778,6 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
                      media=raw.media, today=today)
 
 
-def refuse_placeholders(problems: Problems, drafts: set[str]) -> None:
-    """Each placeholder of `site-builder new` still in a record to publish becomes an error
-    (drafts are not published; a `demo: true` site is not called here)."""
-    for warning, text in problems.placeholders:
-        if warning.path in drafts or warning not in problems.items:
-            continue
-        problems.items.remove(warning)
-        problems.error(warning.path, warning.line, warning.field,
-                       f"{text!r} is still a placeholder of `site-builder new`, which build does "
-                       f"not publish (write the real text in place of it, or delete the line; "
-                       f"`check` lists every placeholder left)")
-
-
 def _generated_paths() -> set[str]:
     paths = {"services/", "regions/", "articles/", "hotlines/", "search/", "kinds/", "audiences/",
              "needs/", "404.html", "sitemap.xml", "robots.txt", "open-data/"}
@@ -828,21 +793,3 @@ def _media_warnings(raw: RawContent, problems: Problems) -> None:
             problems.warning(display_path(media.source, raw.root), 0, "-",
                              f"{media.size // 1000} KB is heavy for residents on slow phones "
                              "(keep media files under 500 KB)")
-
-
-def _duplicate_phone_warnings(checked: list[tuple[Doc, dict]], problems: Problems) -> None:
-    seen: dict[str, list[tuple[Doc, dict, int]]] = defaultdict(list)
-    for doc, fields in checked:
-        for i, phone in enumerate(fields["phones"]):
-            if len(phone.tel) > 10:  # short service numbers are shared by design
-                seen[phone.tel].append((doc, fields, i))
-    for tel, uses in seen.items():
-        first_doc, first, _ = uses[0]
-        for doc, fields, i in uses[1:]:
-            if doc is first_doc:
-                continue
-            if fields["operator"] and fields["operator"] == first["operator"]:
-                continue
-            problems.warning(doc.path, doc.line("phones", i), f"phones[{i}]",
-                             f"same number as {first_doc.rel} (check that it is right; records "
-                             "of one operator may share a number: set the same `operator`)")

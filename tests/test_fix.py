@@ -102,8 +102,8 @@ def test_check_says_what_fix_can_correct_then_fix_does_it(content_dir, capsys, m
         f"{path}:7: phones[0]: '0482-8211001转8021' is a number with an extension (write "
         '{number: "0482-8211001", ext: "8021"}; the page dials the number, then the '
         f"extension){FIXABLE}",
-        f"{path}:8: hours: '周一至周五 9:00-17:00' is one line of text (write the days as a "
-        'mapping: hours: then, indented on lines of their own, mon-fri: "09:00-17:00")' + FIXABLE,
+        f"{path}:8: hours: '周一至周五 9:00-17:00' is one line of text (write `hours:` alone on "
+        'its line and the days indented below it: `mon-fri: "09:00-17:00"`)' + FIXABLE,
         f"{path}:9: verified: '2026年11月1日' is not a date (YYYY-MM-DD, e.g. 2026-03-01){FIXABLE}",
     ]
     assert main(["check", "--content", str(content), "--fix"]) == 1  # the kind is left to the editor

@@ -97,6 +97,16 @@ def test_times_without_days_are_explained():
     assert message.startswith("'09:00-17:00' gives times but no days")
 
 
+def test_the_advice_for_times_without_days_is_a_mapping_that_passes():
+    # Before, the advice was `mon-sun: "８：３０－17:30"` on the `hours:` line: wrong twice
+    # (a mapping cannot follow `hours:` on its line, and the times were still full-width).
+    [(_, message)] = errors_of("８：３０－17:30")
+    assert message == ("'８：３０－17:30' gives times but no days (expected 24/7, by_appointment, "
+                       "unknown, or a mapping of days to times: write `hours:` alone on its line "
+                       "and the days indented below it, e.g. `mon-sun: \"08:30-17:30\"`)")
+    assert parse_hours({"mon-sun": "08:30-17:30"})[1] == []
+
+
 @pytest.mark.parametrize("value, start", [
     (None, "hours has no value"), ("", "hours is empty"), (24, "hours is the number 24, not text or a mapping"),
     (["mon"], "hours is a list, not text or a mapping"),
