@@ -59,13 +59,15 @@ _KEY_COLON = re.compile(f"^(?P<lead>[{_WS}]*(?:-[{_WS}]+)*)(?P<key>[A-Za-z_][A-Z
                         f"[ \t]*(?:：|:(?=[\t\u00a0\u3000]))[{_WS}]*")
 _FLOW_KEY_COLON = re.compile(r"(?P<pre>[{,]\s*)(?P<key>[A-Za-z_][A-Za-z0-9_-]*)\s*：\s*")
 _BLOCK_START = re.compile(r":\s*[|>][-+0-9]*\s*(?:#.*)?$")
+_FLOW_COMMA = re.compile(r"(?<=[\"'\d\]}])\s*[，、]\s*(?=[\"'\[{]|[A-Za-z_][A-Za-z0-9_-]*\s*[:：]\s)")
+"""A full-width comma between two items of a `[…]` or `{…}` (`"a"，"b"`, `22.5，lon: 114`)."""
 
 
 def _expand(lead: str, tab: int, ideo: int) -> str:
     out, col = [], 0
     for ch in lead:
         if ch == "\t":
-            n = tab - col % tab
+            n = tab - col % tab if tab else 0
         elif ch == "\u3000":
             n = ideo
         elif ch == "\u00a0":
@@ -79,33 +81,68 @@ def _expand(lead: str, tab: int, ideo: int) -> str:
     return "".join(out)
 
 
-def _text_pass(text: str) -> tuple[str, list[Change]]:
+def _misfits(data, kind: str) -> int:
+    """How many keys of `data` are not where the content format has them: of the ways to
+    read a Tab, the one with the fewest is the sensible one."""
+    from ..schema import AREA, ARTICLE, HOLIDAYS, PAGE, PHONE_ENTRY, SERVICE, SITE, Record
+
+    def count(value, record) -> int:
+        if not isinstance(value, dict):
+            return 0
+        n = sum(1 for k in value if k not in record.keys())
+        for f in record.fields:
+            sub = value.get(f.name)
+            if f.kind == "hours" and isinstance(sub, dict):
+                n += sum(1 for k in sub if str(k) not in _DAY_KEYS)
+            elif f.kind == "phones" and isinstance(sub, list):
+                n += sum(count(item, PHONE_ENTRY) for item in sub)
+            elif f.record is not None and f.kind == "record":
+                n += count(sub, f.record)
+            elif f.record is not None and isinstance(sub, list):
+                n += sum(count(item, f.record) for item in sub)
+            elif f.kind == "areas" and isinstance(sub, list):
+                n += sum(count(item, record) for item in sub)
+        return n
+
+    front = Record("front", "", ARTICLE.fields + tuple(f for f in PAGE.fields if f.name not in ARTICLE.keys()))
+    record = {"service": SERVICE, "site": SITE, "holidays": HOLIDAYS, "front": front}.get(kind)
+    if kind == "regions" and isinstance(data, list):
+        return sum(count(item, AREA) for item in data)
+    return count(data, record) if record is not None else 0
+
+
+def _text_pass(text: str, kind: str = "") -> tuple[str, list[Change]]:
     lines = text.split("\n")
     changes: list[Change] = []
     colon_fixed = list(lines)
+    in_block: set[int] = set()
     block_indent: int | None = None
     for i, line in enumerate(lines):
         indent = len(line) - len(line.lstrip(_WS))
         if block_indent is not None:
             if not line.strip() or indent > block_indent:
+                in_block.add(i)
                 continue  # inside a `|` or `>` block: text, not keys
             block_indent = None
         new = _KEY_COLON.sub(lambda m: f"{m['lead']}{m['key']}: ", line, count=1)
         if new != line and new.endswith(": "):
             new = new[:-1]  # `key：` alone on its line: a mapping or list follows
+        if "[" in new or "{" in new:
+            new = _FLOW_COMMA.sub(", ", new)
         new = _FLOW_KEY_COLON.sub(lambda m: f"{m['pre']}{m['key']}: ", new)
         if new != line:
             colon_fixed[i] = new
-            changes.append(Change(i + 1, "-", "a full-width colon or a Tab after a key"))
+            changes.append(Change(i + 1, "-", "a full-width colon or comma, or a Tab after a key"))
         if _BLOCK_START.search(new):
             block_indent = indent
-    # Indentation: try the widths a Tab (and U+3000) may have stood for.
+    # Indentation: try the widths a Tab (and U+3000) may have stood for, none included (a
+    # Tab typed before a top-level key); keep the readings that fit the format best.
     indented = [i for i, line in enumerate(colon_fixed) if any(c in _LEAD.match(line).group()
                                                               for c in "\t\u00a0\u3000")]
-    if not indented:
-        return "\n".join(colon_fixed), changes
+    if not indented or any(i in in_block for i in indented):
+        return "\n".join(colon_fixed), changes  # a Tab in a `|` text: its width is the text's
     results = []
-    for tab, ideo in itertools.product((2, 4, 8), (2, 1)):
+    for tab, ideo in itertools.product((2, 4, 8, 0), (2, 1)):
         candidate = list(colon_fixed)
         for i in indented:
             lead = _LEAD.match(candidate[i]).group()
@@ -114,6 +151,9 @@ def _text_pass(text: str) -> tuple[str, list[Change]]:
         ok, data = _parses(joined)
         if ok:
             results.append((joined, data))
+    if results:
+        best = min(_misfits(data, kind) for _, data in results)
+        results = [(t, d) for t, d in results if _misfits(d, kind) == best]
     if not results or any(data != results[0][1] for _, data in results[1:]):
         return "\n".join(colon_fixed), changes  # no width, or widths that disagree: ambiguous
     changes += [Change(i + 1, "-", "Tabs or wide spaces in the indentation") for i in indented]
@@ -246,7 +286,7 @@ def _hours(v: _Values, key: yaml.Node, node: yaml.Node) -> None:
             if val.value.strip() in ("休息", "闭馆", "不开放", "关闭", "休"):
                 v.replace(val, "closed", field, "closed")
                 continue
-            fixed = human.time_ranges(val.value)
+            fixed = human.time_ranges(_uncurled(val.value))
             if fixed and not parse_hours({"mon": fixed})[1]:
                 v.replace(val, _q(fixed), field, f"times {val.value!r} as {fixed!r}")
 
@@ -254,9 +294,28 @@ def _hours(v: _Values, key: yaml.Node, node: yaml.Node) -> None:
 _DAY_KEYS = set(human.DAYS) | {"holidays"} | {f"{a}-{b}" for a in human.DAYS for b in human.DAYS}
 
 
+_CURLY = re.compile(r"^\s*[“‘「『\"'](.*)[”’」』\"']\s*$")
+
+
+def _uncurled(text: str) -> str:
+    """`“0755-55500121”` (typed with a Chinese input method) without its quotes."""
+    m = _CURLY.match(text)
+    return m[1] if m else text
+
+
 def _phone(v: _Values, node: yaml.Node, field: str) -> None:
     if isinstance(node, yaml.ScalarNode):
-        split = human.split_extension(node.value)
+        from ..phones import PhoneError, parse_phone
+
+        bare = _uncurled(node.value)
+        if bare != node.value:
+            try:
+                parse_phone(bare)
+                v.replace(node, _q(bare), field, "curly quotes as plain ones")
+                return
+            except PhoneError:
+                pass
+        split = human.split_extension(bare)
         if split:
             v.replace(node, f"{{number: {_q(split[0])}, ext: {_q(split[1])}}}", field,
                       "an extension as ext")
@@ -316,8 +375,26 @@ AMAP_NOTE = "check --fix：按高德地图的“经度,纬度”读取；从百�
 """Written beside a location read from Amap's copied string (in Chinese: for editors)."""
 
 
+def _choices(v: _Values, node: yaml.Node, field: str, allowed) -> None:
+    """`[elderly，families]` or `elderly、families`: one text with full-width commas."""
+    items = node.value if isinstance(node, yaml.SequenceNode) and node.flow_style else [node]
+    for i, item in enumerate(items):
+        if not _is_text(item) or not re.search("[，、,]", item.value) or item.value in allowed:
+            continue
+        parts = [p.strip() for p in re.split("[，、,]", item.value)]
+        if all(p in allowed for p in parts):
+            new = ", ".join(parts)
+            v.replace(item, new if item is not node else f"[{new}]", f"{field}[{i}]" if item is not node
+                      else field, "full-width commas between choices")
+
+
 def _service(v: _Values, root: yaml.Node) -> None:
+    from ..schema import SERVICE
+
     items = _items(root)
+    for name in ("audiences", "services", "booking", "accessibility"):
+        if name in items:
+            _choices(v, items[name][1], name, SERVICE[name].vocab)
     if "hours" in items:
         _hours(v, *items["hours"])
     if "phones" in items:
@@ -371,7 +448,7 @@ def fix_yaml(text: str, kind: str) -> tuple[str, list[Change]]:
     changes: list[Change] = []
     ok, _ = _parses(text)
     if not ok:
-        fixed, changes = _text_pass(text)
+        fixed, changes = _text_pass(text, kind)
         if not _parses(fixed)[0]:
             return text, []  # still broken: nothing is certain, change nothing
         text = fixed
