@@ -159,3 +159,26 @@ def test_fix_reads_the_front_matter_of_articles(content_dir, capsys):
     assert main(["check", "--content", str(content), "--fix"]) == 0
     assert (content / "articles/sleep.md").read_text(encoding="utf-8") == (
         "---\ntitle: 睡眠\ndate: 2026-11-01\n---\n正文：2026年11月1日\n")
+
+
+def test_fix_reads_holiday_dates_and_the_site_files(content_dir, capsys):
+    holidays = ("# 国务院办公厅通知\noff:\n  - {dates: 2026年10月1日..2026年10月7日, name: 国庆节}\n"
+                "  - {dates: 2026/5/1至2026/5/5, name: 劳动节}\nworkdays:\n  - {date: 2026/9/27, as: mon}\n")
+    regions = "- id: city\n\tname: 测试市\n\tlevel: city\n"
+    content = content_dir({"holidays.yaml": holidays, "regions.yaml": regions})
+    assert main(["check", "--content", str(content), "--fix"]) == 1  # the service's street is gone
+    assert (content / "holidays.yaml").read_text(encoding="utf-8") == (
+        "# 国务院办公厅通知\noff:\n  - {dates: 2026-10-01..2026-10-07, name: 国庆节}\n"
+        "  - {dates: 2026-05-01..2026-05-05, name: 劳动节}\nworkdays:\n  - {date: 2026-09-27, as: mon}\n")
+    assert (content / "regions.yaml").read_text(encoding="utf-8") == (
+        "- id: city\n  name: 测试市\n  level: city\n")
+
+
+def test_machine_formats_say_what_fix_can_correct_too(content_dir, capsys):
+    import json
+
+    content = content_dir({"services/station.yaml": service(verified="2026/11/1")})
+    assert main(["check", "--content", str(content), "--format", "json"]) == 1
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    assert [p["message"] for p in problems] == [
+        f"'2026/11/1' is not a date (YYYY-MM-DD, e.g. 2026-03-01){FIXABLE}"]
