@@ -182,3 +182,11 @@ def test_machine_formats_say_what_fix_can_correct_too(content_dir, capsys):
     problems = json.loads(capsys.readouterr().out)["problems"]
     assert [p["message"] for p in problems] == [
         f"'2026/11/1' is not a date (YYYY-MM-DD, e.g. 2026-03-01){FIXABLE}"]
+
+
+def test_build_says_what_fix_can_correct(content_dir, tmp_path, capsys):
+    content = content_dir({"services/station.yaml": service(location="{lat: 22.54, lon: 114.05, crs: 高德}")})
+    assert main(["build", "--content", str(content), "--out", str(tmp_path / "out")]) == 1
+    assert (
+        "content/services/station.yaml:5: location.crs: '高德' is not allowed (did you mean 'gcj02'? "
+        f"one of: wgs84, gcj02, bd09){FIXABLE}") in capsys.readouterr().err.splitlines()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..build import Report, build
 from ..errors import ContentError
+from ..fixes import apply as fixes
 from ..progress import for_terminal
 from ..signals import exit_status, stop_on_sigterm
 from ..supervise import Budget
@@ -50,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
                            progress=progress, index_budget=budget)
     except ContentError as exc:
         progress.close()
-        print_problems(exc.problems)
+        content = Path(args.content)
+        print_problems(fixes.mark_fixable(exc.problems, fixes.plan(content, {p.path for p in exc.problems})))
         print(f"{len(exc.problems)} error(s): the site was not built; "
               f"{args.out} is unchanged", file=sys.stderr)
         return 1
