@@ -116,22 +116,30 @@ def judge(checked: list[tuple[Doc, dict]], far_km: int, problems: Problems) -> N
     far_points(checked, far_km, problems)
 
 
+SHARED_LABELS = ("全国统一", "统一号码", "总机", "总台", "共用")
+"""A phone label with one of these marks a number that several services share on purpose."""
+
+
 def _duplicate_phone_warnings(checked: list[tuple[Doc, dict]], problems: Problems) -> None:
+    """One long number on two records, whatever their operator (a copy whose number was not
+    changed keeps the operator too), unless a label marks it as shared."""
     seen: dict[str, list[tuple[Doc, dict, int]]] = defaultdict(list)
     for doc, fields in checked:
         for i, phone in enumerate(fields["phones"]):
             if len(phone.tel) > 10:  # short service numbers are shared by design
                 seen[phone.tel].append((doc, fields, i))
     for tel, uses in seen.items():
-        first_doc, first, _ = uses[0]
+        first_doc, first, j = uses[0]
         for doc, fields, i in uses[1:]:
             if doc is first_doc:
                 continue
-            if fields["operator"] and fields["operator"] == first["operator"]:
+            labels = (fields["phones"][i].label or "") + (first["phones"][j].label or "")
+            if any(word in labels for word in SHARED_LABELS):
                 continue
             problems.warning(doc.path, doc.line("phones", i), f"phones[{i}]",
-                             f"same number as {first_doc.rel} (check that it is right; records "
-                             "of one operator may share a number: set the same `operator`)")
+                             f"same number as {first_doc.rel} (check that it is right; a number "
+                             "that services share on purpose gets a label saying so, such as "
+                             "{number: …, label: 总机})")
 
 
 def refuse_placeholders(problems: Problems, drafts: set[str]) -> None:

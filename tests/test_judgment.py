@@ -161,3 +161,18 @@ def test_a_draft_article_with_placeholders_does_not_stop_the_build(content_dir, 
     content = content_dir()
     assert main(["new", "article", "winter", "--content", str(content)]) == 0
     assert build(content, tmp_path / "out", today=TODAY, index=False).pages > 0
+
+
+def test_one_number_on_two_records_is_warned_whatever_the_operator_unless_labelled_shared(content_dir):
+    other = service(name="测试医院心理门诊", kind="clinic", operator="测试街道办事处",
+                    location="{lat: 22.5401, lon: 114.0501, crs: gcj02}")
+    report = run(content_dir, {"services/station.yaml": service(operator="测试街道办事处"),
+                               "services/other.yaml": other})
+    problem = only_warning(report)
+    assert (problem.path, problem.field, problem.message) == (
+        STATION, "phones[0]", "same number as services/other.yaml (check that it is right; a number "
+        "that services share on purpose gets a label saying so, such as {number: …, label: 总机})")
+    shared = '[{number: "0755-55500101", label: 总机}]'
+    report = run(content_dir, {"services/station.yaml": service(phones=shared),
+                               "services/other.yaml": other})
+    assert report.problems.items == []
