@@ -43,6 +43,16 @@ CASES = [
      "location: {lat: 22.5546, lon: 114.0946, crs: gcj02}\n"),
     ("full-width-commas-in-choices", "audiences: [elderly，families]\nbooking: walk_in、appointment\n",
      "audiences: [elderly, families]\nbooking: [walk_in, appointment]\n"),
+    ("hours-in-words", "hours: 全天 24 小时\n", "hours: 24/7\n"),
+    ("morning-and-afternoon", "hours: 周一至周五上午9:00-12:00，下午2:00-5:30；周六、周日 9:00-12:00\n",
+     'hours:\n  mon-fri: "09:00-12:00, 14:00-17:30"\n  sat-sun: "09:00-12:00"\n'),
+    ("day-list", "hours: 周一、周三、周五 14:00-17:30\n",
+     'hours:\n  mon: "14:00-17:30"\n  wed: "14:00-17:30"\n  fri: "14:00-17:30"\n'),
+    ("phones-not-a-list", "phones: 0755-55500121、0755-55500122  # 两部电话\n",
+     'phones: ["0755-55500121", "0755-55500122"]  # 两部电话\n'),
+    ("two-numbers-in-one-entry", 'phones:\n  - "0755-55500121/0755-55500122"\n  - "12356"\n',
+     'phones:\n  - "0755-55500121"\n  - "0755-55500122"\n  - "12356"\n'),
+    ("lng", "location: {lat: 22.5, lng: 114.05, crs: gcj02}\n", "location: {lat: 22.5, lon: 114.05, crs: gcj02}\n"),
     ("chinese-date", "verified: 2026年11月1日\n", "verified: 2026-11-01\n"),
     ("slashed-date", "verified: 2026/11/1  # 电话核实\n", "verified: 2026-11-01  # 电话核实\n"),
     ("closure-dates", "closed: {from: 2026/11/20, until: 2026年12月10日, reason: 装修}\n",
@@ -79,14 +89,14 @@ def test_each_fix_rewrites_only_its_value_and_a_second_run_changes_nothing(befor
 @pytest.mark.parametrize("text", [
     "verified: 11/1/2026\n",  # November or January
     "hours: 9:00-17:00\n",  # which days?
-    "hours: 周一、周三 9:00-12:00\n",  # two keys, not one
+    "hours: 周一至周五上午13:00-17:00\n",  # 上午 13:00?
     "location: 22.554071,113.883812\n",  # not Amap's order: from which map?
     "location: {lat: 22.54, lon: 114.05, crs: 火星}\nphones: [\"0755-55500101 转\"]\n",
     'phones:\n  - 0755-55500101\n\t- 12356\n',  # a Tab as 2 spaces: two numbers; as 4: one text
     "hours:\n  mon-fri: 08:30-25:00\n",  # no such time
     "hours:\n  sun: 9:30\n",  # an unquoted time, but not a range either
     SERVICE,  # nothing wrong
-], ids=["month-first-date", "times-without-days", "day-list", "lat-first-pair", "unknown-words",
+], ids=["month-first-date", "times-without-days", "morning-13", "lat-first-pair", "unknown-words",
         "tab-width-matters", "bad-time", "single-time", "valid"])
 def test_what_is_ambiguous_or_valid_is_left_as_it_is(text):
     assert fix_yaml(text, "service") == (text, [])

@@ -37,18 +37,33 @@ def _hhmm(h: str, m: str) -> str | None:
     return f"{hour:02d}:{minute:02d}"
 
 
+_HALF_DAY = re.compile(r"(上午|早上|下午|晚上)\s*")
+
+
 def time_ranges(text: str) -> str | None:
     """`８：３０－１２：００，１４：００至１７：３０` → `08:30-12:00, 14:00-17:30`: only when the
-    whole text is time ranges (separated by commas, 、 or spaces)."""
+    whole text is time ranges (separated by commas, 、 or spaces). `上午` and `下午` may lead a
+    range (`下午2:00-5:30` is 14:00-17:30)."""
     rest = plain(text).strip()
     if not rest:
         return None
     out = []
     while rest:
+        half = _HALF_DAY.match(rest)
+        if half:
+            rest = rest[half.end():]
         m = _RANGE.match(rest)
         if not m:
             return None
-        start, end = _hhmm(m[1], m[2]), _hhmm(m[4], m[5])
+        h1, h2 = int(m[1]), int(m[4])
+        if half and half[1] in ("下午", "晚上"):
+            if h1 < 12:
+                h1, h2 = h1 + 12, (h2 + 12 if h2 <= 12 and not m[3] else h2)
+            elif h2 < h1 and not m[3] and h2 < 12:
+                h2 += 12
+        elif half and h1 > 12:
+            return None  # 上午 13:00: which is it?
+        start, end = _hhmm(str(h1), m[2]), _hhmm(str(h2), m[5])
         if start is None or end is None:
             return None
         out.append(f"{start}-{'次日' if m[3] else ''}{end}")
@@ -85,9 +100,9 @@ def day_key(text: str) -> str | None:
     return f"{DAYS[a]}-{DAYS[b]}" if a != b else None
 
 
-_SEGMENT = re.compile(r"\s*(?P<days>(?:工作日|每天|每日|全周|周末|天天|"
-                      r"(?:周|星期|礼拜)[一二三四五六日天七](?:\s*(?:-|~|至|到)\s*(?:周|星期|礼拜)?"
-                      r"[一二三四五六日天七])?))\s*[:]?\s*")
+_ONE = r"(?:周|星期|礼拜)[一二三四五六日天七](?:\s*(?:-|~|至|到)\s*(?:周|星期|礼拜)?[一二三四五六日天七])?"
+_SEGMENT = re.compile(r"\s*(?P<days>(?:工作日|每天|每日|全周|周末|天天|" + _ONE
+                      + r"(?:\s*,\s*(?:周|星期|礼拜)?[一二三四五六日天七])*))\s*[:]?\s*")
 
 
 def hours_mapping(text: str) -> dict[str, str] | None:
@@ -112,9 +127,9 @@ def hours_mapping(text: str) -> dict[str, str] | None:
             if not m:
                 return None
             days = m["days"]
-            days = re.sub(r"((?:-|~|至|到)\s*)([一二三四五六日天七])", r"\1周\2", days)
-            key = day_key(days)
-            if key is None:
+            days = re.sub(r"((?:-|~|至|到|,)\s*)([一二三四五六日天七])", r"\1周\2", days)
+            keys = [day_key(d) for d in re.split(r"\s*,\s*", days)]
+            if None in keys:
                 return None
             rest = part[m.end():]
             nxt = _SEGMENT.search(rest)
@@ -126,12 +141,25 @@ def hours_mapping(text: str) -> dict[str, str] | None:
                 value = time_ranges(times_text)
             if value is None:
                 return None
-            span = _key_days(key)
-            if claimed & span or key in out:
-                return None
-            claimed |= span
-            out[key] = value
+            for key in _joined(keys):
+                span = _key_days(key)
+                if claimed & span or key in out:
+                    return None
+                claimed |= span
+                out[key] = value
     return out or None
+
+
+def _joined(keys: list[str]) -> list[str]:
+    """`周六、周日` → [sat-sun]; `周一、周三` → [mon, wed]: next days become one range."""
+    if len(keys) == 1:
+        return keys
+    days = [d for k in keys for d in sorted(_key_days(k))]
+    if len(set(days)) != len(days):
+        return keys  # named twice: refused by the caller
+    if all(b == a + 1 for a, b in zip(days, days[1:])):
+        return [f"{DAYS[days[0]]}-{DAYS[days[-1]]}"]
+    return keys
 
 
 def _key_days(key: str) -> set[int]:
@@ -139,6 +167,17 @@ def _key_days(key: str) -> set[int]:
         return {DAYS.index(key)}
     a, b = (DAYS.index(k) for k in key.split("-"))
     return {(a + i) % 7 for i in range((b - a) % 7 + 1)}
+
+
+_MODES = {"24小时": "24/7", "全天24小时": "24/7", "全天": "24/7", "24h": "24/7", "全年无休": "24/7",
+          "24小时全年无休": "24/7", "24小时服务": "24/7", "预约": "by_appointment",
+          "需预约": "by_appointment", "电话预约": "by_appointment", "预约制": "by_appointment",
+          "未知": "unknown", "不详": "unknown", "未公布": "unknown"}
+
+
+def hours_mode(text: str) -> str | None:
+    """`24小时`, `全天 24 小时` → `24/7`; `需预约` → `by_appointment`; `不详` → `unknown`."""
+    return _MODES.get(re.sub(r"\s+", "", plain(text)).strip("。.").lower())
 
 
 # ------------------------------------------------------------------ dates

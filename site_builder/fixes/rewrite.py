@@ -264,6 +264,10 @@ def _hours(v: _Values, key: yaml.Node, node: yaml.Node) -> None:
     if _is_text(node):
         if parse_hours(node.value)[1] == []:
             return
+        mode = human.hours_mode(node.value)
+        if mode:
+            v.replace(node, mode, "hours", f"hours {node.value!r} as {mode}")
+            return
         mapping = human.hours_mapping(node.value)
         if mapping is None or parse_hours(mapping)[1]:
             return
@@ -303,8 +307,34 @@ def _uncurled(text: str) -> str:
     return m[1] if m else text
 
 
-def _phone(v: _Values, node: yaml.Node, field: str) -> None:
+def _numbers(text: str) -> list[str] | None:
+    """`0755-55500121、0755-55500122` (or one number): the entries of a phones list, each
+    a number or {number, ext}; None unless every part is a phone number."""
+    from ..phones import PhoneError, parse_phone
+
+    parts = [p.strip() for p in re.split(r"[、，,；;/]", _uncurled(text)) if p.strip()]
+    out = []
+    for part in parts:
+        split = human.split_extension(part)
+        if split:
+            out.append(f"{{number: {_q(split[0])}, ext: {_q(split[1])}}}")
+            continue
+        try:
+            parse_phone(part)
+        except PhoneError:
+            return None
+        out.append(_q(part))
+    return out or None
+
+
+def _phone(v: _Values, node: yaml.Node, field: str, flow: bool = True) -> None:
     if isinstance(node, yaml.ScalarNode):
+        if re.search(r"[、，,；;/]", node.value):
+            numbers = _numbers(node.value)
+            if numbers and len(numbers) > 1:
+                sep = ", " if flow else "\n" + " " * (node.start_mark.column - 2) + "- "
+                v.replace(node, sep.join(numbers), field, "several numbers as several entries")
+            return
         from ..phones import PhoneError, parse_phone
 
         bare = _uncurled(node.value)
@@ -354,6 +384,10 @@ def _location(v: _Values, key: yaml.Node, node: yaml.Node) -> None:
                       "Amap's `lon,lat` as lat, lon and crs gcj02", note=AMAP_NOTE)
         return
     items = _items(node)
+    for wrong, right in (("lng", "lon"), ("long", "lon"), ("longitude", "lon"), ("latitude", "lat"),
+                         ("经度", "lon"), ("纬度", "lat"), ("坐标系", "crs")):
+        if wrong in items and right not in items:
+            v.replace(items[wrong][0], right, f"location.{wrong}", f"key {wrong!r} as {right}")
     if "crs" in items:
         crs = items["crs"][1]
         fixed = human.crs_name(_str(crs) or "")
@@ -401,7 +435,11 @@ def _service(v: _Values, root: yaml.Node) -> None:
         phones = items["phones"][1]
         if isinstance(phones, yaml.SequenceNode):
             for i, item in enumerate(phones.value):
-                _phone(v, item, f"phones[{i}]")
+                _phone(v, item, f"phones[{i}]", phones.flow_style)
+        elif isinstance(phones, yaml.ScalarNode) and phones.value.strip():
+            numbers = _numbers(phones.value)
+            if numbers:
+                v.replace(phones, "[" + ", ".join(numbers) + "]", "phones", "one number as a list")
     if "location" in items:
         _location(v, *items["location"])
     if "verified" in items:
