@@ -67,6 +67,13 @@ def _html_depth(html: str) -> int:
     return deepest
 
 
+class AnyId(set):
+    """Every id: the ids of a file that could not be read are unknown, not missing."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
 @dataclass
 class LinkTargets:
     """Everything an internal link may point at, by id."""

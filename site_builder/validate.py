@@ -21,7 +21,7 @@ from .fixes import human
 from .hours import Calendar, Closure, Hours, parse_hours, twelve_hour_warnings
 from .judgment import check_alternatives, judge, refuse_placeholders
 from .load import INVALID, Doc, MarkdownDoc, RawContent, display_path
-from .markdown import LinkTargets, render_markdown
+from .markdown import AnyId, LinkTargets, render_markdown
 from .model import (Article, Contact, CrisisLine, Directory, Event, Link, Page, Phone, Region,
                     Service, Site, Stat, Target)
 from .phones import PhoneError, parse_phone
@@ -692,7 +692,9 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
         folder, name = rel.split("/", 1)
         unreadable[folder].add(name.split(".", 1)[0])
     check_alternatives(checked, service_ids | unreadable["services"], problems)
-    targets = LinkTargets(services=service_ids | unreadable["services"], regions=set(regions),
+    area_ids = set(regions) if raw.regions is not None or not (raw.root / "regions.yaml").is_file() \
+        else AnyId()  # regions.yaml could not be read: links to areas are not judged
+    targets = LinkTargets(services=service_ids | unreadable["services"], regions=area_ids,
                           pages={p.slug for p in pages} | unreadable["pages"],
                           media={m.rel for m in raw.media},
                           generated=_generated_paths())

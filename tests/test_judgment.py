@@ -176,3 +176,12 @@ def test_one_number_on_two_records_is_warned_whatever_the_operator_unless_labell
     report = run(content_dir, {"services/station.yaml": service(phones=shared),
                                "services/other.yaml": other})
     assert report.problems.items == []
+
+
+def test_links_to_areas_are_not_judged_while_regions_yaml_cannot_be_read(content_dir):
+    report = run(content_dir, {
+        "regions.yaml": "- id: city\n  name：测试市\n  level: city\n",
+        "articles/area.md": "---\ntitle: 本区\ndate: 2026-11-01\n---\n[测试区](/regions/district/)\n"})
+    assert [(p.path, p.line, p.message) for p in report.problems.errors] == [
+        ("content/regions.yaml", 2, "a full-width colon (：) after `name` breaks YAML (write `name: ` "
+         "with an ordinary colon and a space)")]
