@@ -34,10 +34,14 @@ def register(sub) -> None:
     b.add_argument("--index-memory", type=int, metavar="MIB",
                    help="stop when Pagefind uses more memory than this (default: no limit; "
                         "it needs about 0.1 MB a page)")
+    b.add_argument("--shard", metavar="REGION",
+                   help="build only this top-level area's pages (a province), for "
+                        "`site-builder assemble` (see docs/scaling.md)")
     b.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, assemble: list[Path] | None = None) -> int:
+    """`build`, and `assemble` (the same run with the shards' folders)."""
     start = time.perf_counter()
     cache = Path(args.cache or DEFAULT_CACHE) if args.incremental or args.cache else None
     budget = None
@@ -47,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         with stop_on_sigterm():  # `docker stop`, a cancelled CI job: clean up like Ctrl-C
             report = build(Path(args.content), Path(args.out), today(), cache=cache,
-                           progress=progress, index_budget=budget)
+                           progress=progress, index_budget=budget,
+                           shard=getattr(args, "shard", None), assemble=assemble)
     except ContentError as exc:
         progress.close()
         print_problems(exc.problems)
