@@ -20,10 +20,11 @@ from . import vocab
 from .errors import Abort, ContentError, Problems
 from .exports import open_data
 from .incremental import Counts, Plan, save_manifest
-from .index import IndexError_, build_index, default_budget
+from .index import IndexError_, index_site
 from .load import display_path, load
 from .model import Directory
 from .progress import Advance, Progress
+from .search import shards as search_shards
 from .render import ARTICLES_PER_PAGE, STATIC, render_site, sitemap
 from .shards import Part
 from .publish import (check_output_dir, discard_staging, disk_full, explain, no_space,
@@ -52,6 +53,8 @@ class Report:
     leftover: Path | None = None
     """The previous output, when a second signal stopped its removal (the next build
     removes it)."""
+    search: object | None = None
+    """index.Indexed: the search shards, and which of them were indexed or reused."""
 
 
 class _Stages:
@@ -187,7 +190,11 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
         if index:
             doing = "indexing the site"
             with stage("index"):
-                report.indexed = build_index(staged, index_budget or default_budget(report.pages))
+                # One Pagefind bundle per search shard; unchanged shards of an incremental
+                # build are reused from `out` (index.py).
+                result = index_site(staged, search_shards.plan(directory), index_budget,
+                                    previous=out if cache is not None else None)
+                report.indexed, report.search = result.pages, result
         # Media come in after the index: search lists generated pages only, never a file
         # an editor put in media/.
         doing = "writing the site"

@@ -51,18 +51,58 @@
     });
   }
 
+  // The index is split by area (site_builder/search/shards.py): the site-wide bundle
+  // (need pages, hotlines, articles) is the primary one and always loaded; each area
+  // bundle is merged in (Pagefind's mergeIndex) when a search needs it: all of them for a
+  // search over everything, only the filtered area's for a district or street filter.
+  // Each bundle keeps one index per page language; Pagefind picks the one of this
+  // page's <html lang>, for the primary bundle and for every merged one alike.
+  var SHARDS = [];
+  try { SHARDS = JSON.parse(config.getAttribute("data-shards") || "[]"); } catch (e) { /* one bundle */ }
+  var BASE = config.getAttribute("data-base") || "/";
+  var OPTIONS = { excerptLength: 24, ranking: { pageLength: 0.3 } };
+  var merged = {};
+
   function load() {
     if (!pagefind) {
       pagefind = import(config.getAttribute("data-pagefind")).then(function (pf) {
         // A lower pageLength weight keeps short pages from outranking the service a
         // query names exactly (measured on tests/test_search_help.py's queries).
-        return pf.options({ excerptLength: 24, ranking: { pageLength: 0.3 } })
+        return pf.options(OPTIONS)
           .then(function () { return pf.init ? pf.init() : null; }) // worker, WebAssembly, entry: now, not after Enter
           .then(function () { return pf; });
       });
-      pagefind.catch(function () { pagefind = null; }); // a later search tries again
+      pagefind.catch(function () { pagefind = null; merged = {}; }); // a later search tries again
     }
     return pagefind;
+  }
+
+  // The area shards a search needs: those of the filtered street or district, else all.
+  function shardsFor(filters) {
+    var ids = null;
+    ["street", "district"].forEach(function (k) {
+      if (ids || !filters[k] || !form.elements[k]) return;
+      var options = form.elements[k].options;
+      for (var i = 0; i < options.length; i++) {
+        if (options[i].value === filters[k]) {
+          ids = (options[i].getAttribute("data-shards") || "").split(" ").filter(Boolean);
+        }
+      }
+    });
+    return SHARDS.slice(1).filter(function (s) { return !ids || ids.indexOf(s[0]) !== -1; });
+  }
+
+  // Pagefind, with the bundles of `shards` merged in (each merged once, then kept).
+  function ready(shards) {
+    return load().then(function (pf) {
+      return Promise.all(shards.map(function (s) {
+        if (!merged[s[0]]) {
+          merged[s[0]] = pf.mergeIndex(BASE + s[1], OPTIONS);
+          merged[s[0]].catch(function () { delete merged[s[0]]; });
+        }
+        return merged[s[0]];
+      })).then(function () { return pf; });
+    });
   }
 
   function stateFromUrl() {
@@ -312,7 +352,7 @@
       });
     }
     var where = state.sort === "distance" && window.SiteNear ? window.SiteNear.locate() : Promise.resolve(null);
-    Promise.all([load(), where.catch(function () { return null; })]).then(function (r) {
+    Promise.all([ready(shardsFor(filters)), where.catch(function () { return null; })]).then(function (r) {
       var pf = r[0], here = r[1];
       if (mine !== run) return;
       if (state.sort === "distance" && !here) status.textContent = "无法获取你的位置，按相关度排列。";
@@ -344,7 +384,7 @@
   });
   // Start fetching Pagefind while the visitor is still typing.
   if (form.elements.q) {
-    form.elements.q.addEventListener("focus", function () { load().catch(function () {}); });
+    form.elements.q.addEventListener("focus", function () { ready(shardsFor(stateFromForm())).catch(function () {}); });
     form.elements.q.addEventListener("input", function () { guide(form.elements.q.value); });
   }
   more.addEventListener("click", showMore);
