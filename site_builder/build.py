@@ -185,15 +185,16 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
         written = report.seconds.pop("render")
         report.seconds["render"] = round(pages.seconds, 3)
         report.seconds["write"] = round(written - pages.seconds, 3)
-        if index and part is not None and not part.site_wide:
-            index = False  # a shard's search bundle: see docs/scaling.md
         if index:
             doing = "indexing the site"
             with stage("index"):
                 # One Pagefind bundle per search shard; unchanged shards of an incremental
                 # build are reused from `out` (index.py).
-                result = index_site(staged, search_shards.plan(directory), index_budget,
-                                    previous=out if cache is not None else None)
+                if part is not None:  # a shard's own bundles; or the shards' linked in
+                    result = part.index(staged, target, search_shards.plan(directory), index_budget)
+                else:
+                    result = index_site(staged, search_shards.plan(directory), index_budget,
+                                        previous=out if cache is not None else None)
                 report.indexed, report.search = result.pages, result
         # Media come in after the index: search lists generated pages only, never a file
         # an editor put in media/.

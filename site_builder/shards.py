@@ -25,8 +25,13 @@ from pathlib import Path
 
 from . import __version__
 from .errors import Abort
+from .index import Indexed, _index_all, index_site, jobs_for, pagefind_version, shard_digest
 from .model import Directory, Region
+from .publish import Target, discard_staging, staging_dir
 from .render import STATIC, TEMPLATES
+from .search import shards as search
+from .search.bundle import IndexError_, run
+from .supervise import Budget, ChildFailed
 from .write import link_files, safe_join
 
 SHARD_FILE = "shard.json"
@@ -65,6 +70,9 @@ class Owners:
             return self._region.get(parts[1])
         return None
 
+    def of_region(self, region_id: str) -> str | None:
+        return self._region.get(region_id)
+
     def check(self, shard: str) -> None:
         if shard not in self.roots:
             known = ", ".join(sorted(self.roots)) or "none"
@@ -74,8 +82,8 @@ class Owners:
 def fingerprint(content: Path, today: str, base_url: str) -> str:
     """What every shard and the assembly must share, or their pages would not fit
     together: the content's files (names and bytes), the build date, the base URL, the
-    templates and static files, and site-builder's version."""
-    digest = hashlib.sha256(f"{__version__}\n{today}\n{base_url}\n".encode())
+    templates and static files, site-builder's version and the search shards' size."""
+    digest = hashlib.sha256(f"{__version__}\n{today}\n{base_url}\n{search.DEFAULT_CAP}\n".encode())
     for label, root in (("content", content), ("templates", TEMPLATES), ("static", STATIC)):
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -160,6 +168,31 @@ class Assembly:
             linked += s.paths
         return linked
 
+    def index(self, staged: Path, target: Target, plan: search.Plan,
+              budget: Budget | None) -> Indexed:
+        """The whole search index of `staged`, as a one-machine build makes it: the shards'
+        bundles are reused (their pages are the same bytes, so are their digests), the
+        others (the site shard; an area shard spanning two provinces) are indexed here."""
+        previous = staging_dir(target)  # the shards' bundles side by side, as `previous`
+        try:
+            entries = []
+            for s in self.shards:
+                try:
+                    data = search.read_manifest(s.folder)
+                except search.ManifestError as exc:
+                    raise Abort(f"{exc}; build the shard again") from None
+                for entry in data["shards"]:
+                    folder = safe_join(s.folder, f"{search.BUNDLES}/{entry['id']}")
+                    files = [p.relative_to(s.folder).as_posix() for p in sorted(folder.rglob("*"))
+                             if p.is_file()]
+                    link_files(s.folder, previous, files)
+                    entries.append({**entry, "bundle": f"{search.BUNDLES}/{entry['id']}/"})
+            search.write_manifest(previous, {"format": search.FORMAT, "site": search.SITE,
+                                             "shards": entries})
+            return index_site(staged, plan, budget, previous=previous)
+        finally:
+            discard_staging(previous)
+
 
 class Part:
     """What build() does differently for a shard or an assembly (see build.py)."""
@@ -185,6 +218,31 @@ class Part:
         if self.assembly is not None:
             return self.assembly.wanted(path)
         return self.owners(path) == self.shard
+
+    def index(self, staged: Path, target: Target, plan: search.Plan,
+              budget: Budget | None) -> Indexed:
+        """A shard indexes the search shards that lie wholly in its area (their bundles and
+        a pagefind/shards.json listing them); the assembly indexes the rest."""
+        if self.assembly is not None:
+            return self.assembly.index(staged, target, plan, budget)
+        mine = [s for s in plan.shards[1:] if s.regions
+                and all(self.owners.of_region(r) == self.shard for r in s.regions)]
+        todo = {s.id: [p for p in s.pages if (staged / p).is_file()] for s in mine}
+        counts: dict[str, int] = {}
+        if todo:
+            try:
+                counts = run(_index_all(staged.absolute(), todo, budget,
+                                        jobs_for([len(p) for p in todo.values()])))
+            except (IndexError_, OSError):
+                raise
+            except ChildFailed as exc:
+                raise IndexError_(f"{exc} (nothing was published)") from exc
+            except Exception as exc:  # the Pagefind service reports failures as plain exceptions
+                raise IndexError_(f"Pagefind could not index the shard: {exc}") from exc
+        digests = {sid: shard_digest(staged, pages) for sid, pages in todo.items()}
+        search.write_manifest(staged, search.manifest(search.Plan(mine, {}), counts, digests,
+                                                      pagefind_version()))
+        return Indexed(sum(counts.values()), counts, list(counts), [])
 
     def gather(self, staged: Path, paths: list[str]) -> list[str]:
         """After rendering: a shard lists its pages; the assembly links the shards' in."""

@@ -5,6 +5,7 @@ search index aside), pass the link and HTML checks, and find a community of each
 province in Chromium."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -22,7 +23,11 @@ BASE = "/xinli/"
 PROVINCES = ("gd", "zj")
 SERVICES = 30
 """Per province; the generator makes a few hundred areas each whatever the count."""
-ENV = {**os.environ, "SITE_BUILDER_TODAY": TODAY.isoformat(), "CI": "true"}
+SEARCH_CAP = 60
+"""Pages per search shard, small enough that each province's areas make shards of their own
+(as a province's always do at the default size)."""
+ENV = {**os.environ, "SITE_BUILDER_TODAY": TODAY.isoformat(), "CI": "true",
+       "SITE_BUILDER_SEARCH_CAP": str(SEARCH_CAP)}
 CLI = [sys.executable, "-m", "site_builder"]
 
 
@@ -58,9 +63,9 @@ def nation(tmp_path_factory) -> dict[str, Path]:
 
 
 def files(site: Path) -> dict[str, bytes]:
-    """Every published file but the search index (its layout differs by design)."""
+    """Every published file, the search index's included."""
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
-            if p.is_file() and p.relative_to(site).parts[0] != "pagefind"}
+            if p.is_file()}
 
 
 def services_of(content: Path) -> dict[str, tuple[str, str]]:
@@ -83,6 +88,23 @@ def test_the_assembled_site_is_the_one_machine_build(nation):
     different = [path for path in one if assembled[path] != one[path]]
     assert not different, different[:10]
     assert len([p for p in one if p.endswith(".html")]) > 900
+    assert len([p for p in one if p.startswith("pagefind/") and p.endswith("pagefind-entry.json")]) > 2
+
+
+def test_the_shards_search_bundles_are_reused_not_indexed_again(nation):
+    site = nation["site"]
+    manifest = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    reused = 0
+    for p in PROVINCES:
+        mine = json.loads((nation[p] / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+        assert mine["shards"], p
+        for entry in mine["shards"]:
+            assert all(province_of(r) == p for r in entry["regions"])
+            bundle = entry["bundle"] + "pagefind-entry.json"
+            # The same file (a hard link), not a new index of the same pages.
+            assert (site / bundle).stat().st_ino == (nation[p] / bundle).stat().st_ino
+            reused += 1
+    assert reused == len(manifest["shards"]) - 1  # all but the site shard
 
 
 def test_each_shard_holds_only_its_province_pages(nation):

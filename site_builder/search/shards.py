@@ -40,8 +40,9 @@ SITE = "site"
 BUNDLES = "pagefind"
 """Folder of the bundles and the manifest, below the site root."""
 MANIFEST = "shards.json"
-DEFAULT_CAP = 2500
-"""Indexed pages at most per area shard (see the module docstring)."""
+DEFAULT_CAP = int(os.environ.get("SITE_BUILDER_SEARCH_CAP") or 2500)
+"""Indexed pages at most per area shard (see the module docstring); the environment
+variable pins another size (tests of `build --shard`/`assemble` on small content)."""
 
 
 @dataclass
