@@ -1,15 +1,20 @@
 """A national site across machines: two generated provinces, each built by
-`site-builder build --shard` in its own process and folder, then `site-builder assemble`d.
-The assembled site must be the site one machine builds (same files, same bytes, the
-search index aside), pass the link and HTML checks, and find a community of each
+`site-builder build --shard` in its own process and folder, then `site-builder assemble`d,
+with the very commands of the CI workflows (.github/workflows/national.yml, and
+.gitlab/national.gitlab-ci.yml), their artifacts carried between jobs' folders as the CI
+does. The assembled site must be the site one machine builds (same files, same bytes,
+search index included), pass the link and HTML checks, and find a community of each
 province in Chromium."""
 from __future__ import annotations
 
 import json
 import os
 import re
+import shlex
+import shutil
 import subprocess
 import sys
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -29,6 +34,45 @@ SEARCH_CAP = 60
 ENV = {**os.environ, "SITE_BUILDER_TODAY": TODAY.isoformat(), "CI": "true",
        "SITE_BUILDER_SEARCH_CAP": str(SEARCH_CAP)}
 CLI = [sys.executable, "-m", "site_builder"]
+GITHUB = ROOT / ".github" / "workflows" / "national.yml"
+GITLAB = ROOT / ".gitlab" / "national.gitlab-ci.yml"
+
+
+def runs(job: dict) -> list[str]:
+    """The shell commands of a GitHub job's steps, or a GitLab job's script."""
+    if "steps" in job:
+        return [step["run"] for step in job["steps"] if "run" in step]
+    return [line for line in job["script"]]
+
+
+def step(job: dict, action: str) -> dict:
+    return next(s for s in job["steps"] if s.get("uses", "").startswith(action))
+
+
+def shell(line: str, cwd: Path, **env: str) -> subprocess.Popen:
+    """A CI command as the job runs it, with this checkout's site-builder and Python."""
+    tools = {"site-builder": " ".join(map(shlex.quote, CLI)), "python": shlex.quote(sys.executable)}
+    line = re.sub(r"(?<![\w/])\.venv/bin/(site-builder|python)\b", lambda m: tools[m[1]], line)
+    return subprocess.Popen(["bash", "-euc", line], cwd=cwd, env={**ENV, **env},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish(job: subprocess.Popen) -> str:
+    out, err = job.communicate(timeout=300)
+    assert job.returncode == 0, err
+    return out
+
+
+def checkout(content: Path, folder: Path) -> Path:
+    """A job's working folder: a fresh checkout of the content."""
+    folder.mkdir()
+    shutil.copytree(content, folder / "content")
+    return folder
+
+
+def carry(source: Path, target: Path) -> None:
+    """An artifact, uploaded then downloaded (hidden files are not uploaded)."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*"))
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -38,28 +82,39 @@ def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def nation(tmp_path_factory) -> dict[str, Path]:
-    """The content, each shard's output (built at once, in two processes, in two folders
-    as two CI jobs would), the assembled site and a one-machine build of the same content."""
+    """The GitHub workflow's jobs: each province's shard job in its own process and folder
+    (both at once), their artifacts carried to the assemble job's folder, the assembly;
+    and a one-machine build of the same content."""
     root = tmp_path_factory.mktemp("nation")
     content = root / "content"
     subprocess.run([sys.executable, str(ROOT / "bench" / "nation.py"), "--services", str(SERVICES),
                     "--out", str(content)], check=True, capture_output=True)
-    jobs = {}
-    for p in PROVINCES:
-        (root / f"job-{p}").mkdir()
-        jobs[p] = subprocess.Popen(
-            [*CLI, "build", "--shard", p, "--content", str(content), "--out", "shard"],
-            cwd=root / f"job-{p}", env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    for p, job in jobs.items():
-        out, err = job.communicate(timeout=300)
-        assert job.returncode == 0, err
-    done = cli("assemble", *(str(root / f"job-{p}" / "shard") for p in PROVINCES),
-               "--content", str(content), "--out", str(root / "site"))
-    assert done.returncode == 0, done.stderr
+    jobs = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))["jobs"]
+    build_line = next(r for r in runs(jobs["shard"]) if "site-builder build --shard" in r)
+    upload, download = step(jobs["shard"], "actions/upload-artifact"), \
+        step(jobs["assemble"], "actions/download-artifact")
+    assemble_line = next(r for r in runs(jobs["assemble"]) if "site-builder assemble" in r)
+    published = step(jobs["assemble"], "actions/upload-pages-artifact")["with"]["path"]
+
+    def matrix(text: str, p: str) -> str:
+        return text.replace("${{ matrix.province }}", p)
+
+    running = {p: shell(matrix(build_line, p), checkout(content, root / f"job-{p}"))
+               for p in PROVINCES}
     one = cli("build", "--content", str(content), "--out", str(root / "one"))
     assert one.returncode == 0, one.stderr
-    return {"content": content, "site": root / "site", "one": root / "one", "root": root,
-            **{p: root / f"job-{p}" / "shard" for p in PROVINCES}}
+    assembly = checkout(content, root / "job-assemble")
+    found = {}
+    for p, job in running.items():
+        finish(job)
+        name = matrix(upload["with"]["name"], p)
+        assert fnmatch(name, download["with"]["pattern"])
+        found[p] = assembly / download["with"]["path"] / name
+        carry(root / f"job-{p}" / matrix(upload["with"]["path"], p), found[p])
+    finish(shell(assemble_line, assembly))
+    return {"content": content, "site": assembly / published, "one": root / "one", "root": root,
+            **{p: root / f"job-{p}" / matrix(upload["with"]["path"], p) for p in PROVINCES},
+            "downloaded": found}
 
 
 def files(site: Path) -> dict[str, bytes]:
@@ -102,7 +157,7 @@ def test_the_shards_search_bundles_are_reused_not_indexed_again(nation):
             assert all(province_of(r) == p for r in entry["regions"])
             bundle = entry["bundle"] + "pagefind-entry.json"
             # The same file (a hard link), not a new index of the same pages.
-            assert (site / bundle).stat().st_ino == (nation[p] / bundle).stat().st_ino
+            assert (site / bundle).stat().st_ino == (nation["downloaded"][p] / bundle).stat().st_ino
             reused += 1
     assert reused == len(manifest["shards"]) - 1  # all but the site shard
 
@@ -191,3 +246,41 @@ def test_build_refuses_an_unknown_shard(nation, tmp_path):
     assert done.stderr.strip().splitlines()[-1] == ("error: --shard gz: not a top-level area of regions.yaml "
                                    "(one of: gd, zj)")
     assert not (tmp_path / "out").exists()
+
+
+def test_both_ci_files_build_the_same_provinces_and_the_gitlab_jobs_assemble_the_site(nation):
+    github = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))["jobs"]
+    gitlab = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    provinces = github["shard"]["strategy"]["matrix"]["province"]
+    assert provinces == gitlab["shard"]["parallel"]["matrix"][0]["PROVINCE"] and len(provinces) >= 31
+    assert github["assemble"]["needs"] == ["plan", "shard"] and github["deploy"]["needs"] == "assemble"
+    assert "shard" in gitlab["assemble"]["needs"] and gitlab["pages"]["needs"] == ["assemble"]
+    # The build date is fixed once for every job, in both.
+    date_line = next(r for r in runs(github["plan"]) if "today=" in r)
+    assert re.fullmatch(r"today=\d{4}-\d{2}-\d{2}\n", finish(shell(
+        date_line.replace('>> "$GITHUB_OUTPUT"', ""), nation["root"])))
+    root = nation["root"] / "gitlab"
+    root.mkdir()
+    check = checkout(nation["content"], root / "check")
+    for line in runs(gitlab["check"])[1:]:
+        finish(shell(line, check))
+    assert re.fullmatch(r"SITE_BUILDER_TODAY=\d{4}-\d{2}-\d{2}\n",
+                        (check / gitlab["check"]["artifacts"]["reports"]["dotenv"]).read_text())
+    # parallel:matrix: one job per PROVINCE, each in its own folder, at once.
+    jobs = {}
+    for p in PROVINCES:
+        folder = checkout(nation["content"], root / f"shard-{p}")
+        lines = [line for line in runs(gitlab["shard"]) if "setup.sh" not in line]
+        jobs[p] = (folder, shell(" && ".join(lines), folder, PROVINCE=p))
+    assembly = checkout(nation["content"], root / "assemble")
+    for p, (folder, job) in jobs.items():
+        finish(job)
+        for path in gitlab["shard"]["artifacts"]["paths"]:
+            path = path.replace("$PROVINCE", p)
+            carry(folder / path, assembly / path)
+    for job in ("assemble", "pages"):
+        for line in runs(gitlab[job]):
+            if "setup.sh" not in line:
+                finish(shell(line, assembly))
+    public = assembly / gitlab["pages"]["artifacts"]["paths"][0]
+    assert files(public) == files(nation["one"])
