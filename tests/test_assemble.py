@@ -111,8 +111,8 @@ def nation(tmp_path_factory) -> dict[str, Path]:
         assert fnmatch(name, download["with"]["pattern"])
         found[p] = assembly / download["with"]["path"] / name
         carry(root / f"job-{p}" / matrix(upload["with"]["path"], p), found[p])
-    finish(shell(assemble_line, assembly))
-    return {"content": content, "site": assembly / published, "one": root / "one", "root": root,
+    said = finish(shell(assemble_line, assembly))
+    return {"said": said, "content": content, "site": assembly / published, "one": root / "one", "root": root,
             **{p: root / f"job-{p}" / matrix(upload["with"]["path"], p) for p in PROVINCES},
             "downloaded": found}
 
@@ -160,6 +160,7 @@ def test_the_shards_search_bundles_are_reused_not_indexed_again(nation):
             assert (site / bundle).stat().st_ino == (nation["downloaded"][p] / bundle).stat().st_ino
             reused += 1
     assert reused == len(manifest["shards"]) - 1  # all but the site shard
+    assert f"search: {reused} bundle(s) of the shards reused, 1 indexed here" in nation["said"]
 
 
 def test_each_shard_holds_only_its_province_pages(nation):
@@ -284,3 +285,15 @@ def test_both_ci_files_build_the_same_provinces_and_the_gitlab_jobs_assemble_the
                 finish(shell(line, assembly))
     public = assembly / gitlab["pages"]["artifacts"]["paths"][0]
     assert files(public) == files(nation["one"])
+
+
+def test_assemble_refuses_to_write_over_a_shard_and_shards_build_clean(nation, tmp_path):
+    done = cli("assemble", str(nation["gd"]), str(nation["zj"]), "--content", str(nation["content"]),
+               "--out", str(nation["zj"]))
+    assert done.returncode == 2 and "is one of the shards" in done.stderr
+    assert (nation["zj"] / "shard.json").is_file()
+    done = cli("build", "--shard", "gd", "--incremental", "--content", str(nation["content"]),
+               "--out", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1] == (
+        "error: a shard or an assembly is always built clean (no --incremental)")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..errors import Abort
 from . import build
 
 
@@ -25,4 +26,9 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return build.run(args, assemble=[Path(s) for s in args.shards])
+    shards = [Path(s) for s in args.shards]
+    out = Path(args.out).resolve()
+    for shard in shards:
+        if shard.resolve() == out:
+            raise Abort(f"--out {args.out} is one of the shards; assemble into another folder")
+    return build.run(args, assemble=shards)

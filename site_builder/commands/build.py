@@ -66,8 +66,13 @@ def run(args: argparse.Namespace, assemble: list[Path] | None = None) -> int:
     finally:
         progress.close()
     print_warnings(report)
-    print(f"built {args.out}: {summary(report)} in {time.perf_counter() - start:.2f} s "
+    shard = getattr(args, "shard", None)
+    what = f" (shard {shard}: its pages and search bundles only)" if shard else ""
+    print(f"built {args.out}{what}: {summary(report)} in {time.perf_counter() - start:.2f} s "
           f"({stage_seconds(report)})")
+    if assemble is not None and report.search is not None:
+        print(f"search: {len(report.search.reused)} bundle(s) of the shards reused, "
+              f"{len(report.search.indexed)} indexed here")
     if report.interrupted:  # after the swap: the new site is live, say so
         left = (f"; the previous copy {report.leftover} is removed by the next build"
                 if report.leftover else "")
