@@ -42,6 +42,8 @@ BUNDLES = "pagefind"
 MANIFEST = "shards.json"
 DEFAULT_CAP = 2500
 """Indexed pages at most per area shard (see the module docstring)."""
+CAP_VARIABLE = "SITE_BUILDER_SHARD_PAGES"
+"""Environment variable overriding DEFAULT_CAP (benchmarks, tests of many shards)."""
 
 
 @dataclass
@@ -109,9 +111,11 @@ def region_page(region_id: str) -> str:
     return f"regions/{region_id}/index.html"
 
 
-def plan(directory: Directory, cap: int = DEFAULT_CAP) -> Plan:
-    """Split the indexed pages of `directory` into shards (a pure function of the model)."""
+def plan(directory: Directory, cap: int | None = None) -> Plan:
+    """Split the indexed pages of `directory` into shards of at most `cap` pages (default
+    DEFAULT_CAP) each; a pure function of the model."""
     d = directory
+    cap = cap or int(os.environ.get(CAP_VARIABLE) or 0) or DEFAULT_CAP
     here: dict[str, list[str]] = {}
     """Region id → ids of the (non-hotline) services attached to it directly."""
     site = Shard(SITE)
@@ -315,7 +319,7 @@ class SearchPage:
         return f"{BUNDLES}/{SITE}/pagefind.js"
 
 
-def search_page(directory: Directory, regions: Iterable[str], cap: int = DEFAULT_CAP) -> SearchPage:
+def search_page(directory: Directory, regions: Iterable[str], cap: int | None = None) -> SearchPage:
     """The shards of `directory` as the search page needs them, for the filter values
     `regions` (district and street ids)."""
     p = plan(directory, cap)
