@@ -120,6 +120,8 @@ async def _index_all(site: Path, todo: dict[str, list[str] | None], budget: Budg
                                       f"Pagefind (search shard {shard_id})")
 
     tasks = {shard_id: asyncio.ensure_future(one(shard_id, pages)) for shard_id, pages in todo.items()}
+    if not tasks:
+        return {}
     try:
         await asyncio.wait(tasks.values(), return_when=asyncio.FIRST_EXCEPTION)
     finally:  # one failed, or we are interrupted: no other Pagefind may outlive the call

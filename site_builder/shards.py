@@ -83,7 +83,8 @@ def fingerprint(content: Path, today: str, base_url: str) -> str:
     """What every shard and the assembly must share, or their pages would not fit
     together: the content's files (names and bytes), the build date, the base URL, the
     templates and static files, site-builder's version and the search shards' size."""
-    digest = hashlib.sha256(f"{__version__}\n{today}\n{base_url}\n{search.DEFAULT_CAP}\n".encode())
+    cap = int(os.environ.get(search.CAP_VARIABLE) or 0) or search.DEFAULT_CAP  # as search.plan
+    digest = hashlib.sha256(f"{__version__}\n{today}\n{base_url}\n{cap}\n".encode())
     for label, root in (("content", content), ("templates", TEMPLATES), ("static", STATIC)):
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))

@@ -61,6 +61,7 @@
   try { SHARDS = JSON.parse(config.getAttribute("data-shards") || "[]"); } catch (e) { /* one bundle */ }
   var BASE = config.getAttribute("data-base") || "/";
   var OPTIONS = { excerptLength: 24, ranking: { pageLength: 0.3 } };
+  var SITE_WEIGHT = 0.5;
   var merged = {};
 
   function load() {
@@ -68,7 +69,10 @@
       pagefind = import(config.getAttribute("data-pagefind")).then(function (pf) {
         // A lower pageLength weight keeps short pages from outranking the service a
         // query names exactly (measured on tests/test_search_help.py's queries).
-        return pf.options(OPTIONS)
+        // The site-wide bundle is small, so a word rare in it (an area's name in one
+        // article) scores high there against the same word in an area bundle, where it is
+        // common: its scores count less (indexWeight; measured on the ranking table).
+        return pf.options(Object.assign({ indexWeight: SHARDS.length > 1 ? SITE_WEIGHT : 1 }, OPTIONS))
           .then(function () { return pf.init ? pf.init() : null; }) // worker, WebAssembly, entry: now, not after Enter
           .then(function () { return pf; });
       });
@@ -90,6 +94,42 @@
       }
     });
     return SHARDS.slice(1).filter(function (s) { return !ids || ids.indexOf(s[0]) !== -1; });
+  }
+
+  // The words Pagefind looks up for a query: as it splits them (Intl.Segmenter, the
+  // page language), one search each.
+  function termsOf(q) {
+    if (!q || typeof Intl === "undefined" || !Intl.Segmenter) return [];
+    var lang = document.documentElement.lang || "zh-CN", seen = {}, terms = [];
+    try {
+      Array.from(new Intl.Segmenter(lang, { granularity: "word" }).segment(q)).forEach(function (s) {
+        var t = s.segment.trim();
+        if (s.isWordLike && t && !seen[t]) { seen[t] = true; terms.push(t); }
+      });
+    } catch (e) { return []; }
+    return terms;
+  }
+
+  // Pagefind drops a query word that its index does not hold at all. One index for the
+  // whole site drops only words no page has; an area bundle would drop the name of a
+  // place in another area and answer with every page matching the other words. So with
+  // more than one bundle a result must hold each word that some bundle holds: each word
+  // is searched alone (same index chunks, already loaded), and the answer is the
+  // intersection, in the order of the whole query's scores.
+  function everyWord(pf, q, options, found) {
+    var terms = termsOf(q);
+    if (SHARDS.length < 2 || terms.length < 2) return found;
+    return Promise.all(terms.map(function (t) { return pf.search(t, options); })).then(function (each) {
+      var sets = each.filter(function (r) { return r && r.results.length; }).map(function (r) {
+        var ids = {};
+        r.results.forEach(function (x) { ids[x.id] = true; });
+        return ids;
+      });
+      found.results = found.results.filter(function (x) {
+        return sets.every(function (ids) { return ids[x.id]; });
+      });
+      return found;
+    });
   }
 
   // Pagefind, with the bundles of `shards` merged in (each merged once, then kept).
@@ -357,6 +397,8 @@
       if (mine !== run) return;
       if (state.sort === "distance" && !here) status.textContent = "无法获取你的位置，按相关度排列。";
       return pf.search(state.q || null, options).then(function (found) {
+        return everyWord(pf, state.q, options, found);
+      }).then(function (found) {
         answered = true;
         if (mine !== run) return;
         if (here || state.open === "1") return scanAll(mine, found, state, here);

@@ -32,7 +32,7 @@ SEARCH_CAP = 60
 """Pages per search shard, small enough that each province's areas make shards of their own
 (as a province's always do at the default size)."""
 ENV = {**os.environ, "SITE_BUILDER_TODAY": TODAY.isoformat(), "CI": "true",
-       "SITE_BUILDER_SEARCH_CAP": str(SEARCH_CAP)}
+       "SITE_BUILDER_SHARD_PAGES": str(SEARCH_CAP)}
 CLI = [sys.executable, "-m", "site_builder"]
 GITHUB = ROOT / ".github" / "workflows" / "national.yml"
 GITLAB = ROOT / ".gitlab" / "national.gitlab-ci.yml"

@@ -40,9 +40,10 @@ SITE = "site"
 BUNDLES = "pagefind"
 """Folder of the bundles and the manifest, below the site root."""
 MANIFEST = "shards.json"
-DEFAULT_CAP = int(os.environ.get("SITE_BUILDER_SEARCH_CAP") or 2500)
-"""Indexed pages at most per area shard (see the module docstring); the environment
-variable pins another size (tests of `build --shard`/`assemble` on small content)."""
+DEFAULT_CAP = 2500
+"""Indexed pages at most per area shard (see the module docstring)."""
+CAP_VARIABLE = "SITE_BUILDER_SHARD_PAGES"
+"""Environment variable overriding DEFAULT_CAP (benchmarks, tests of many shards)."""
 
 
 @dataclass
@@ -110,9 +111,11 @@ def region_page(region_id: str) -> str:
     return f"regions/{region_id}/index.html"
 
 
-def plan(directory: Directory, cap: int = DEFAULT_CAP) -> Plan:
-    """Split the indexed pages of `directory` into shards (a pure function of the model)."""
+def plan(directory: Directory, cap: int | None = None) -> Plan:
+    """Split the indexed pages of `directory` into shards of at most `cap` pages (default
+    DEFAULT_CAP) each; a pure function of the model."""
     d = directory
+    cap = cap or int(os.environ.get(CAP_VARIABLE) or 0) or DEFAULT_CAP
     here: dict[str, list[str]] = {}
     """Region id → ids of the (non-hotline) services attached to it directly."""
     site = Shard(SITE)
@@ -316,7 +319,7 @@ class SearchPage:
         return f"{BUNDLES}/{SITE}/pagefind.js"
 
 
-def search_page(directory: Directory, regions: Iterable[str], cap: int = DEFAULT_CAP) -> SearchPage:
+def search_page(directory: Directory, regions: Iterable[str], cap: int | None = None) -> SearchPage:
     """The shards of `directory` as the search page needs them, for the filter values
     `regions` (district and street ids)."""
     p = plan(directory, cap)
