@@ -20,11 +20,13 @@ from . import vocab
 from .errors import Abort, ContentError, Problems
 from .exports import open_data
 from .incremental import Counts, Plan, save_manifest
-from .index import IndexError_, build_index, default_budget
+from .index import IndexError_, index_site
 from .load import display_path, load
 from .model import Directory
 from .progress import Advance, Progress
+from .search import shards as search_shards
 from .render import ARTICLES_PER_PAGE, STATIC, render_site, sitemap
+from .shards import Part
 from .publish import (check_output_dir, discard_staging, disk_full, explain, no_space,
                       remove_stale, remove_tree, staging_dir, swap)
 from .signals import deferred
@@ -51,6 +53,8 @@ class Report:
     leftover: Path | None = None
     """The previous output, when a second signal stopped its removal (the next build
     removes it)."""
+    search: object | None = None
+    """index.Indexed: the search shards, and which of them were indexed or reused."""
 
 
 class _Stages:
@@ -126,7 +130,8 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
           cache: Path | None = None, progress: Progress | None = None,
           lock: AbstractContextManager | None = None,
           discard: Callable[[Path | None], None] = remove_tree,
-          index_budget: Budget | None = None) -> Report:
+          index_budget: Budget | None = None, shard: str | None = None,
+          assemble: list[Path] | None = None) -> Report:
     """Build the site from `content` into `out`. On content errors raise
     ContentError and leave `out` exactly as it was; so on every other failure
     (IndexError_, PublishError, KeyboardInterrupt), with the staging folder removed.
@@ -134,7 +139,9 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
     `cache`: a folder for the manifest of an incremental build (pages whose inputs did
     not change are reused from `out`). `lock` is held while the new output replaces the
     old one; `discard` deletes the old one afterwards (the dev server does it later).
-    `index_budget`: time and memory for Pagefind (default: index.default_budget)."""
+    `index_budget`: time and memory for Pagefind (default: index.default_budget).
+    `shard`: build only that top-level area's pages (and its shard.json); `assemble`:
+    the output folders of every shard, whose pages are linked in, not rendered (shards.py)."""
     target = check_output_dir(out, content)
     progress = progress or Progress()
     report = check(content, today, progress, publishing=True)
@@ -143,7 +150,11 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
     directory = report.directory
     prefix = edit_prefix(content)
     stage = _Stages(report, progress)
-    plan = None
+    plan = part = None
+    if shard is not None or assemble is not None:
+        if cache is not None:
+            raise Abort("a shard or an assembly is always built clean (no --incremental)")
+        part = Part(directory, content, shard, assemble)
     if cache is not None:
         with stage("plan"):  # the fingerprint of every record, and the last build's manifest
             plan = Plan.start(directory, prefix, cache, out)
@@ -158,6 +169,8 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
         with stage("render", expected_pages(directory), "pages") as advance:
             def wanted(path: str) -> bool:
                 advance(1)
+                if part is not None and not part.wanted(path):
+                    return False
                 return plan.wanted(path) if plan else True
 
             # Pages are written as they are rendered, so a province's HTML never sits in memory;
@@ -166,8 +179,11 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
             paths = write_outputs(staged, plan.record(pages) if plan else pages)
             if plan:
                 paths = sorted(paths + plan.link_reused(staged))
-            write_outputs(staged, [sitemap(paths, directory.site.base_url)])
-            copy_tree(STATIC, staged / "static")
+            if part is not None:
+                paths = part.gather(staged, paths)
+            if part is None or part.site_wide:
+                write_outputs(staged, [sitemap(paths, directory.site.base_url)])
+                copy_tree(STATIC, staged / "static")
         report.pages = sum(1 for p in paths if p.endswith(".html"))
         written = report.seconds.pop("render")
         report.seconds["render"] = round(pages.seconds, 3)
@@ -175,11 +191,19 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
         if index:
             doing = "indexing the site"
             with stage("index"):
-                report.indexed = build_index(staged, index_budget or default_budget(report.pages))
+                # One Pagefind bundle per search shard; unchanged shards of an incremental
+                # build are reused from `out` (index.py).
+                if part is not None:  # a shard's own bundles; or the shards' linked in
+                    result = part.index(staged, target, search_shards.plan(directory), index_budget)
+                else:
+                    result = index_site(staged, search_shards.plan(directory), index_budget,
+                                        previous=out if cache is not None else None)
+                report.indexed, report.search = result.pages, result
         # Media come in after the index: search lists generated pages only, never a file
         # an editor put in media/.
         doing = "writing the site"
-        copy_files(((m.source, f"media/{m.rel}") for m in directory.media), staged)
+        if part is None or part.site_wide:
+            copy_files(((m.source, f"media/{m.rel}") for m in directory.media), staged)
         manifest = plan.finish(staged) if plan else None
         doing = "replacing the output"
         with deferred() as held:  # once begun, the swap is finished before a signal counts

@@ -8,12 +8,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .commands import build, check, importer, init, new, report, schema, serve
+from .commands import assemble, build, check, importer, init, new, report, schema, serve
 from .errors import Abort
 from .index import IndexError_
 from .publish import PublishError
 
-COMMANDS = (build, check, serve, new, init, schema, report, importer)
+COMMANDS = (build, check, serve, new, init, schema, report, importer, assemble)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -1,177 +1,178 @@
-"""Stage 6, index: build the Pagefind search index of the written site.
+"""Stage 6, index: build the Pagefind search index of the written site, one bundle per
+search shard (search/shards.py says which pages go where).
 
-Uses Pagefind's extended binary (pagefind-bin-extended), which segments
-Chinese words, through its Python API. The folder is indexed in one call
-(`add_directory`): adding pages one by one is ~0.1 s per call.
+Each shard is indexed by its own Pagefind process (search/bundle.py), at most as many
+at once as there are cores and as memory allows (~0.1 MB a page). Every process is
+supervised: if one dies, fails or goes over its time or memory budget, the others are
+killed and the build stops within a fraction of a second, with one line naming the shard.
+A shard whose pages are byte for byte those of the previous build (`previous`) is
+not indexed again: its bundle is linked from there (Pagefind's output is normalised,
+so it is the bundle a new run would write).
 
-Pagefind 1.5.2 writes its filter indexes in HashMap order, so the filter files,
-the meta file and pagefind-entry.json would differ between two builds of the same
-site; `pagefind_stable.normalise` rewrites them into a canonical form afterwards.
-
-The Pagefind process is supervised (supervise.py): if it dies, fails, or goes over its
-time or memory budget, the build stops within a fraction of a second.
+    <site>/pagefind/<shard id>/   the bundles      <site>/pagefind/shards.json  the manifest
 """
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-import errno
-import json
+import hashlib
 import os
+from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
-from pagefind.index import IndexConfig, PagefindIndex
-from pagefind.service import PagefindService
+from .search import shards as shards_mod
+from .search.bundle import (HINTS, IndexError_, _settle, default_budget,  # noqa: F401
+                            index_bundle, indexed_pages, run)
+from .supervise import Budget, ChildFailed
+from .write import link_files
 
-from .pagefind_stable import PagefindFormatError, normalise
-from .publish import disk_full
-from .supervise import Budget, ChildFailed, Supervised
-
-
-class IndexError_(Exception):
-    """Pagefind failed (missing binary, crash, files not written, unexpected format)."""
-
-
-HINTS = {
-    "killed": "the out-of-memory killer does this when memory runs out (Pagefind needs "
-              "about 0.1 MB a page): free memory or use a larger machine, then build again",
-    "exited": "build again; if it fails again, reinstall it with bash scripts/setup.sh",
-    "silent": "build again; if it fails again, reinstall it with bash scripts/setup.sh",
-    "memory": "raise --index-memory, or build on a machine with more memory",
-    "time": "raise --index-timeout if the machine is just slow",
-}
-"""What to do, by the way the Pagefind process failed (the end of the one-line error)."""
-STALLED = 60.0
-"""Seconds Pagefind's files may stay unchanged, with some still empty, before giving up."""
+PAGE_MIB = 0.12
+"""Pagefind's resident memory per page indexed, measured (~0.1 MB), with a margin."""
+BASE_MIB = 60
 
 
-def default_budget(pages: int) -> Budget:
-    """Time for Pagefind: ~50 times what it needs here (1.1 ms a page), at least 5 minutes."""
-    return Budget(seconds=max(300.0, 0.05 * pages))
+@dataclass
+class Indexed:
+    """What the index stage did."""
+
+    pages: int = 0
+    """Pages in the search index, over all shards."""
+    shards: dict[str, int] = field(default_factory=dict)
+    """Shard id → pages indexed in it."""
+    indexed: list[str] = field(default_factory=list)
+    """Shards Pagefind indexed in this run (the others were reused unchanged)."""
+    reused: list[str] = field(default_factory=list)
 
 
-async def _settle(bundle: Path, timeout: float = STALLED, child: Supervised | None = None,
-                  replies: asyncio.Future | None = None) -> None:
-    """Wait until the files Pagefind said it wrote are on disk.
-
-    Pagefind's service answers WriteFiles once every file is created and, it
-    seems, its bytes handed to tokio, which writes them on a background thread.
-    The Python wrapper then ends the service at once, and any write still in flight
-    is lost: under load some files were left empty (pagefind-entry.json,
-    pagefind-component-ui.js, wasm.unknown.pagefind, …; 4 builds in 160 with four
-    at a time, the same with the service ended by closing its input). So: wait,
-    with the service still running, until no file is empty and no size changed
-    between two looks (none in 480 such builds; ~0.25 s for 10k services).
-
-    A full disk leaves files empty for good (Pagefind reports nothing): that is said
-    at once, as an OSError (ENOSPC). `timeout` counts from the last change of size."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    last: dict[Path, int] | None = None
-    while True:
-        sizes = {p: p.stat().st_size for p in bundle.rglob("*") if p.is_file()}
-        if sizes and all(sizes.values()) and sizes == last:
-            return
-        if sizes != last:
-            deadline = loop.time() + timeout
-        elif disk_full(bundle):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(bundle))
-        if loop.time() > deadline:
-            empty = sorted(p.relative_to(bundle).as_posix() for p, n in sizes.items() if not n)
-            raise IndexError_(f"Pagefind's files were not written within {timeout:.0f} s "
-                              f"(empty: {', '.join(empty[:5]) or 'none'})")
-        last = sizes
-        if child is None:
-            await asyncio.sleep(0.02)
-        else:
-            await child.call(asyncio.sleep(0.02), "writing the index", replies)
-
-
-async def _stop(service: PagefindService, child: Supervised) -> None:
-    """End the Pagefind service: close its input, at whose end it exits. Not the
-    wrapper's `async with`, whose exit would write every file again and then
-    SIGTERM the service. Uses the wrapper's private fields (pagefind==1.5.2 is pinned)."""
-    service._poll_task.cancel()
-    backend = service._backend
-    if backend.stdin is not None and backend.returncode is None:
-        backend.stdin.close()
-    await child.stop(grace=10)
-    await asyncio.gather(service._poll_task, return_exceptions=True)
-
-
-async def _index(site: Path, budget: Budget) -> int:
-    bundle = site / "pagefind"
-    config = IndexConfig(root_selector="html", output_path=str(bundle))
+def pagefind_version() -> str:
     try:
-        service = PagefindService()  # the wrapper's `async with` is not used: see _stop
-        await service.launch()
-    except Exception as exc:  # FileNotFoundError: no binary, PermissionError, …
-        raise IndexError_(f"Pagefind could not be started: {exc} (run bash scripts/setup.sh "
-                          f"to install it)") from exc
-    child = Supervised(service._backend, "Pagefind", budget, HINTS)
-    replies = service._poll_task  # ends (with an error) when the replies cannot be read
-    try:
-        index = await child.call(service.create_index(config), "starting", replies)
-        await child.call(index.add_directory(str(site)), "indexing the pages", replies)
-        await child.call(index.write_files(), "writing the index", replies)
-        await _settle(bundle, child=child, replies=replies)
-    except BaseException:
-        child.kill()  # failed or interrupted: nothing of its work is wanted
-        raise
-    finally:
-        await _stop(service, child)
-    try:
-        normalise(bundle)
-    except PagefindFormatError as exc:  # a Pagefind upgrade changed its formats
-        raise IndexError_(f"Pagefind's index is not in the form site-builder can make "
-                          f"reproducible (nothing was changed): {exc}") from exc
-    # add_directory counts every HTML file; the entry file counts the pages indexed
-    # (those with data-pagefind-body), which is what the summary should say.
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    return sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
+        return metadata.version("pagefind-bin-extended")
+    except metadata.PackageNotFoundError:
+        return "?"
 
 
-def build_index(site: Path, budget: Budget | None = None) -> int:
-    """Index every HTML page of `site` into `site/pagefind/`; returns the page count.
+def shard_digest(site: Path, pages: list[str]) -> str:
+    """sha256 over Pagefind's version and each page's path and bytes: equal digests, equal
+    bundles (Pagefind's output being a pure function of its input, once normalised)."""
+    h = hashlib.sha256(f"pagefind {pagefind_version()} root=html\0".encode())
+    for page in pages:
+        h.update(page.encode("utf-8") + b"\0")
+        h.update(hashlib.sha256((site / page).read_bytes()).digest())
+    return h.hexdigest()
 
-    Raises IndexError_ (one line) when Pagefind fails, dies or goes over `budget`
-    (default: `default_budget`), within a fraction of a second of it happening;
-    OSError when a file cannot be written (a full disk). The Pagefind process never
-    outlives the call, whether it returns, raises or is interrupted."""
-    if budget is None:
-        budget = default_budget(sum(1 for _ in site.rglob("*.html")))
+
+def jobs_for(sizes: list[int], cores: int | None = None, available_mib: float | None = None) -> int:
+    """Pagefind processes to run at once: one per core, fewer when the largest shards
+    would not fit in the memory available now."""
+    cores = cores or os.cpu_count() or 1
+    if available_mib is None:
+        available_mib = _available_mib()
+    jobs = max(1, min(cores, len(sizes) or 1))
+    if available_mib is not None:
+        biggest = sorted(sizes, reverse=True)
+        while jobs > 1 and sum(BASE_MIB + PAGE_MIB * n for n in biggest[:jobs]) > 0.8 * available_mib:
+            jobs -= 1
+    return jobs
+
+
+def _available_mib() -> float | None:
     try:
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return asyncio.run(_index(site.absolute(), budget))
-        return _in_thread(_index(site.absolute(), budget))
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _pages_of(site: Path, plan: shards_mod.Plan) -> dict[str, list[str]]:
+    pages = {s.id: [p for p in s.pages if (site / p).is_file()] for s in plan.shards[1:]}
+    return {shards_mod.SITE: shards_mod.site_pages(site, plan), **pages}
+
+
+def _reusable(previous: Path | None, site: Path, digests: dict[str, str]) -> dict[str, list[str]]:
+    """Shard id → files of its bundle in `previous`, for the shards whose input is unchanged."""
+    if previous is None:
+        return {}
+    try:
+        old = shards_mod.read_manifest(previous)
+    except shards_mod.ManifestError:
+        return {}
+    found = {}
+    for s in old["shards"]:
+        folder = previous / s["bundle"]
+        if s.get("digest") and digests.get(s["id"]) == s["digest"] and folder.is_dir() \
+                and (folder / "pagefind-entry.json").is_file():
+            found[s["id"]] = [p.relative_to(previous).as_posix()
+                              for p in sorted(folder.rglob("*")) if p.is_file()]
+    return found
+
+
+async def _index_all(site: Path, todo: dict[str, list[str] | None], budget: Budget | None,
+                     jobs: int) -> dict[str, int]:
+    gate = asyncio.Semaphore(jobs)
+
+    async def one(shard_id: str, pages: list[str] | None) -> int:
+        async with gate:
+            size = len(pages) if pages is not None else sum(1 for _ in site.rglob("*.html"))
+            return await index_bundle(site, site / shards_mod.BUNDLES / shard_id, pages,
+                                      budget or default_budget(size),
+                                      f"Pagefind (search shard {shard_id})")
+
+    tasks = {shard_id: asyncio.ensure_future(one(shard_id, pages)) for shard_id, pages in todo.items()}
+    if not tasks:
+        return {}
+    try:
+        await asyncio.wait(tasks.values(), return_when=asyncio.FIRST_EXCEPTION)
+    finally:  # one failed, or we are interrupted: no other Pagefind may outlive the call
+        for task in tasks.values():
+            task.cancel()
+        results = await asyncio.gather(*tasks.values(), return_exceptions=True)
+    for result in results:  # the first failure, in shard order
+        if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
+            raise result
+    return {shard_id: result for shard_id, result in zip(tasks, results)}
+
+
+def index_site(site: Path, plan: shards_mod.Plan | None = None, budget: Budget | None = None,
+               previous: Path | None = None, jobs: int | None = None) -> Indexed:
+    """Index the HTML pages of `site` into `site/pagefind/<shard>/` and write the manifest.
+
+    `plan`: the shards (default: one, `site`, holding every page). `budget`: time and
+    memory for each Pagefind process (default: `default_budget` of its pages).
+    `previous`: an earlier output of the same site whose unchanged bundles are reused.
+    Raises IndexError_ (one line naming the shard) when a Pagefind process fails, dies or
+    goes over its budget, within a fraction of a second; OSError when a file cannot be
+    written (a full disk). No Pagefind process outlives the call, whether it returns,
+    raises or is interrupted."""
+    if plan is None:
+        plan = shards_mod.Plan([shards_mod.Shard(shards_mod.SITE)], {})
+        pages_of: dict[str, list[str] | None] = {shards_mod.SITE: None}
+        digests: dict[str, str] = {}
+    else:
+        pages_of = dict(_pages_of(site, plan))
+        digests = {sid: shard_digest(site, pages) for sid, pages in pages_of.items()}
+    reused = _reusable(previous, site, digests)
+    for shard_id, files in reused.items():
+        link_files(previous, site, files)
+    todo = {sid: pages for sid, pages in pages_of.items() if sid not in reused}
+    sizes = [len(p) for p in todo.values() if p is not None]
+    try:
+        counts = run(_index_all(site.absolute(), todo, budget, jobs or jobs_for(sizes)))
     except (IndexError_, OSError):
         raise
     except ChildFailed as exc:
         raise IndexError_(f"{exc} (nothing was published)") from exc
     except Exception as exc:  # the Pagefind service reports failures as plain exceptions
         raise IndexError_(f"Pagefind could not index the site: {exc}") from exc
+    for shard_id in reused:
+        counts[shard_id] = indexed_pages(site / shards_mod.BUNDLES / shard_id)
+    shards_mod.write_manifest(site, shards_mod.manifest(plan, counts, digests, pagefind_version()))
+    ordered = {s.id: counts.get(s.id, 0) for s in plan.shards}
+    return Indexed(sum(ordered.values()), ordered, [s for s in ordered if s in todo], sorted(reused))
 
 
-def _in_thread(coroutine) -> int:
-    """Run `coroutine` with asyncio.run on a thread of its own (the caller is inside an
-    event loop: a server, a test driving a browser). Interrupting the caller (Ctrl-C and
-    SIGTERM arrive on the main thread) cancels the coroutine, and waits for it to clean up
-    (the Pagefind process is killed)."""
-    started: concurrent.futures.Future = concurrent.futures.Future()
-
-    async def main() -> int:
-        started.set_result((asyncio.get_running_loop(), asyncio.current_task()))
-        return await coroutine
-
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        done = pool.submit(asyncio.run, main())
-        try:
-            return done.result()
-        except BaseException:
-            if not done.done():
-                loop, task = started.result()
-                loop.call_soon_threadsafe(task.cancel)
-                concurrent.futures.wait([done])
-            raise
+def build_index(site: Path, budget: Budget | None = None,
+                plan: shards_mod.Plan | None = None) -> int:
+    """Index `site` (see `index_site`); returns the count of pages indexed."""
+    return index_site(site, plan, budget).pages

@@ -24,6 +24,7 @@ from . import hours as hours_mod
 from . import jsonld, paging, search_vocab, vocab
 from .coverage import SCIENCE_MINIMUM, coverage, percent
 from .model import Article, Directory, Page, Phone, Region, Service
+from .search import shards as search_shards
 from .search_terms import need_words, region_terms, short_name
 from .urls import uri
 
@@ -296,7 +297,10 @@ def _outputs(directory: Directory, edit_prefix: str,
         yield page("article.html", f"articles/{article.slug}/index.html", a=article)
     for p in d.pages.values():
         yield page("page.html", f"{p.slug}/index.html", p=p)
-    yield page("search.html", "search/index.html", facets=_facets(d))
+    facets = _facets(d)
+    yield page("search.html", "search/index.html", facets=facets,
+               shards=search_shards.search_page(d, [v for f in facets if f.name in ("district", "street")
+                                                    for v, _ in f.options]))
     yield _coverage_page(d, page)
     yield data(feeds.FEED_PATH, lambda: feeds.atom(d))
     yield data(feeds.CALENDAR_PATH, lambda: feeds.events_calendar(d))

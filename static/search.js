@@ -51,18 +51,98 @@
     });
   }
 
+  // The index is split by area (site_builder/search/shards.py): the site-wide bundle
+  // (need pages, hotlines, articles) is the primary one and always loaded; each area
+  // bundle is merged in (Pagefind's mergeIndex) when a search needs it: all of them for a
+  // search over everything, only the filtered area's for a district or street filter.
+  // Each bundle keeps one index per page language; Pagefind picks the one of this
+  // page's <html lang>, for the primary bundle and for every merged one alike.
+  var SHARDS = [];
+  try { SHARDS = JSON.parse(config.getAttribute("data-shards") || "[]"); } catch (e) { /* one bundle */ }
+  var BASE = config.getAttribute("data-base") || "/";
+  var OPTIONS = { excerptLength: 24, ranking: { pageLength: 0.3 } };
+  var SITE_WEIGHT = 0.5;
+  var merged = {};
+
   function load() {
     if (!pagefind) {
       pagefind = import(config.getAttribute("data-pagefind")).then(function (pf) {
         // A lower pageLength weight keeps short pages from outranking the service a
         // query names exactly (measured on tests/test_search_help.py's queries).
-        return pf.options({ excerptLength: 24, ranking: { pageLength: 0.3 } })
+        // The site-wide bundle is small, so a word rare in it (an area's name in one
+        // article) scores high there against the same word in an area bundle, where it is
+        // common: its scores count less (indexWeight; measured on the ranking table).
+        return pf.options(Object.assign({ indexWeight: SHARDS.length > 1 ? SITE_WEIGHT : 1 }, OPTIONS))
           .then(function () { return pf.init ? pf.init() : null; }) // worker, WebAssembly, entry: now, not after Enter
           .then(function () { return pf; });
       });
-      pagefind.catch(function () { pagefind = null; }); // a later search tries again
+      pagefind.catch(function () { pagefind = null; merged = {}; }); // a later search tries again
     }
     return pagefind;
+  }
+
+  // The area shards a search needs: those of the filtered street or district, else all.
+  function shardsFor(filters) {
+    var ids = null;
+    ["street", "district"].forEach(function (k) {
+      if (ids || !filters[k] || !form.elements[k]) return;
+      var options = form.elements[k].options;
+      for (var i = 0; i < options.length; i++) {
+        if (options[i].value === filters[k]) {
+          ids = (options[i].getAttribute("data-shards") || "").split(" ").filter(Boolean);
+        }
+      }
+    });
+    return SHARDS.slice(1).filter(function (s) { return !ids || ids.indexOf(s[0]) !== -1; });
+  }
+
+  // The words Pagefind looks up for a query: as it splits them (Intl.Segmenter, the
+  // page language), one search each.
+  function termsOf(q) {
+    if (!q || typeof Intl === "undefined" || !Intl.Segmenter) return [];
+    var lang = document.documentElement.lang || "zh-CN", seen = {}, terms = [];
+    try {
+      Array.from(new Intl.Segmenter(lang, { granularity: "word" }).segment(q)).forEach(function (s) {
+        var t = s.segment.trim();
+        if (s.isWordLike && t && !seen[t]) { seen[t] = true; terms.push(t); }
+      });
+    } catch (e) { return []; }
+    return terms;
+  }
+
+  // Pagefind drops a query word that its index does not hold at all. One index for the
+  // whole site drops only words no page has; an area bundle would drop the name of a
+  // place in another area and answer with every page matching the other words. So with
+  // more than one bundle a result must hold each word that some bundle holds: each word
+  // is searched alone (same index chunks, already loaded), and the answer is the
+  // intersection, in the order of the whole query's scores.
+  function everyWord(pf, q, options, found) {
+    var terms = termsOf(q);
+    if (SHARDS.length < 2 || terms.length < 2) return found;
+    return Promise.all(terms.map(function (t) { return pf.search(t, options); })).then(function (each) {
+      var sets = each.filter(function (r) { return r && r.results.length; }).map(function (r) {
+        var ids = {};
+        r.results.forEach(function (x) { ids[x.id] = true; });
+        return ids;
+      });
+      found.results = found.results.filter(function (x) {
+        return sets.every(function (ids) { return ids[x.id]; });
+      });
+      return found;
+    });
+  }
+
+  // Pagefind, with the bundles of `shards` merged in (each merged once, then kept).
+  function ready(shards) {
+    return load().then(function (pf) {
+      return Promise.all(shards.map(function (s) {
+        if (!merged[s[0]]) {
+          merged[s[0]] = pf.mergeIndex(BASE + s[1], OPTIONS);
+          merged[s[0]].catch(function () { delete merged[s[0]]; });
+        }
+        return merged[s[0]];
+      })).then(function () { return pf; });
+    });
   }
 
   function stateFromUrl() {
@@ -312,11 +392,13 @@
       });
     }
     var where = state.sort === "distance" && window.SiteNear ? window.SiteNear.locate() : Promise.resolve(null);
-    Promise.all([load(), where.catch(function () { return null; })]).then(function (r) {
+    Promise.all([ready(shardsFor(filters)), where.catch(function () { return null; })]).then(function (r) {
       var pf = r[0], here = r[1];
       if (mine !== run) return;
       if (state.sort === "distance" && !here) status.textContent = "无法获取你的位置，按相关度排列。";
       return pf.search(state.q || null, options).then(function (found) {
+        return everyWord(pf, state.q, options, found);
+      }).then(function (found) {
         answered = true;
         if (mine !== run) return;
         if (here || state.open === "1") return scanAll(mine, found, state, here);
@@ -344,7 +426,7 @@
   });
   // Start fetching Pagefind while the visitor is still typing.
   if (form.elements.q) {
-    form.elements.q.addEventListener("focus", function () { load().catch(function () {}); });
+    form.elements.q.addEventListener("focus", function () { ready(shardsFor(stateFromForm())).catch(function () {}); });
     form.elements.q.addEventListener("input", function () { guide(form.elements.q.value); });
   }
   more.addEventListener("click", showMore);

@@ -40,7 +40,7 @@ def test_every_record_has_its_page(site):
                  "search/index.html", "404.html", "sitemap.xml", "robots.txt",
                  "about/index.html", "privacy/index.html", "help/index.html",
                  "regions/futian/index.html", "regions/futian-yuanling-hualin/index.html",
-                 "pagefind/pagefind.js", "static/style.css", "static/search.js"]:
+                 "pagefind/site/pagefind.js", "pagefind/shards.json", "static/style.css", "static/search.js"]:
         assert (site / path).is_file(), path
 
 

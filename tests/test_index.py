@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import site_builder.index as index_module
+import site_builder.search.bundle as bundle_module
 from browser import chromium, serve
 from site_builder import pagefind_stable as ps
 from site_builder.index import IndexError_, build_index
@@ -74,7 +75,7 @@ def raw(tmp_path_factory) -> Path:
     """The small site indexed by Pagefind alone, not normalised."""
     site = write_site(tmp_path_factory.mktemp("raw"))
     patch = pytest.MonkeyPatch()
-    patch.setattr(index_module, "normalise", lambda bundle: None)
+    patch.setattr(bundle_module, "normalise", lambda bundle: None)
     try:
         assert build_index(site) == len(PAGES)
     finally:
@@ -102,7 +103,7 @@ def test_two_indexes_of_the_same_site_are_byte_identical(built):
 def test_pagefinds_own_files_round_trip_exactly(raw):
     # The codec reproduces every filter and meta file that Pagefind wrote, byte for
     # byte: normalise rewrites only what it has understood completely.
-    bundle = raw / "pagefind"
+    bundle = raw / "pagefind" / "site"
     files = sorted(bundle.glob("filter/*.pf_filter")) + sorted(bundle.glob("*.pf_meta"))
     assert len(files) == 4  # kind, district, audience, meta
     for path in files:
@@ -112,7 +113,7 @@ def test_pagefinds_own_files_round_trip_exactly(raw):
 
 
 def test_normalised_index_is_canonical(built):
-    bundle = built[0] / "pagefind"
+    bundle = built[0] / "pagefind" / "site"
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     [(lang, info)] = entry["languages"].items()
     assert lang == "zh-cn" and info["page_count"] == len(PAGES)
@@ -168,13 +169,13 @@ def test_any_order_pagefind_writes_gives_the_same_index(raw, built, tmp_path):
     # down: Pagefind's output and a reordered copy normalise to the same bytes,
     # the bytes a build writes.
     plain, shuffled = tmp_path / "plain", tmp_path / "shuffled"
-    shutil.copytree(raw / "pagefind", plain)
-    shutil.copytree(raw / "pagefind", shuffled)
+    shutil.copytree(raw / "pagefind" / "site", plain)
+    shutil.copytree(raw / "pagefind" / "site", shuffled)
     shuffle(shuffled)
     assert snapshot(shuffled) != snapshot(plain)
     ps.normalise(plain)
     ps.normalise(shuffled)
-    assert snapshot(shuffled) == snapshot(plain) == snapshot(built[0] / "pagefind")
+    assert snapshot(shuffled) == snapshot(plain) == snapshot(built[0] / "pagefind" / "site")
 
 
 @pytest.mark.parametrize("value", [
@@ -207,7 +208,7 @@ def test_non_minimal_encoding_is_refused_not_rewritten(raw, tmp_path):
     # filter name's length in a 1-byte head, not in the initial byte) is refused
     # before any file changes.
     bundle = tmp_path / "pagefind"
-    shutil.copytree(raw / "pagefind", bundle)
+    shutil.copytree(raw / "pagefind" / "site", bundle)
     path = sorted(bundle.glob("filter/*.pf_filter"))[0]
     payload = ps.read_payload(path)
     assert payload[0] == 0x82 and 0x60 <= payload[1] < 0x78  # [name, values], short name
@@ -244,13 +245,13 @@ def test_a_format_error_fails_the_build(raw, tmp_path, monkeypatch):
     def refuse(bundle):
         raise ps.PagefindFormatError("meta: not a Pagefind meta index")
 
-    monkeypatch.setattr(index_module, "normalise", refuse)
+    monkeypatch.setattr(bundle_module, "normalise", refuse)
     with pytest.raises(IndexError_, match="not a Pagefind meta index"):
         build_index(site)
 
 
 SEARCH_JS = """async (base) => {
-  const pf = await import(base + "pagefind/pagefind.js");
+  const pf = await import(base + "pagefind/site/pagefind.js");
   await pf.init();
   const found = await pf.search(null, {filters: {kind: "clinic"}});
   const urls = (await Promise.all(found.results.map(r => r.data()))).map(d => d.url).sort();

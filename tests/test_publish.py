@@ -8,6 +8,7 @@ import errno
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import signal
 import stat
@@ -116,7 +117,8 @@ def test_a_killed_pagefind_stops_the_build_within_seconds(tmp_path, small, publi
         build(small, out, today=TODAY)
     seconds = time.monotonic() - killed[0]
     message = str(caught.value)
-    assert message.startswith("Pagefind was killed by SIGKILL while ")
+    # One line that names the shard whose Pagefind died (any of the build's shards).
+    assert re.match(r"Pagefind \(search shard (site|[a-z0-9-]+)\) was killed by SIGKILL while ", message), message
     assert "out-of-memory" in message and "\n" not in message
     assert seconds < 5, f"the build noticed the dead Pagefind after {seconds:.1f} s"
     assert snapshot(out) == before
@@ -137,7 +139,7 @@ def test_a_killed_pagefind_inside_an_event_loop(tmp_path, published):
         build_index(site)
 
     start = time.monotonic()
-    with pytest.raises(IndexError_, match="Pagefind was killed by SIGKILL"):
+    with pytest.raises(IndexError_, match=r"Pagefind \(search shard site\) was killed by SIGKILL"):
         asyncio.run(in_a_loop())
     assert time.monotonic() - start < 5
     assert pagefind_children() == []
@@ -153,7 +155,7 @@ def test_cli_reports_a_killed_pagefind_in_one_line(tmp_path, small, published):
     assert time.monotonic() - start < 5
     assert proc.returncode == 3
     errors = [line for line in stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1 and "Pagefind was killed by SIGKILL" in errors[0], stderr
+    assert len(errors) == 1 and "Pagefind (search shard " in errors[0] and ") was killed by SIGKILL" in errors[0], stderr
     assert "Traceback" not in stderr
     assert snapshot(out) == before
     assert leftovers(tmp_path) == []
@@ -168,13 +170,13 @@ def fake_pagefind(tmp_path: Path, monkeypatch, script: str) -> None:
 
 
 @pytest.mark.parametrize("script, budget, expected", [
-    ("import sys; sys.exit(3)", None, "Pagefind exited with status 3 while starting: build again"),
+    ("import sys; sys.exit(3)", None, "Pagefind (search shard site) exited with status 3 while starting: build again"),
     ("import time; time.sleep(60)", Budget(seconds=1),
-     "Pagefind did not finish within its time budget of 1 s while starting: raise --index-timeout"),
+     "Pagefind (search shard site) did not finish within its time budget of 1 s while starting: raise --index-timeout"),
     ("import time; x = bytearray(300 << 20); time.sleep(60)", Budget(memory_mib=100),
-     "Pagefind used more than its memory budget of 100 MiB while starting: raise --index-memory"),
+     "Pagefind (search shard site) used more than its memory budget of 100 MiB while starting: raise --index-memory"),
     ("import sys; sys.stdout.write('panicked at oops,'); sys.stdout.flush(); input()", None,
-     "Pagefind stopped answering (unreadable reply: Error) while starting"),
+     "Pagefind (search shard site) stopped answering (unreadable reply: Error) while starting"),
 ])
 def test_a_failing_or_runaway_pagefind_stops_within_seconds(tmp_path, monkeypatch, script,
                                                             budget, expected):
@@ -192,7 +194,7 @@ def test_a_failing_or_runaway_pagefind_stops_within_seconds(tmp_path, monkeypatc
 
 def test_a_missing_pagefind_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "nowhere"))
-    with pytest.raises(IndexError_, match="Pagefind could not be started: .*scripts/setup.sh"):
+    with pytest.raises(IndexError_, match=r"Pagefind \(search shard site\) could not be started: .*scripts/setup.sh"):
         build_index(tmp_path)
 
 
@@ -319,7 +321,7 @@ def test_a_symlinked_output_updates_its_target(tmp_path, small, relative):
         build(small, link, today=TODAY)
         assert link.is_symlink() and link.resolve() == web_root.resolve()
         assert name in (web_root / "services" / "station" / "index.html").read_text("utf-8")
-    assert (web_root / "pagefind" / "pagefind-entry.json").exists()
+    assert (web_root / "pagefind" / "site" / "pagefind-entry.json").exists()
     assert leftovers(tmp_path) == [] and leftovers(web_root.parent) == []
 
 

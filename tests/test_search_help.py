@@ -202,7 +202,7 @@ def test_typing_a_risk_word_shows_the_card_at_once(page, origin):
 
 def test_slow_pagefind_is_announced_after_8_seconds(page, origin):
     page.clock.install()
-    page.route("**/pagefind/pagefind.js", lambda route: None)  # never answered
+    page.route("**/pagefind/site/pagefind.js", lambda route: None)  # never answered
     page.goto(f"{origin}{BASE}search/?q=热线")
     page.clock.run_for(8500)
     assert "超过 8 秒" in page.locator("#search-status").inner_text()
@@ -217,7 +217,7 @@ def test_search_bundle_starts_loading_on_focus(page, origin):
     assert not any("pagefind.js" in u for u in fetched)
     page.locator("#q").focus()
     page.wait_for_load_state("networkidle")
-    assert any(u.endswith("/pagefind/pagefind.js") for u in fetched)
+    assert any(u.endswith("/pagefind/site/pagefind.js") for u in fetched)
 
 
 def test_area_results_show_a_sentence_not_the_term_list(page, origin):

@@ -35,10 +35,14 @@ def register(sub) -> None:
     b.add_argument("--index-memory", type=int, metavar="MIB",
                    help="stop when Pagefind uses more memory than this (default: no limit; "
                         "it needs about 0.1 MB a page)")
+    b.add_argument("--shard", metavar="REGION",
+                   help="build only this top-level area's pages (a province), for "
+                        "`site-builder assemble` (see docs/scaling.md)")
     b.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, assemble: list[Path] | None = None) -> int:
+    """`build`, and `assemble` (the same run with the shards' folders)."""
     start = time.perf_counter()
     cache = Path(args.cache or DEFAULT_CACHE) if args.incremental or args.cache else None
     budget = None
@@ -48,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         with stop_on_sigterm():  # `docker stop`, a cancelled CI job: clean up like Ctrl-C
             report = build(Path(args.content), Path(args.out), today(), cache=cache,
-                           progress=progress, index_budget=budget)
+                           progress=progress, index_budget=budget,
+                           shard=getattr(args, "shard", None), assemble=assemble)
     except ContentError as exc:
         progress.close()
         content = Path(args.content)
@@ -63,8 +68,13 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     print_warnings(report)
-    print(f"built {args.out}: {summary(report)} in {time.perf_counter() - start:.2f} s "
+    shard = getattr(args, "shard", None)
+    what = f" (shard {shard}: its pages and search bundles only)" if shard else ""
+    print(f"built {args.out}{what}: {summary(report)} in {time.perf_counter() - start:.2f} s "
           f"({stage_seconds(report)})")
+    if assemble is not None and report.search is not None:
+        print(f"search: {len(report.search.reused)} bundle(s) of the shards reused, "
+              f"{len(report.search.indexed)} indexed here")
     if report.interrupted:  # after the swap: the new site is live, say so
         left = (f"; the previous copy {report.leftover} is removed by the next build"
                 if report.leftover else "")
