@@ -192,3 +192,15 @@ def write_atomic(path: Path, text: str) -> None:
 
 def as_date(value: Any) -> date | None:
     return value if isinstance(value, date) else None
+
+
+def new_text(fields: dict, header: str | None = None) -> str:
+    """A new record's text in the house style: keys in the content format's order, a
+    comment line on top."""
+    data = CommentedMap()
+    keys = [k for k in ORDER if k in fields] + [k for k in fields if k not in ORDER]
+    for key in keys:
+        data[key] = styled(fields[key], key)
+    if header:
+        data.yaml_set_start_comment(header)
+    return _dump(_yaml(_LAYOUTS[1]), data)

@@ -123,7 +123,8 @@ def run_import(args: argparse.Namespace) -> int:
     except SheetError as exc:
         raise Abort(str(exc)) from None
     sheet = Sheet(table, Context(regions=load_regions(content)))
-    plan = plan_import(sheet, services, content, delete_missing=args.delete_missing, keep=keep)
+    plan = plan_import(sheet, services, content, delete_missing=args.delete_missing, keep=keep,
+                        today=today())
     print_cell_problems(plan.problems)
     errors = plan.errors
     if errors:

@@ -19,9 +19,8 @@ from typing import Any
 
 from ..build import check
 from ..errors import Problem
-from ..imports.yamlout import record_yaml
 from ..load import display_path
-from ..yamledit import EditError, Record, write_atomic
+from ..yamledit import EditError, Record, new_text, write_atomic
 from .cells import MESSAGES, CellError, text_of
 from .columns import BY_KEY, COLUMNS, Column, Context, header_index, normal_header, root_key
 from .workbook import Table, column_letter
@@ -164,7 +163,7 @@ def _cells_text(column: Column, value: Any) -> str:
 
 
 def plan_import(sheet: Sheet, services: Path, content: Path, *, delete_missing: bool = False,
-                keep: set[str] | None = None) -> Plan:
+                keep: set[str] | None = None, today: date | None = None) -> Plan:
     """What importing `sheet` into `services` would do. `keep`: ids that --delete-missing
     must not delete (records outside the sheet's area)."""
     plan = Plan(problems=list(sheet.problems))
@@ -203,7 +202,7 @@ def plan_import(sheet: Sheet, services: Path, content: Path, *, delete_missing: 
                 plan.unchanged += 1
         else:
             data = {k: v for k, v in row.values.items() if v is not None}
-            text = record_yaml(data, f"imported from {Path(sheet.table.file).name} "
+            text = new_text(data, f"imported from {Path(sheet.table.file).name} "
                                      f"({sheet.table.sheet}, row {row.number})")
             fields = [(BY_KEY[k].headers[0], "", _cells_text(BY_KEY[k], v)) for k, v in data.items()]
             plan.changes.append(Change(row.id, path, "create", fields, text, row.number))
@@ -211,7 +210,7 @@ def plan_import(sheet: Sheet, services: Path, content: Path, *, delete_missing: 
         for path in sorted(services.glob("*.yaml")):
             if path.stem not in ids and path.stem not in (keep or set()):
                 plan.changes.append(Change(path.stem, path, "delete"))
-    plan.problems += _validate(plan, sheet, services, content)
+    plan.problems += _validate(plan, sheet, services, content, today)
     return plan
 
 
@@ -222,7 +221,8 @@ def _link_or_copy(src: str, dst: str) -> None:
         shutil.copy2(src, dst)
 
 
-def _validate(plan: Plan, sheet: Sheet, services: Path, content: Path) -> list:
+def _validate(plan: Plan, sheet: Sheet, services: Path, content: Path,
+              today: date | None) -> list:
     """The validator's problems with the records as they would be, on a copy of the
     content: those of the sheet's rows at their cells, new errors elsewhere (an article
     pointing at a deleted service) at their files."""
@@ -230,7 +230,7 @@ def _validate(plan: Plan, sheet: Sheet, services: Path, content: Path) -> list:
     changed = {c.id for c in plan.changes}
     if not content.is_dir():
         return []
-    before = {(p.path, p.field, p.message) for p in check(content).problems.errors}
+    before = {(p.path, p.field, p.message) for p in check(content, today).problems.errors}
     out: list = []
     with tempfile.TemporaryDirectory(prefix="site-builder-import-") as tmp:
         copy = Path(tmp) / "content"
@@ -242,7 +242,7 @@ def _validate(plan: Plan, sheet: Sheet, services: Path, content: Path) -> list:
             if change.text is not None:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 dest.write_text(change.text, encoding="utf-8")
-        report = check(copy)
+        report = check(copy, today)
         shown_root = display_path(content / "x", content)[:-1]
         copy_root = display_path(copy / "x", copy)[:-1]
         services_rel = target.resolve().relative_to(copy.resolve()).as_posix()
@@ -285,7 +285,3 @@ def describe(change: Change, content: Path, dry_run: bool) -> str:
         return f"{verb} {where}{row}"
     fields = "; ".join(f"{h}: “{old}” → “{new}”" for h, old, new in change.fields)
     return f"{verb} {where}{row}: {fields}"
-
-
-def today_or(day: date | None) -> date:
-    return day or date.today()
