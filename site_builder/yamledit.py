@@ -26,8 +26,9 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .imports.yamlout import ORDER
 
-_LAYOUTS = ((2, 2, 0), (2, 4, 2))
-"""(mapping, sequence, offset) indents tried in turn: `- ` under the key, or indented."""
+_LAYOUTS = ((2, 4, 2), (2, 2, 0))
+"""(mapping, sequence, offset) indents tried in turn: `- ` two spaces in (the house style,
+also for new lists in a file that has none), or under the key."""
 ALWAYS_QUOTED = {"hours", "phones"}
 """Fields whose strings are always quoted (times and numbers that YAML would read as numbers)."""
 
@@ -123,7 +124,7 @@ class Record:
             if best is None:
                 best = (data, layout)
         indented = "\n  - " in text or "\n    - " in text
-        layout = _LAYOUTS[1] if indented else _LAYOUTS[0]
+        layout = _LAYOUTS[0] if indented else _LAYOUTS[1]
         return cls(path, text, _yaml(layout).load(text), layout)
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -203,4 +204,4 @@ def new_text(fields: dict, header: str | None = None) -> str:
         data[key] = styled(fields[key], key)
     if header:
         data.yaml_set_start_comment(header)
-    return _dump(_yaml(_LAYOUTS[1]), data)
+    return _dump(_yaml(_LAYOUTS[0]), data)

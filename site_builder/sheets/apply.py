@@ -149,7 +149,7 @@ class Sheet:
             if row.id:
                 if row.id in seen:
                     col, header = self.cell_of("id", number)
-                    self.problem(number, col, header, "duplicate_id", text=row.id, row=seen[row.id])
+                    self.problem(number, col, header, "duplicate_id", text=row.id, first=seen[row.id])
                     row.ok = False
                 else:
                     seen[row.id] = number
@@ -226,7 +226,10 @@ def _validate(plan: Plan, sheet: Sheet, services: Path, content: Path,
     """The validator's problems with the records as they would be, on a copy of the
     content: those of the sheet's rows at their cells, new errors elsewhere (an article
     pointing at a deleted service) at their files."""
-    rows = {row.id: row for row in sheet.rows if row.id}
+    rows: dict[str, Row] = {}
+    for row in sheet.rows:
+        if row.id:
+            rows.setdefault(row.id, row)
     changed = {c.id for c in plan.changes}
     if not content.is_dir():
         return []

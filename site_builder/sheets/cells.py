@@ -38,7 +38,7 @@ MESSAGES = {
     "did_you_mean": "是不是“{suggestion}”？",
     "slug": "“{text}”不能作编号（1–64 个小写字母 a-z、数字和 -，如 futian-hualin-room；编号即文件名）",
     "missing_id": "缺少编号（每行一个编号：小写字母、数字和 -，如 futian-hualin-room）",
-    "duplicate_id": "编号“{text}”在第 {row} 行已经用过（每个服务一个编号）",
+    "duplicate_id": "编号“{text}”在第 {first} 行已经用过（每个服务一个编号）",
     "region": "“{text}”不是 regions.yaml 里的区域（{hint}填区域编号或名称）",
     "region_many": "名称“{text}”对应多个区域（{ids}）：请填区域编号",
     "number": "“{text}”不是数字",
