@@ -309,3 +309,11 @@ def test_stale_list_by_region_due_within_and_reimported(site, capsys):
     Path("called.csv").write_text("".join(",".join(r) + "\r\n" for r in rows), encoding="utf-8")
     code, _, err = run(capsys, "import", "stale", "called.csv")
     assert code == 1 and "called.csv:called!F2: 核实日期: 2020-01-01 早于记录里的核实日期 2026-11-28" in err
+
+
+def test_phone_cell_that_excel_made_a_number(site, capsys):
+    sheet(Path("d.xlsx"), [HEADER, ["futian-x-room", "某室", "心理咨询室", "futian", "某地", None,
+                                    None, 75555500121, "每天 09:00-17:00", None, None, "2026-11-01"]])
+    code, _, err = run(capsys, "import", "xlsx", "d.xlsx")
+    assert code == 1
+    assert "d.xlsx:汇总表!H2: 电话: “75555500121”是数字格式的单元格，开头的 0 已被表格软件去掉" in err

@@ -26,6 +26,7 @@ MESSAGES = {
     "date": "“{text}”不是日期（应为 2026-11-01、2026/11/1 或 2026年11月1日）",
     "future": "{day} 在今天（{today}）之后（核实日期是最近一次核实的日期）",
     "phone": "“{text}”不是电话号码（应为带区号的号码如 0755-5550 0121，手机号，或 12356 这样的短号；分机写成“转 8021”）",
+    "phone_number_cell": "“{text}”是数字格式的单元格，开头的 0 已被表格软件去掉（把单元格设为文本格式，写上区号的 0，如 0755-5550 0121）",
     "ext": "“{text}”不是分机号（“转”后应为 1–6 位数字）",
     "hours": "“{text}”看不懂（应为“周一至周五 08:30-12:00，14:00-17:30；周六 09:00-12:00”，或 24小时、需预约、未公布）",
     "hours_days": "“{text}”没有写哪几天（在时间前写上周一至周五、工作日、周末或每天）",
@@ -150,6 +151,9 @@ def split_list(text: str, separators: str = ",，;；、/\n") -> list[str]:
 def parse_phone_cell(value: Any) -> list:
     """`0755-5550 0121 转 8021（预约）；12356` → the record's `phones` list: a string per
     plain number, `{number, ext?, label?}` for one with an extension or a label."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 9 <= len(text_of(value)) <= 11 \
+            and not text_of(value).startswith("1"):
+        raise CellError("phone_number_cell", text=text_of(value))
     out: list = []
     for part in split_list(text_of(value), ",，;；、/\n"):
         label = None
