@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -49,6 +50,21 @@ def _dump(y: YAML, data: Any) -> str:
     out = io.StringIO()
     y.dump(data, out)
     return out.getvalue()
+
+
+_BLOCK_ITEM = re.compile(r"^( *)- ", re.M)
+
+
+def layout_of(text: str) -> tuple[int, int, int]:
+    """The indentation of the file's block sequences: `- ` two spaces in from its key
+    (the house style, also when the file has no block sequence) or under it."""
+    for m in _BLOCK_ITEM.finditer(text):
+        before = text[:m.start()].rstrip("\n").rsplit("\n", 1)[-1]
+        key_indent = len(before) - len(before.lstrip(" "))
+        if before.rstrip().endswith(":") and len(m[1]) == key_indent:
+            return _LAYOUTS[1]
+        return _LAYOUTS[0]
+    return _LAYOUTS[0]
 
 
 def _plain_safe(text: str) -> bool:
@@ -98,6 +114,7 @@ class Record:
 
     def __init__(self, path: Path, text: str, data: CommentedMap, layout: tuple[int, int, int]):
         self.path, self.original, self.data, self._layout = path, text, data, layout
+        self._dirty = False
 
     @classmethod
     def load(cls, path: Path) -> "Record":
@@ -109,23 +126,15 @@ class Record:
 
     @classmethod
     def parse(cls, path: Path, text: str) -> "Record":
-        best = None
-        for layout in _LAYOUTS:
-            y = _yaml(layout)
-            try:
-                data = y.load(text)
-            except YAMLError as exc:
-                raise EditError(f"{path}: not valid YAML ({str(exc).splitlines()[0]}); "
-                                "fix it first (`site-builder check`)") from None
-            if not isinstance(data, CommentedMap):
-                raise EditError(f"{path}: is not a mapping of `key: value` lines")
-            if _dump(y, data) == text:
-                return cls(path, text, data, layout)
-            if best is None:
-                best = (data, layout)
-        indented = "\n  - " in text or "\n    - " in text
-        layout = _LAYOUTS[0] if indented else _LAYOUTS[1]
-        return cls(path, text, _yaml(layout).load(text), layout)
+        layout = layout_of(text)
+        try:
+            data = _yaml(layout).load(text)
+        except YAMLError as exc:
+            raise EditError(f"{path}: not valid YAML ({str(exc).splitlines()[0]}); "
+                            "fix it first (`site-builder check`)") from None
+        if not isinstance(data, CommentedMap):
+            raise EditError(f"{path}: is not a mapping of `key: value` lines")
+        return cls(path, text, data, layout)
 
     def get(self, key: str, default: Any = None) -> Any:
         return plain(self.data.get(key, default))
@@ -136,6 +145,7 @@ class Record:
         if key in self.data and plain(self.data[key]) == plain(value):
             return False
         node = styled(value, key)
+        self._dirty = True
         if key in self.data:
             self.data[key] = node
             return True
@@ -154,11 +164,12 @@ class Record:
         if key not in self.data:
             return False
         del self.data[key]
+        self._dirty = True
         return True
 
     @property
     def text(self) -> str:
-        return _dump(_yaml(self._layout), self.data)
+        return _dump(_yaml(self._layout), self.data) if self._dirty else self.original
 
     @property
     def changed(self) -> bool:

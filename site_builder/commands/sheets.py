@@ -14,7 +14,7 @@ from ..sheets import stale as stale_import
 from ..sheets.apply import CellProblem, Sheet, apply, describe, plan_import
 from ..sheets.columns import Context
 from ..sheets.export import export_xlsx
-from ..sheets.records import below, load_records, region_tree
+from ..sheets.records import below, read_plain, region_tree
 from ..sheets.workbook import SheetError, read_table
 from .common import print_problems, today
 
@@ -116,8 +116,8 @@ def run_import(args: argparse.Namespace) -> int:
         if args.region not in tree:
             raise Abort(f"--region {args.region!r} is not an area in {content}/regions.yaml")
         area = below(tree, args.region)
-        records, _ = load_records(services)
-        keep = {sid for sid, r in records.items() if r.get("region") not in area}
+        records, _ = read_plain(services)
+        keep = {sid for sid, (_, r) in records.items() if r.get("region") not in area}
     try:
         table = read_table(Path(args.file), args.sheet)
     except SheetError as exc:

@@ -9,7 +9,8 @@ from pathlib import Path
 from ..errors import Abort
 from ..load import display_path
 from ..sheets.cells import CellError, parse_date
-from ..sheets.records import below, load_records, region_tree
+from ..sheets.records import below, read_plain, region_tree
+from ..yamledit import EditError
 from ..sheets.stale import _today
 from ..sheets.verify import save, set_verified
 
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         raise Abort(f"--date {args.date!r} is not a date (YYYY-MM-DD, e.g. 2026-11-30)") from None
     if day > today:
         raise Abort(f"--date {day} is in the future (today is {today})")
-    records, unread = load_records(services)
+    records, unread = read_plain(services)
     for line in unread:
         print(f"warning: {line}", file=sys.stderr)
     chosen: list[str] = []
@@ -56,9 +57,9 @@ def run(args: argparse.Namespace) -> int:
         if args.region not in tree:
             raise Abort(f"--region {args.region!r} is not an area in {content}/regions.yaml")
         area = below(tree, args.region)
-        chosen += [sid for sid, r in records.items() if r.get("region") in area]
+        chosen += [sid for sid, (_, r) in records.items() if r.get("region") in area]
     if args.operator:
-        chosen += [sid for sid, r in records.items()
+        chosen += [sid for sid, (_, r) in records.items()
                    if str(r.get("operator") or "").strip() == args.operator.strip()]
     if missing:
         for sid in missing:
@@ -69,12 +70,15 @@ def run(args: argparse.Namespace) -> int:
     if not chosen:
         print("no service matches: nothing to verify", file=sys.stderr)
         return 1
-    dated = set_verified(records, {sid: day for sid in chosen})
+    try:
+        dated = set_verified(records, {sid: day for sid in chosen})
+    except EditError as exc:
+        raise Abort(str(exc)) from None
     verb = "would set" if args.dry_run else "set"
     for sid, path, old, new in dated.set:
         print(f"{verb} {display_path(path, content)}: verified {old or '-'} → {new}")
     if not args.dry_run:
-        save(records, dated)
+        save(dated)
     print(f"{len(dated.set)} record(s) {'to verify' if args.dry_run else 'verified'} on {day}, "
           f"{len(dated.same)} already had that date"
           + ("; nothing written (--dry-run)" if args.dry_run else ""))

@@ -23,6 +23,7 @@ from ..load import display_path
 from ..yamledit import EditError, Record, new_text, write_atomic
 from .cells import MESSAGES, CellError, text_of
 from .columns import BY_KEY, COLUMNS, Column, Context, header_index, normal_header, root_key
+from .records import read_plain
 from .workbook import Table, column_letter
 
 HEADER_SEARCH_ROWS = 10
@@ -167,6 +168,7 @@ def plan_import(sheet: Sheet, services: Path, content: Path, *, delete_missing: 
     """What importing `sheet` into `services` would do. `keep`: ids that --delete-missing
     must not delete (records outside the sheet's area)."""
     plan = Plan(problems=list(sheet.problems))
+    current, _ = read_plain(services)
     ids = set()
     for row in sheet.rows:
         if not row.id:
@@ -176,6 +178,12 @@ def plan_import(sheet: Sheet, services: Path, content: Path, *, delete_missing: 
             continue
         path = services / f"{row.id}.yaml"
         if path.exists():
+            old_data = current.get(row.id, (path, None))[1]
+            changed = [key for key, new in row.values.items() if old_data is None or
+                       BY_KEY[key].to_cells(old_data.get(key)) != BY_KEY[key].to_cells(new)]
+            if not changed:
+                plan.unchanged += 1
+                continue
             try:
                 record = Record.load(path)
             except EditError as exc:
@@ -184,8 +192,8 @@ def plan_import(sheet: Sheet, services: Path, content: Path, *, delete_missing: 
                 plan.problems.append(sheet.problems[-1])
                 continue
             change = Change(row.id, path, "update", row=row.number)
-            for key, new in row.values.items():
-                column = BY_KEY[key]
+            for key in changed:
+                column, new = BY_KEY[key], row.values[key]
                 old = record.get(key)
                 if column.to_cells(old) == column.to_cells(new):
                     continue
@@ -233,8 +241,9 @@ def _validate(plan: Plan, sheet: Sheet, services: Path, content: Path,
     changed = {c.id for c in plan.changes}
     if not content.is_dir():
         return []
+    if not plan.changes:  # the records stay as they are: check them where they are
+        return _mapped(check(content, today), content, services, rows, changed, sheet, None)
     before = {(p.path, p.field, p.message) for p in check(content, today).problems.errors}
-    out: list = []
     with tempfile.TemporaryDirectory(prefix="site-builder-import-") as tmp:
         copy = Path(tmp) / "content"
         shutil.copytree(content, copy, copy_function=_link_or_copy, symlinks=True)
@@ -245,25 +254,32 @@ def _validate(plan: Plan, sheet: Sheet, services: Path, content: Path,
             if change.text is not None:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 dest.write_text(change.text, encoding="utf-8")
-        report = check(copy, today)
-        shown_root = display_path(content / "x", content)[:-1]
-        copy_root = display_path(copy / "x", copy)[:-1]
-        services_rel = target.resolve().relative_to(copy.resolve()).as_posix()
-        for p in report.problems.errors + report.problems.warnings:
-            rel = p.path[len(copy_root):] if p.path.startswith(copy_root) else None
-            sid = Path(rel).stem if rel else None
-            if rel and Path(rel).parent.as_posix() == services_rel and sid in rows:
-                if p.severity == "warning" and sid not in changed:
-                    continue
-                col, header = sheet.cell_of(root_key(p.field), rows[sid].number)
-                detail = p.message if p.field == "-" else f"{p.field}: {p.message}"
-                cell = f"{column_letter(col) if col is not None else 'A'}{rows[sid].number}"
-                out.append(CellProblem(sheet.table.file, sheet.table.sheet, cell, header, detail,
-                                       p.severity))
-            elif p.severity == "error":
-                shown = Problem(shown_root + rel if rel else p.path, p.line, p.field, p.message)
-                if (shown.path, p.field, p.message) not in before:
-                    out.append(shown)
+        return _mapped(check(copy, today), copy, target, rows, changed, sheet, before,
+                       display_path(content / "x", content)[:-1])
+
+
+def _mapped(report, copy: Path, target: Path, rows: dict, changed: set, sheet: Sheet,
+            before: set | None, shown_root: str = "") -> list:
+    """The report's problems of the sheet's rows at their cells; with `before` (the
+    errors of the content as it is), the new errors of other files at their lines."""
+    out: list = []
+    copy_root = display_path(copy / "x", copy)[:-1]
+    services_rel = target.resolve().relative_to(copy.resolve()).as_posix()
+    for p in report.problems.errors + report.problems.warnings:
+        rel = p.path[len(copy_root):] if p.path.startswith(copy_root) else None
+        sid = Path(rel).stem if rel else None
+        if rel and Path(rel).parent.as_posix() == services_rel and sid in rows:
+            if p.severity == "warning" and sid not in changed:
+                continue
+            col, header = sheet.cell_of(root_key(p.field), rows[sid].number)
+            detail = p.message if p.field == "-" else f"{p.field}: {p.message}"
+            cell = f"{column_letter(col) if col is not None else 'A'}{rows[sid].number}"
+            out.append(CellProblem(sheet.table.file, sheet.table.sheet, cell, header, detail,
+                                   p.severity))
+        elif p.severity == "error" and before is not None:
+            shown = Problem(shown_root + rel if rel else p.path, p.line, p.field, p.message)
+            if (shown.path, p.field, p.message) not in before:
+                out.append(shown)
     return out
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .. import vocab
 from .columns import record_cells
-from .records import below, load_records, region_tree
+from .records import below, read_plain, region_tree
 from .workbook import write_workbook
 
 
@@ -15,10 +15,9 @@ def export_xlsx(content: Path, out: Path, region: str | None = None) -> tuple[in
     that could not be read (left out)."""
     tree = region_tree(content)
     wanted = below(tree, region) if region else None
-    records, unread = load_records(content / "services")
+    records, unread = read_plain(content / "services")
     rows = []
-    for sid, record in records.items():
-        data = {str(k): record.get(str(k)) for k in record.data}
+    for sid, (_, data) in records.items():
         if wanted is not None and data.get("region") not in wanted:
             continue
         rows.append(record_cells(data, sid))

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import yaml
 
-from ..yamledit import EditError, Record
 
 
 def region_tree(content: Path) -> dict[str, tuple[str, str, str | None]]:
@@ -44,12 +43,22 @@ def service_files(services: Path) -> list[Path]:
         if services.is_dir() else []
 
 
-def load_records(services: Path) -> tuple[dict[str, Record], list[str]]:
-    """Every record that can be edited, and one message per file that cannot."""
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_plain(services: Path) -> tuple[dict[str, tuple[Path, dict]], list[str]]:
+    """Every record's plain data (PyYAML's C loader: fast; ruamel only for the files that
+    change), and one message per file that cannot be read."""
     records, problems = {}, []
     for path in service_files(services):
         try:
-            records[path.stem] = Record.load(path)
-        except EditError as exc:
-            problems.append(str(exc))
+            data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            problems.append(f"{path}: cannot be read ({str(exc).splitlines()[0]}); "
+                            "fix it first (`site-builder check`)")
+            continue
+        if not isinstance(data, dict):
+            problems.append(f"{path}: is not a mapping of `key: value` lines")
+            continue
+        records[path.stem] = (path, data)
     return records, problems

@@ -12,7 +12,8 @@ from ..load import display_path
 from ..validate import today_in
 from .cells import MESSAGES, CellError, parse_date, text_of
 from .columns import normal_header
-from .records import load_records
+from ..yamledit import EditError
+from .records import read_plain
 from .verify import save, set_verified
 from .workbook import SheetError, column_letter, read_table
 
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         raise Abort(f"{table.file}: no header row with the columns 编号 and 核实日期 "
                     "(the CSV of `site-builder check --stale --format csv` has them)")
     head, id_col, date_col = header
-    records, unread = load_records(services)
+    records, unread = read_plain(services)
     today = _today(content)
     errors: list[str] = []
     dates: dict[str, date] = {}
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         if day is None:
             continue
-        old = records[sid].get("verified")
+        old = records[sid][1].get("verified")
         if day > today:
             errors.append(f"{where}{column_letter(date_col)}{number}: 核实日期: "
                           + MESSAGES["future"].format(day=day, today=today))
@@ -93,12 +94,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(errors)} error(s) in {table.file}: nothing was written (fix them and "
               "import again)", file=sys.stderr)
         return 1
-    dated = set_verified(records, dates)
+    try:
+        dated = set_verified(records, dates)
+    except EditError as exc:
+        raise Abort(str(exc)) from None
     verb = "would set" if args.dry_run else "set"
     for sid, path, old, new in dated.set:
         print(f"{verb} {display_path(path, content)}: verified {old or '-'} → {new}")
     if not args.dry_run:
-        save(records, dated)
+        save(dated)
     print(f"{len(dated.set)} record(s) {'to date' if args.dry_run else 'dated'}, "
           f"{len(dated.same)} already had that date"
           + ("; nothing written (--dry-run)" if args.dry_run else ""))

@@ -16,23 +16,27 @@ class Dated:
     set: list[tuple[str, Path, date | None, date]] = field(default_factory=list)
     """(id, path, old date, new date) of each record whose date changes."""
     same: list[str] = field(default_factory=list)
+    edited: dict[str, Record] = field(default_factory=dict)
 
 
-def set_verified(records: dict[str, Record], dates: dict[str, date]) -> Dated:
-    """Set each record's `verified` (in memory; `save` writes)."""
+def set_verified(records: dict[str, tuple[Path, dict]], dates: dict[str, date]) -> Dated:
+    """Set each record's `verified` (in memory; `save` writes). `records`: plain data
+    (records.read_plain); only the files whose date changes are loaded for editing."""
     out = Dated()
     for sid, day in dates.items():
-        record = records[sid]
-        old = record.get("verified")
+        path, data = records[sid]
+        old = data.get("verified")
         old = old if isinstance(old, date) else None
         if old == day:
             out.same.append(sid)
             continue
+        record = Record.load(path)
         record.set("verified", day)
-        out.set.append((sid, record.path, old, day))
+        out.edited[sid] = record
+        out.set.append((sid, path, old, day))
     return out
 
 
-def save(records: dict[str, Record], dated: Dated) -> None:
-    for sid, _, _, _ in dated.set:
-        records[sid].save()
+def save(dated: Dated) -> None:
+    for record in dated.edited.values():
+        record.save()
