@@ -317,3 +317,18 @@ def test_phone_cell_that_excel_made_a_number(site, capsys):
     code, _, err = run(capsys, "import", "xlsx", "d.xlsx")
     assert code == 1
     assert "d.xlsx:汇总表!H2: 电话: “75555500121”是数字格式的单元格，开头的 0 已被表格软件去掉" in err
+
+
+def test_xls_and_ods_reader_reads_what_openpyxl_reads(site, capsys):
+    """.xls and .ods go through python-calamine: the same rows, at the same row numbers
+    (checked on the exported workbook, which calamine reads too)."""
+    from site_builder.sheets.cells import text_of
+    from site_builder.sheets.workbook import _read_calamine, _read_openpyxl
+    run(capsys, "export", "xlsx", "--out", "all.xlsx")
+    sheet(Path("t.xlsx"), [[], ["福田区汇总表"], [], HEADER, [], ["a-b", "甲", "心理咨询室"]])
+    for path in (Path("all.xlsx"), Path("t.xlsx")):
+        a, b = _read_openpyxl(path, None), _read_calamine(path, None)
+        assert a.sheet == b.sheet
+        assert [(n, [text_of(v) for v in row]) for n, row in a.rows] == \
+               [(n, [text_of(v) for v in row]) for n, row in b.rows]
+    assert [n for n, _ in _read_calamine(Path("t.xlsx"), None).rows] == [2, 4, 6]
