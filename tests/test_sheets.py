@@ -132,10 +132,13 @@ def test_import_understands_human_forms(site, capsys):
         ["futian-nanyuan-room", "南园社区心理咨询室", "counseling_room", "futian-shatou",
          "深圳市福田区南园路 2 号", "22.54,114.08", "百度", "0755-55500188；12356",
          "工作日 08:30-17:30；法定节假日 09:00-12:00", None, "部分收费", "2026/11/3"],
+        ["futian-third-room", "第三社区心理咨询室", "心理咨询室", "福田区", "某路 3 号", None, None,
+         "预约：0755-55500181/55500182", "每周一至周五 8:30-17:30 周六 9:00-12:00", None, None,
+         "2026.11.4"],
     ])
     code, out, err = run(capsys, "import", "xlsx", "d.xlsx")
     assert code == 0, err
-    assert "2 new, 0 updated" in out
+    assert "3 new, 0 updated" in out
     one = record(site, "futian-xinzhou-room")
     assert one["location"] == {"lat": 22.53, "lon": 114.05, "crs": "gcj02"}  # Amap's default
     assert one["phones"] == [{"number": "0755-5550 0199", "ext": "8021"}]
@@ -147,6 +150,10 @@ def test_import_understands_human_forms(site, capsys):
     assert two["phones"] == ["0755-55500188", "12356"]
     assert two["hours"] == {"mon-fri": "08:30-17:30", "holidays": "09:00-12:00"}
     assert (two["cost"], two["verified"]) == ("mixed", date(2026, 11, 3))
+    three = record(site, "futian-third-room")
+    assert three["region"] == "futian"  # an area's name, when only one area has it
+    assert three["phones"] == [{"number": "0755-55500181", "label": "预约"}, "0755-55500182"]
+    assert three["hours"] == {"mon-fri": "08:30-17:30", "sat": "09:00-12:00"}
     assert main(["check"]) == 0  # the new records build
 
 

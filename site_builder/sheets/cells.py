@@ -155,6 +155,7 @@ def parse_phone_cell(value: Any) -> list:
             and not text_of(value).startswith("1"):
         raise CellError("phone_number_cell", text=text_of(value))
     out: list = []
+    area = None
     for part in split_list(text_of(value), ",，;；、/\n"):
         label = None
         m = _LABEL.match(part)
@@ -170,6 +171,11 @@ def parse_phone_cell(value: Any) -> list:
             number, ext = m[1].strip(), m[2]
             if not ext.isdigit() or len(ext) > 6:
                 raise CellError("ext", text=m[2])
+        digits = re.sub(r"\D", "", number)
+        if area and 7 <= len(digits) <= 8 and not digits.startswith(("0", "1")):
+            number = f"{area}-{number}"  # `0755-55500121/55500122`: the same area code
+        m = re.match(r"^(0\d{2,3})-", number)
+        area = m[1] if m else None
         try:
             parse_phone(number, ext)
         except PhoneError:
@@ -325,7 +331,10 @@ def parse_hours_cell(value: Any) -> str | dict:
     if mode:
         return mode
     mapping: dict[str, str] = {}
+    # `周一至周五 8:30-17:30 周六 9:00-12:00`: a new segment at each day word after a time
+    text = re.sub(rf"(?<=\d)\s+(?=(?:每周)?(?:{_DAY_WORD}|工作日|周末|每天|每日|法定节假日|节假日))", "；", text)
     for segment in split_list(text, ";；\n。"):
+        segment = re.sub(r"^每(?=周[一二三四五六日天])", "", segment.strip())
         m = _DAYS_PART.match(segment)
         if not m or not m[2] and not any(m[1].endswith(w) for w in _CLOSED_WORDS):
             if re.search(r"\d{1,2}[:点]\d{2}", segment):
