@@ -44,7 +44,8 @@ def register_import(what) -> None:
                         "one gets only its changed fields rewritten (comments and key order "
                         "kept). Every problem is listed as FILE:Sheet!C12: 电话: … and nothing "
                         "is written while there is one. Records missing from the sheet are "
-                        "kept unless --delete-missing.")
+                        "kept unless --delete-missing. Example: `site-builder import xlsx "
+                        "福田区.xlsx --dry-run`, then without --dry-run.")
     x.add_argument("file", help="the spreadsheet file")
     x.add_argument("--out", default="content/services",
                    help="folder of the service records (default: content/services)")

@@ -123,8 +123,7 @@ class Sheet:
                     elif text_of(value):
                         self.problem(number, i, text_of(value), "unknown_column", "warning")
                 if "id" not in self.columns:
-                    self.add(number, None, "编号", "缺少“编号”列（每个服务的编号，即文件名；"
-                             "导出的表格第一列就是）")
+                    self.problem(number, None, "编号", "no_id_column")
                     self.header_row = 0
                 return
         first = self.table.rows[0][0] if self.table.rows else 1

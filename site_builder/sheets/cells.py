@@ -43,6 +43,7 @@ MESSAGES = {
     "region": "“{text}”不是 regions.yaml 里的区域（{hint}填区域编号或名称）",
     "region_many": "名称“{text}”对应多个区域（{ids}）：请填区域编号",
     "number": "“{text}”不是数字",
+    "no_id_column": "缺少“编号”列（每个服务的编号，即文件名；导出的表格第一列就是）",
     "unknown_column": "未知的列，已忽略（可用的列见“说明”表）",
     "no_header": "找不到表头（第一行应为“编号”“名称”等列名，见导出表格的“说明”表）",
     "validation": "{detail}",
