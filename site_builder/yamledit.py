@@ -202,10 +202,6 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def as_date(value: Any) -> date | None:
-    return value if isinstance(value, date) else None
-
-
 def new_text(fields: dict, header: str | None = None) -> str:
     """A new record's text in the house style: keys in the content format's order, a
     comment line on top."""

@@ -11,7 +11,7 @@ from ..load import display_path
 from ..sheets.cells import CellError, parse_date
 from ..sheets.records import below, read_plain, region_tree
 from ..yamledit import EditError
-from ..sheets.stale import _today
+from ..sheets.stale import site_today
 from ..sheets.verify import save, set_verified
 
 
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         raise Abort(f"{services} does not exist (pass --content DIR)")
     if not (args.ids or args.region or args.operator):
         raise Abort("say which records: service ids, --region ID or --operator NAME")
-    today = _today(content)
+    today = site_today(content)
     try:
         day = parse_date(args.date) if args.date else today
     except CellError:

@@ -22,7 +22,7 @@ from ..errors import Problem
 from ..load import display_path
 from ..yamledit import EditError, Record, new_text, write_atomic
 from .cells import MESSAGES, CellError, text_of
-from .columns import BY_KEY, COLUMNS, Column, Context, header_index, normal_header, root_key
+from .columns import BY_KEY, Column, Context, header_index, normal_header, root_key
 from .records import read_plain
 from .workbook import Table, column_letter
 

@@ -11,8 +11,8 @@ from ..errors import Abort
 from ..load import display_path
 from ..validate import today_in
 from .cells import MESSAGES, CellError, parse_date, text_of
-from .columns import normal_header
 from ..yamledit import EditError
+from .columns import normal_header
 from .records import read_plain
 from .verify import save, set_verified
 from .workbook import SheetError, column_letter, read_table
@@ -21,7 +21,8 @@ ID_HEADERS = {normal_header(h) for h in ("编号", "服务编号", "service id",
 DATE_HEADERS = {normal_header(h) for h in ("核实日期", "verified", "核实时间")}
 
 
-def _today(content: Path) -> date:
+def site_today(content: Path) -> date:
+    """Today in the site's time zone (SITE_BUILDER_TODAY pins it for tests)."""
     from ..commands.common import today
     import yaml
     pinned = today()
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
                     "(the CSV of `site-builder check --stale --format csv` has them)")
     head, id_col, date_col = header
     records, unread = read_plain(services)
-    today = _today(content)
+    today = site_today(content)
     errors: list[str] = []
     dates: dict[str, date] = {}
     for number, values in table.rows:
