@@ -23,7 +23,7 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from .imports.yamlout import ORDER
 
@@ -80,6 +80,9 @@ def _plain_safe(text: str) -> bool:
 def styled(value: Any, key: str | None = None, top: bool = True) -> Any:
     """A plain Python value as ruamel nodes in the content files' house style."""
     if isinstance(value, str):
+        if "\n" in value and key not in ALWAYS_QUOTED and top and value == value.strip() \
+                and not any(line != line.rstrip() for line in value.split("\n")):
+            return LiteralScalarString(value + "\n")  # `description: |` and its lines
         if key in ALWAYS_QUOTED or not _plain_safe(value):
             return DoubleQuotedScalarString(value)
         return value
