@@ -98,6 +98,14 @@ def test_round_trip_changes_no_file(site, capsys):
     assert code == 0, err
     assert "0 new, 0 updated, 0 deleted, 55 unchanged" in out
     assert snapshot(site) == before
+    # saved from Excel as CSV (UTF-8): the same
+    from site_builder.sheets.cells import text_of
+    with open("all.csv", "w", newline="", encoding="utf-8-sig") as f:
+        csv.writer(f).writerows([text_of(v) for v in row]
+                                for row in load_workbook("all.xlsx")["服务"].iter_rows(values_only=True))
+    code, out, err = run(capsys, "import", "csv", "all.csv")
+    assert code == 0 and "55 unchanged" in out, err
+    assert snapshot(site) == before
 
 
 def test_formula_text_stays_text(site, capsys):

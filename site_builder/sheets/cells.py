@@ -128,7 +128,6 @@ def format_date(value: Any) -> date | None:
 # -------------------------------------------------------------------- phones
 
 _EXT = re.compile(r"^(.*?)\s*(?:转|分机|分機|ext\.?|extension|x)\s*(\S*)$", re.I)
-_LABEL = re.compile(r"^(.*?)\s*[（(]\s*([^（）()]*?)\s*[）)]\s*$")
 _LABEL_BEFORE = re.compile(r"^([^\d+:：]{1,20})\s*[:：]\s*(.+)$")
 
 
@@ -149,6 +148,23 @@ def split_list(text: str, separators: str = ",，;；、/\n") -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+def _trailing_label(text: str) -> tuple[str, str] | None:
+    """`0755-55500101（总台（一楼））` → ("0755-55500101", "总台（一楼）")."""
+    text = text.rstrip()
+    if not text.endswith(("）", ")")):
+        return None
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        if text[i] in "）)":
+            depth += 1
+        elif text[i] in "（(":
+            depth -= 1
+            if depth == 0:
+                label = text[i + 1:-1].strip()
+                return (text[:i].rstrip(), label) if label and text[:i].strip() else None
+    return None
+
+
 def parse_phone_cell(value: Any) -> list:
     """`0755-5550 0121 转 8021（预约）；12356` → the record's `phones` list: a string per
     plain number, `{number, ext?, label?}` for one with an extension or a label."""
@@ -159,9 +175,9 @@ def parse_phone_cell(value: Any) -> list:
     area = None
     for part in split_list(text_of(value), ",，;；、/\n"):
         label = None
-        m = _LABEL.match(part)
-        if m and m[2]:
-            part, label = m[1], m[2]
+        split = _trailing_label(part)
+        if split:
+            part, label = split
         else:
             m = _LABEL_BEFORE.match(part)
             if m:
@@ -445,7 +461,11 @@ def format_location(value: Any) -> tuple[str, str]:
     if not isinstance(value, dict) or "lat" not in value or "lon" not in value:
         return "", ""
     crs = str(value.get("crs") or "wgs84")
-    return f"{value['lon']!r},{value['lat']!r}", CRS_LABELS.get(crs, crs)
+    try:
+        lon, lat = float(value["lon"]), float(value["lat"])
+    except (TypeError, ValueError):
+        return f"{value['lon']},{value['lat']}", CRS_LABELS.get(crs, crs)
+    return f"{lon!r},{lat!r}", CRS_LABELS.get(crs, crs)
 
 
 # -------------------------------------------------------------- vocabularies
