@@ -347,3 +347,23 @@ def test_xls_and_ods_reader_reads_what_openpyxl_reads(site, capsys):
         assert [(n, [text_of(v) for v in row]) for n, row in a.rows] == \
                [(n, [text_of(v) for v in row]) for n, row in b.rows]
     assert [n for n, _ in _read_calamine(Path("t.xlsx"), None).rows] == [2, 4, 6]
+
+
+def test_district_sheet_without_ids_matches_by_name(site, capsys):
+    sheet(Path("d.xlsx"), [
+        ["序号", "服务点名称", "类型", "所属区域", "详细地址", "联系电话", "服务时间", "核实日期"],
+        [1, "新洲社区心理咨询室", "心理咨询室", "福田区", "深圳市福田区新洲路 1 号", "0755-55500199",
+         "周一至周五 9:00-17:00", "2026-11-01"],
+        [2, "华林社区心理咨询室", "心理咨询室", "futian-yuanling-hualin",
+         "深圳市福田区园岭街道八卦路 12 号华林社区党群服务中心 102 室", "0755-55500121 转 8",
+         "周二、周四 14:00-17:30；周六 09:00-12:00", "2026-11-10"],
+    ])
+    code, out, err = run(capsys, "import", "xlsx", "d.xlsx")
+    assert code == 0, err
+    assert ("created content/services/futian-xinzhoushequxinlizixunshi.yaml (row 2) (no 编号 "
+            "column: the id is made from 名称") in out
+    assert ("updated content/services/futian-hualin-room.yaml (row 3): 电话: “0755-5550 0121” → "
+            "“0755-5550 0121 转 8”") in out
+    assert record(site, "futian-hualin-room")["audiences"] == ["everyone", "elderly", "families"]
+    code, out, _ = run(capsys, "import", "xlsx", "d.xlsx")  # sent again: the same records
+    assert code == 0 and "0 new, 0 updated, 0 deleted, 2 unchanged" in out

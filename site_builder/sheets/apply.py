@@ -10,6 +10,7 @@ sheet imported again changes no file.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any
 
 from ..build import check
 from ..errors import Problem
+from ..fields import SLUG
 from ..load import display_path
 from ..yamledit import EditError, Record, new_text, write_atomic
 from .cells import MESSAGES, CellError, text_of
@@ -50,6 +52,8 @@ class Row:
     values: dict[str, Any]
     """Record key -> value read from the cells (None: the cells are empty)."""
     ok: bool = True
+    made_id: bool = False
+    """The sheet has no 编号: the id was made from the name."""
 
 
 @dataclass
@@ -62,6 +66,7 @@ class Change:
     """(header, old cell text, new cell text) of each changed field."""
     text: str | None = None
     row: int | None = None
+    made_id: bool = False
 
 
 @dataclass
@@ -105,6 +110,8 @@ class Sheet:
         cols = self.columns.get(key) or [None]
         if cols[0] is None and key != "id":
             return self.cell_of("id", row)
+        if cols[0] is None and self.columns.get("name"):
+            return self.columns["name"][0], BY_KEY["name"].headers[0]
         return cols[0], column.headers[0]
 
     def _find_header(self) -> None:
@@ -122,7 +129,7 @@ class Sheet:
                             slots[index] = i
                     elif text_of(value):
                         self.problem(number, i, text_of(value), "unknown_column", "warning")
-                if "id" not in self.columns:
+                if "id" not in self.columns and "name" not in self.columns:
                     self.problem(number, None, "编号", "no_id_column")
                     self.header_row = 0
                 return
@@ -158,6 +165,47 @@ class Sheet:
             self.rows.append(row)
 
 
+def new_id(name: str, region: str | None, taken: set[str]) -> str:
+    """An id for a new record of a sheet without 编号: its area's id and the name in
+    pinyin (`futian-xinzhoushequxinlizixunshi`), made unique with -2, -3 …"""
+    from pypinyin import lazy_pinyin
+    words = re.sub(r"[^a-z0-9]+", "", "".join(lazy_pinyin(name)).lower()) or "service"
+    base = f"{region}-{words}" if region and SLUG.match(region) else words
+    base = base[:60].strip("-")
+    out, n = base, 1
+    while out in taken:
+        n += 1
+        out = f"{base}-{n}"
+    return out
+
+
+def _ids_from_names(sheet: Sheet, current: dict[str, tuple[Path, dict]]) -> None:
+    """A sheet without 编号 (a district's own 汇总表): a row is the record of the same name
+    (in the same area when the row gives one), or a new record with an id made from it."""
+    if "id" in sheet.columns:
+        return
+    taken, matched = set(current), set()
+    by_name: dict[str, list[str]] = {}
+    for sid, (_, data) in current.items():
+        by_name.setdefault(str(data.get("name") or "").strip(), []).append(sid)
+    for row in sheet.rows:
+        name, region = row.values.get("name"), row.values.get("region")
+        if not name:
+            col, header = sheet.cell_of("name", row.number)
+            sheet.problem(row.number, col, header, "missing_name")
+            row.ok = False
+            continue
+        same = [sid for sid in by_name.get(name, [])
+                if not region or current[sid][1].get("region") == region]
+        if len(same) == 1 and same[0] not in matched:
+            row.id = same[0]
+            matched.add(row.id)
+        else:
+            row.id = new_id(name, region, taken)
+            row.made_id = True
+        taken.add(row.id)
+
+
 def _cells_text(column: Column, value: Any) -> str:
     return "，".join(text_of(c) for c in column.to_cells(value) if text_of(c))
 
@@ -166,8 +214,9 @@ def plan_import(sheet: Sheet, services: Path, content: Path, *, delete_missing: 
                 keep: set[str] | None = None, today: date | None = None) -> Plan:
     """What importing `sheet` into `services` would do. `keep`: ids that --delete-missing
     must not delete (records outside the sheet's area)."""
-    plan = Plan(problems=list(sheet.problems))
     current, _ = read_plain(services)
+    _ids_from_names(sheet, current)
+    plan = Plan(problems=list(sheet.problems))
     ids = set()
     for row in sheet.rows:
         if not row.id:
@@ -212,7 +261,8 @@ def plan_import(sheet: Sheet, services: Path, content: Path, *, delete_missing: 
             text = new_text(data, f"imported from {Path(sheet.table.file).name} "
                                      f"({sheet.table.sheet}, row {row.number})")
             fields = [(BY_KEY[k].headers[0], "", _cells_text(BY_KEY[k], v)) for k, v in data.items()]
-            plan.changes.append(Change(row.id, path, "create", fields, text, row.number))
+            plan.changes.append(Change(row.id, path, "create", fields, text, row.number,
+                                       row.made_id))
     if delete_missing and services.is_dir():
         for path in sorted(services.glob("*.yaml")):
             if path.stem not in ids and path.stem not in (keep or set()):
@@ -300,6 +350,8 @@ def describe(change: Change, content: Path, dry_run: bool) -> str:
     if change.action == "delete":
         return f"{verb} {where}: not in the sheet"
     if change.action == "create":
-        return f"{verb} {where}{row}"
+        made = " (no 编号 column: the id is made from 名称; add a 编号 column to choose it)" \
+            if change.made_id else ""
+        return f"{verb} {where}{row}{made}"
     fields = "; ".join(f"{h}: “{old}” → “{new}”" for h, old, new in change.fields)
     return f"{verb} {where}{row}: {fields}"
