@@ -367,3 +367,34 @@ def test_district_sheet_without_ids_matches_by_name(site, capsys):
     assert record(site, "futian-hualin-room")["audiences"] == ["everyone", "elderly", "families"]
     code, out, _ = run(capsys, "import", "xlsx", "d.xlsx")  # sent again: the same records
     assert code == 0 and "0 new, 0 updated, 0 deleted, 2 unchanged" in out
+
+
+def test_area_given_as_district_street_community_names(site, capsys):
+    sheet(Path("d.xlsx"), [
+        ["服务点名称", "类型", "区县", "街道", "社区", "详细地址", "联系电话", "服务时间", "核实日期"],
+        ["新华林心理咨询室", "心理咨询室", "福田区", "园岭街道", "华林社区", "某路 1 号", "0755-55500197",
+         "周一至周五 9:00-17:00", "2026-11-01"],
+        ["园岭街道新站", "心理服务站", "福田区", "园岭街道", None, "某路 2 号", "0755-55500196",
+         "周一至周五 9:00-17:00", "2026-11-01"],
+        ["某站", "心理服务站", "福田区", "不存在街道", None, "某路 3 号", "0755-55500195",
+         "周一至周五 9:00-17:00", "2026-11-01"],
+        ["合计：3 个"],
+    ])
+    code, _, err = run(capsys, "import", "xlsx", "d.xlsx")
+    assert code == 1
+    assert "d.xlsx:汇总表!D4: 所属区域: “不存在街道”不是 regions.yaml 里的区域" in err
+    assert "warning: d.xlsx:汇总表!A5: -: 只有一个单元格有内容（“合计：3 个”），不像一条服务记录，已忽略" in err
+    errors = [line for line in err.splitlines() if not line.startswith("warning: ")]
+    assert len(errors) == 2  # the one above and the summary line
+    sheet(Path("d.xlsx"), [
+        ["服务点名称", "类型", "区县", "街道", "社区", "详细地址", "联系电话", "服务时间", "核实日期"],
+        ["新华林心理咨询室", "心理咨询室", "福田区", "园岭街道", "华林社区", "某路 1 号", "0755-55500197",
+         "周一至周五 9:00-17:00", "2026-11-01"],
+        ["园岭街道新站", "心理服务站", "福田区", "园岭街道", None, "某路 2 号", "0755-55500196",
+         "周一至周五 9:00-17:00", "2026-11-01"],
+    ])
+    code, out, err = run(capsys, "import", "xlsx", "d.xlsx")
+    assert code == 0, err
+    made = {p.stem: record(site, p.stem) for p in (site / "services").glob("*.yaml")
+            if record(site, p.stem)["name"] in ("新华林心理咨询室", "园岭街道新站")}
+    assert sorted(r["region"] for r in made.values()) == ["futian-yuanling", "futian-yuanling-hualin"]

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from ..errors import Abort, Problem
-from ..imports.hsds import load_regions
 from ..sheets import stale as stale_import
 from ..sheets.apply import CellProblem, Sheet, apply, describe, plan_import
 from ..sheets.columns import Context
@@ -123,7 +122,9 @@ def run_import(args: argparse.Namespace) -> int:
         table = read_table(Path(args.file), args.sheet)
     except SheetError as exc:
         raise Abort(str(exc)) from None
-    sheet = Sheet(table, Context(regions=load_regions(content)))
+    tree = region_tree(content)
+    sheet = Sheet(table, Context(regions={rid: name for rid, (name, _, _) in tree.items()},
+                                 parents={rid: parent for rid, (_, _, parent) in tree.items()}))
     plan = plan_import(sheet, services, content, delete_missing=args.delete_missing, keep=keep,
                         today=today())
     print_cell_problems(plan.problems)

@@ -24,7 +24,8 @@ from ..fields import SLUG
 from ..load import display_path
 from ..yamledit import EditError, Record, new_text, write_atomic
 from .cells import MESSAGES, CellError, text_of
-from .columns import BY_KEY, Column, Context, header_index, normal_header, root_key
+from .columns import (AREA_PART_HEADERS, BY_KEY, Column, Context, area_from_parts,
+                      header_index, normal_header, root_key)
 from .records import read_plain
 from .workbook import Table, column_letter
 
@@ -89,6 +90,8 @@ class Sheet:
         self.columns: dict[str, list[int | None]] = {}
         """Record key -> the table column of each of its headers (None: absent)."""
         self.header_row = 0
+        self.area_parts: list[int] = []
+        """Columns 区县, 街道, 社区 … (area names), left to right."""
         self.rows: list[Row] = []
         self._find_header()
         if self.header_row:
@@ -116,6 +119,7 @@ class Sheet:
 
     def _find_header(self) -> None:
         known = header_index()
+        parts = {normal_header(h) for h in AREA_PART_HEADERS}
         for number, values in self.table.rows[:HEADER_SEARCH_ROWS]:
             found = {i: known[normal_header(v)] for i, v in enumerate(values)
                      if normal_header(v) in known}
@@ -127,6 +131,8 @@ class Sheet:
                         slots = self.columns.setdefault(column.key, [None] * len(column.headers))
                         if slots[index] is None:
                             slots[index] = i
+                    elif normal_header(value) in parts:
+                        self.area_parts.append(i)
                     elif text_of(value):
                         self.problem(number, i, text_of(value), "unknown_column", "warning")
                 if "id" not in self.columns and "name" not in self.columns:
@@ -152,6 +158,19 @@ class Sheet:
                     col = cols[index] if cols[index] is not None else cols[0]
                     self.add(number, col, column.headers[index], str(exc))
                     row.ok = False
+            filled = [v for v in values if text_of(v)]
+            if len(filled) == 1:  # 合计, 注：… under the table: not a record
+                self.problem(number, None, "-", "not_a_record", "warning", text=text_of(filled[0]))
+                continue
+            if self.area_parts and not row.values.get("region"):
+                names = [text_of(values[i]) if i < len(values) else "" for i in self.area_parts]
+                if any(names):
+                    try:
+                        row.values["region"] = area_from_parts(names, self.ctx)
+                    except CellError as exc:
+                        last = max(i for i, n in zip(self.area_parts, names) if n)
+                        self.add(number, last, "所属区域", str(exc))
+                        row.ok = False
             row.id = row.values.pop("id", None)
             if row.id:
                 if row.id in seen:

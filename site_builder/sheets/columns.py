@@ -25,6 +25,34 @@ class Context:
 
     regions: dict[str, str] = field(default_factory=dict)
     """Area id -> name (regions.yaml)."""
+    parents: dict[str, str | None] = field(default_factory=dict)
+    """Area id -> parent id."""
+
+
+AREA_PART_HEADERS = ("区县", "区", "县", "所属区县", "街道", "乡镇", "街道（乡镇）", "所属街道",
+                     "社区", "村", "社区（村）", "所属社区")
+"""Columns of a district's sheet that give the area as names, one level each."""
+
+
+def area_from_parts(names: list[str], ctx: Context) -> str:
+    """The area named by the most specific of `names` (区县, 街道, 社区 left to right), the
+    others telling apart areas of the same name; raises CellError."""
+    names = [n for n in names if n]
+    last = names[-1]
+    found = [rid for rid, name in ctx.regions.items() if name == last]
+
+    def trail(rid):
+        out = set()
+        while rid:
+            out.add(ctx.regions.get(rid, ""))
+            rid = ctx.parents.get(rid)
+        return out
+    fitting = [rid for rid in found if set(names) <= trail(rid)]
+    if len(fitting) == 1:
+        return fitting[0]
+    if len(found) > 1:
+        raise CellError("region_many", text="、".join(names), ids="、".join(found))
+    raise CellError("region", text=last, hint="")
 
 
 @dataclass(frozen=True)
