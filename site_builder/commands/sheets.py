@@ -107,6 +107,11 @@ def run_import(args: argparse.Namespace) -> int:
     if not (content / "regions.yaml").is_file():
         raise Abort(f"{content}/regions.yaml does not exist (pass --content DIR, the content "
                     "folder the records belong to)")
+    try:
+        services.resolve().relative_to(content.resolve())
+    except ValueError:
+        raise Abort(f"--out {services} is not inside the content folder {content} (the records "
+                    "are checked with the rest of the content)") from None
     keep: set[str] = set()
     if args.region:
         if not args.delete_missing:
