@@ -8,12 +8,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .commands import assemble, build, check, importer, init, new, report, schema, serve
+from .commands import assemble, build, check, importer, init, new, report, schema, serve, sheets, verify
 from .errors import Abort
 from .index import IndexError_
 from .publish import PublishError
 
-COMMANDS = (build, check, serve, new, init, schema, report, importer, assemble)
+COMMANDS = (build, check, serve, new, init, schema, report, importer, verify, assemble)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -22,6 +22,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     for command in COMMANDS:
         command.register(sub)
+    sheets.register_export(sub)
     return p
 
 

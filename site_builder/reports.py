@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from itertools import groupby
 from pathlib import Path
 
@@ -104,12 +104,18 @@ def _phones(service: Service) -> str:
     return " / ".join(p.text + (f" 转{p.ext}" if p.ext else "") for p in service.phones)
 
 
-def stale_rows(directory: Directory, content: Path) -> list[StaleRow]:
-    """Stale services, grouped by operator then area (by pinyin, services without an
-    operator last), oldest verification first within each group."""
+def stale_rows(directory: Directory, content: Path, region: str | None = None,
+               due_within: int = 0) -> list[StaleRow]:
+    """Stale services (and with `due_within`, those that will be within that many days),
+    of one area and the areas below it when `region` is given, grouped by operator then
+    area (by pinyin, services without an operator last), oldest verification first within
+    each group."""
     rows = []
+    limit = directory.site.stale_after_days
     for s in directory.services.values():
-        if not s.stale:
+        if not (s.stale or (directory.today - s.verified).days > limit - due_within):
+            continue
+        if region and region not in (r.id for r in s.region.trail):
             continue
         rows.append(StaleRow(
             operator=s.operator or "", area=area_of(s.region).name, id=s.id, name=s.name,
@@ -124,13 +130,14 @@ def _groups(rows: list[StaleRow]):
     return groupby(rows, key=lambda r: (r.operator, r.area))
 
 
-def stale_text(rows: list[StaleRow], directory: Directory) -> str:
+def stale_text(rows: list[StaleRow], directory: Directory, due_within: int = 0) -> str:
     limit = directory.site.stale_after_days
+    due = f" or fall due within {due_within} days" if due_within else ""
     if not rows:
         return (f"no stale services: all {len(directory.services)} were verified in the last "
                 f"{limit} days (today {directory.today})\n")
     out = [f"{len(rows)} of {len(directory.services)} services were verified more than {limit} "
-           f"days ago (today {directory.today}); by operator and area, oldest first:\n"]
+           f"days ago{due} (today {directory.today}); by operator and area, oldest first:\n"]
     width = len(str(max(r.days for r in rows)))
     for (operator, area), group in _groups(rows):
         group = list(group)
@@ -141,13 +148,17 @@ def stale_text(rows: list[StaleRow], directory: Directory) -> str:
     return "".join(out)
 
 
-STALE_COLUMNS = ["operator", "area", "service id", "name", "phone", "verified", "days", "file"]
+STALE_COLUMNS = ["运营单位", "区域", "编号", "名称", "电话", "核实日期", "已过天数", "到期日", "文件"]
+"""Chinese, for the verification team's spreadsheet; `import stale` reads 编号 and 核实日期
+back (write the date of the call over the old one)."""
 
 
-def stale_csv(rows: list[StaleRow]) -> str:
-    """UTF-8 with BOM (Excel shows the Chinese), one service per row, in report order."""
+def stale_csv(rows: list[StaleRow], stale_after_days: int = 180) -> str:
+    """UTF-8 with BOM (Excel shows the Chinese), one service per row, in report order;
+    到期日 is the day the record is (or was) due for verification."""
     return _csv(STALE_COLUMNS, [[r.operator, r.area, r.id, r.name, r.phone, r.verified.isoformat(),
-                                 r.days, r.file] for r in rows])
+                                 r.days, (r.verified + timedelta(days=stale_after_days)).isoformat(),
+                                 r.file] for r in rows])
 
 
 def stale_json(rows: list[StaleRow], directory: Directory) -> str:

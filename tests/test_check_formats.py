@@ -182,16 +182,16 @@ def stale_folder():
     }
 
 
-STALE_ROWS = [  # operator, area, id, name, phone, verified, days, file
-    ["卫健局", "甲区", "w-jia-older", "甲区心理服务指导中心", "0755-55500103", "2024-12-01", "724",
+STALE_ROWS = [  # operator, area, id, name, phone, verified, days, due, file
+    ["卫健局", "甲区", "w-jia-older", "甲区心理服务指导中心", "0755-55500103", "2024-12-01", "724", "2025-05-30",
      "content/services/w-jia-older.yaml"],
-    ["卫健局", "甲区", "w-jia-old", "甲街道心理服务站", "0755-55500102 转801 / 12356", "2025-01-10", "684",
+    ["卫健局", "甲区", "w-jia-old", "甲街道心理服务站", "0755-55500102 转801 / 12356", "2025-01-10", "684", "2025-07-09",
      "content/services/w-jia-old.yaml"],
-    ["卫健局", "乙区", "w-yi", "乙社区心理咨询室", "0755-55500104", "2026-03-01", "269",
+    ["卫健局", "乙区", "w-yi", "乙社区心理咨询室", "0755-55500104", "2026-03-01", "269", "2026-08-28",
      "content/services/w-yi.yaml"],
-    ["阳光社工", "测试市", "y-city", "阳光社工服务中心", "0755-55500106", "2026-01-15", "314",
+    ["阳光社工", "测试市", "y-city", "阳光社工服务中心", "0755-55500106", "2026-01-15", "314", "2026-07-14",
      "content/services/y-city.yaml"],
-    ["", "乙区", "n-yi", "乙街道社工站", "0755-55500107", "2026-05-01", "208", "content/services/n-yi.yaml"],
+    ["", "乙区", "n-yi", "乙街道社工站", "0755-55500107", "2026-05-01", "208", "2026-10-28", "content/services/n-yi.yaml"],
 ]
 
 
@@ -221,7 +221,7 @@ def test_stale_csv_for_excel(content_dir, capsys):
     content_dir(stale_folder())
     code, out, err = run(capsys, "--stale", "--format", "csv")
     assert (code, err) == (0, "")
-    assert out.startswith("\ufeffoperator,area,service id,name,phone,verified,days,file\r\n")
+    assert out.startswith("\ufeff运营单位,区域,编号,名称,电话,核实日期,已过天数,到期日,文件\r\n")
     rows = list(csv.reader(io.StringIO(out[1:])))
     assert rows[1:] == STALE_ROWS
 
@@ -230,7 +230,7 @@ def test_stale_csv_is_utf8_bytes(content_dir, capfdbinary):
     content_dir(stale_folder())
     assert main(["check", "--content", "content", "--stale", "--format", "csv"]) == 0
     data = capfdbinary.readouterr().out
-    assert data.startswith(b"\xef\xbb\xbfoperator,")
+    assert data.startswith("\ufeff运营单位,".encode("utf-8"))
     assert "卫健局".encode("utf-8") in data
 
 
@@ -258,7 +258,7 @@ def test_no_stale_services(content_dir, capsys):
     assert (code, out) == (0, "no stale services: all 1 were verified in the last 180 days "
                               "(today 2026-11-25)\n")
     _, out, _ = run(capsys, "--stale", "--format", "csv")
-    assert out == "\ufeffoperator,area,service id,name,phone,verified,days,file\r\n"
+    assert out == "\ufeff运营单位,区域,编号,名称,电话,核实日期,已过天数,到期日,文件\r\n"
 
 
 def test_stale_needs_content_without_errors(content_dir, capsys):

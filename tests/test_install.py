@@ -89,7 +89,8 @@ def test_the_wheel_installed_outside_the_checkout_inits_and_builds(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     for name in ("site_builder/templates/home.html", "site_builder/templates/base.html",
                  "site_builder/static/style.css", "site_builder/static/open.js",
-                 "site_builder/starter/content/site.yaml", "site_builder/starter/github-site.yml"):
+                 "site_builder/starter/content/site.yaml", "site_builder/starter/github-site.yml",
+                 "site_builder/sheets/columns.py"):
         assert name in names, name
 
     # A fresh environment without the checkout: the wheel itself, and the pinned

@@ -31,6 +31,9 @@ def register(sub) -> None:
     c.add_argument("--stale", action="store_true",
                    help="list services due for verification, by operator and area "
                         "(--format text, csv or json)")
+    c.add_argument("--region", help="with --stale: only the services in this area and below it")
+    c.add_argument("--due-within", type=int, default=0, metavar="N",
+                   help="with --stale: also the services that fall due within N days")
     c.add_argument("--external", action="store_true",
                    help="also fetch every external link (websites, markdown links) and warn "
                         "about dead ones")
@@ -42,6 +45,8 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if (args.region or args.due_within) and not args.stale:
+        raise Abort("--region and --due-within go with --stale")
     if args.stale and args.format == "github":
         raise Abort("--stale lists services, not problems: use --format text, csv or json")
     start = time.perf_counter()
@@ -122,11 +127,13 @@ def _stale(args: argparse.Namespace, content: Path, report) -> int:
               "content without errors)", file=sys.stderr)
         return 1
     d = report.directory
-    rows = reports.stale_rows(d, content)
+    if args.region and args.region not in d.regions:
+        raise Abort(f"--region {args.region!r} is not an area in regions.yaml")
+    rows = reports.stale_rows(d, content, args.region, max(0, args.due_within))
     if args.format == "csv":
-        _out(reports.stale_csv(rows))
+        _out(reports.stale_csv(rows, d.site.stale_after_days))
     elif args.format == "json":
         _out(reports.stale_json(rows, d))
     else:
-        _out(reports.stale_text(rows, d))
+        _out(reports.stale_text(rows, d, max(0, args.due_within)))
     return 0

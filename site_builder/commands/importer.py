@@ -16,8 +16,8 @@ from .common import today
 
 
 def register(sub) -> None:
-    i = sub.add_parser("import", help="make service records from another format (hsds)")
-    what = i.add_subparsers(dest="format", required=True, metavar="{hsds}")
+    i = sub.add_parser("import", help="make or update service records from another format (hsds, xlsx/csv, stale)")
+    what = i.add_subparsers(dest="format", required=True, metavar="{hsds,xlsx,stale}")
     h = what.add_parser("hsds", help="from an Open Referral HSDS 3.0 dataset (JSON or the CSV "
                         "data package)")
     h.add_argument("path", help="an HSDS JSON file, or the folder (or datapackage.json) of the "
@@ -29,6 +29,8 @@ def register(sub) -> None:
     h.add_argument("--kind", default="organization", choices=list(vocab.KINDS),
                    help="kind of services whose HSDS data has none (default: organization)")
     h.set_defaults(func=run)
+    from .sheets import register_import
+    register_import(what)
 
 
 def run(args: argparse.Namespace) -> int:
