@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Search on a slow link: time from Enter to the first result on screen, and the bytes
-moved before it, for a built site served through a throttled local server.
+moved before it, for a built site served through a throttled local server; then the
+time and bytes until the whole query is answered, and how many search bundles it used.
 
     python bench/generate.py --services 10000 --out /tmp/bench-10k
     site-builder build --content /tmp/bench-10k --out /tmp/bench-10k-site
     python bench/search_slow.py --site /tmp/bench-10k-site --query 热线 --query 失眠
+    python bench/search_slow.py --site /tmp/bench-10k-site --query 心理 --filter district=sz-futian
 
 Chromium's own throttling does not reach Pagefind's Web Worker (../shared/README.md),
 so the link is made here, in the server: one shared bandwidth budget for all requests
@@ -110,10 +112,11 @@ def base_path(site: Path) -> str:
     return match.group(1) if match else "/"
 
 
-def measure(browser, origin: str, base: str, query: str, link: Link, typing: float) -> dict:
+def measure(browser, origin: str, base: str, query: str, link: Link, typing: float,
+            extra: str = "") -> dict:
     context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN")
     page = context.new_page()
-    page.goto(f"{origin}{base}search/", wait_until="load", timeout=120_000)
+    page.goto(f"{origin}{base}search/{'?' + extra if extra else ''}", wait_until="load", timeout=120_000)
     page_bytes = link.sent
     box = page.locator("#q")
     box.focus()
@@ -128,10 +131,18 @@ def measure(browser, origin: str, base: str, query: str, link: Link, typing: flo
     moved = link.sent - before
     since_focus = link.sent - page_bytes
     first = page.locator("#search-results > li a").first.get_attribute("href")
+    # The whole query: until Pagefind's answer is described ("找到 …" / "没有找到 …").
+    page.wait_for_function("() => /找到/.test(document.getElementById('search-status').textContent)",
+                           timeout=120_000)
+    done = time.monotonic() - start
+    total = link.sent - page_bytes
+    bundles = sorted({p.split("/pagefind/")[1].split("/")[0] for _, p, _ in link.log
+                      if "/pagefind/" in p and p.split("/pagefind/")[1].count("/")})
     context.close()
     return {"query": query, "typing_s": typing, "first_result_s": round(seconds, 2),
             "kb_after_enter": round(moved / 1000, 1), "kb_since_focus": round(since_focus / 1000, 1),
-            "kb_page": round(page_bytes / 1000, 1), "first": first}
+            "answered_s": round(done, 2), "kb_query_total": round(total / 1000, 1),
+            "kb_page": round(page_bytes / 1000, 1), "bundles": len(bundles), "first": first}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,11 +152,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--kbps", type=float, default=400, help="shared bandwidth, kbit/s")
     p.add_argument("--latency", type=float, default=0.4, help="seconds before each response")
     p.add_argument("--log", action="store_true", help="list the requests after each search")
+    p.add_argument("--filter", default="", help="URL parameters of a filter, e.g. district=sz-futian")
+    p.add_argument("--typing", type=float, action="append", help="seconds of typing (default 0 and 2)")
     args = p.parse_args(argv)
     from browser import chromium
     queries = args.query or ["热线", "失眠", "抑郁"]
     base = base_path(args.site)
-    for typing in (0.0, 2.0):
+    for typing in args.typing or (0.0, 2.0):
         for query in queries:
             link = Link(args.kbps * 1000 / 8, args.latency)
             server = make_server(args.site, base, link)
@@ -154,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 with chromium() as browser:
                     row = measure(browser, f"http://127.0.0.1:{server.server_address[1]}", base,
-                                  query, link, typing)
+                                  query, link, typing, args.filter)
             finally:
                 server.shutdown()
                 server.server_close()

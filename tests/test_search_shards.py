@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -24,9 +24,6 @@ from site_builder.build import build, check
 from site_builder.index import IndexError_
 from site_builder.search import shards
 from test_publish import ENV, ROOT, leftovers, pagefind_children, snapshot, wait_for
-
-import subprocess
-import sys
 
 CAP = 40
 

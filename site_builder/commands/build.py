@@ -100,7 +100,12 @@ def summary(report: Report) -> str:
     if counts is not None:
         what += (f"; incremental: {counts.rendered} rendered ({counts.changed} changed), "
                  f"{counts.unchanged} unchanged, {counts.deleted} deleted")
-    return (f"{report.pages} pages ({what}), {report.indexed} indexed for search, "
+    search = report.search
+    shards = ""
+    if search is not None and search.shards:
+        shards = f" in {len(search.shards)} shards" + (
+            f" ({len(search.indexed)} re-indexed)" if search.reused else "")
+    return (f"{report.pages} pages ({what}), {report.indexed} indexed for search{shards}, "
             f"{len(report.problems.warnings)} warning(s)")
 
 

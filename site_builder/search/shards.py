@@ -19,7 +19,7 @@ go into the site shard. So a shard id is a region id (`sz`), or the first and la
 region of a pack joined by `--` (`gz-yuexiu--gz-tianhe`).
 
 `cap` is set by memory and by what a browser fetches: Pagefind needs ~0.1 MB a page,
-so two processes at a time on a 2-core machine stay near 0.5 GB at the default, while
+so two processes at a time on a 2-core machine stay under 1 GB at the default, while
 an unfiltered search loads every shard's entry, meta and one index chunk per word
 (few, larger shards are cheaper there). Measurements: README.md, Performance.
 """
@@ -40,7 +40,7 @@ SITE = "site"
 BUNDLES = "pagefind"
 """Folder of the bundles and the manifest, below the site root."""
 MANIFEST = "shards.json"
-DEFAULT_CAP = 2500
+DEFAULT_CAP = 3000
 """Indexed pages at most per area shard (see the module docstring)."""
 CAP_VARIABLE = "SITE_BUILDER_SHARD_PAGES"
 """Environment variable overriding DEFAULT_CAP (benchmarks, tests of many shards)."""
@@ -169,6 +169,9 @@ def plan(directory: Directory, cap: int | None = None) -> Plan:
                 areas.append(shard)
             pack, total = [], 0
 
+        # Packs of about equal size: as many as the cap needs, no small one left at the end.
+        small = sum(size[r.id] for r in regions if size[r.id] <= cap)
+        target = small / max(1, -(-small // cap))
         for region in regions:
             n = size[region.id]
             if n == 0:
@@ -180,7 +183,7 @@ def plan(directory: Directory, cap: int | None = None) -> Plan:
                 area_of[region.id] = SITE
                 split(region.children)
                 continue
-            if total + n > cap:
+            if pack and (total + n > cap or total + n / 2 > target):
                 flush()
             pack.append(region)
             total += n
