@@ -12,19 +12,19 @@ import time
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterator
 
 from . import vocab
-from .errors import Abort, ContentError, Problems
-from .exports import open_data
-from .incremental import Counts, Plan, save_manifest
+from .errors import Abort, ContentError, Problem, Problems
+from .exports import open_data_jobs
+from .incremental import Counts, Plan, inputs_stamp, save_manifest, save_stamp, unchanged
 from .index import IndexError_, build_index, default_budget
 from .load import display_path, load
 from .model import Directory
 from .progress import Advance, Progress
-from .render import ARTICLES_PER_PAGE, STATIC, render_site, sitemap
+from .parallel import run_jobs
+from .render import ARTICLES_PER_PAGE, STATIC, render_jobs, sitemap
 from .publish import (check_output_dir, discard_staging, disk_full, explain, no_space,
                       remove_stale, remove_tree, staging_dir, swap)
 from .signals import deferred
@@ -44,6 +44,8 @@ class Report:
     indexed: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     """Seconds per stage, in the order the stages ran."""
+    processes: int = 0
+    """Processes that rendered (parallel.run_jobs)."""
     incremental: Counts | None = None
     """Pages rendered, reused and deleted by an incremental build; None for a clean one."""
     interrupted: bool = False
@@ -65,24 +67,6 @@ class _Stages:
         with self.progress.stage(name, total, unit) as advance:
             yield advance
         self.report.seconds[name] = round(time.perf_counter() - start, 3)
-
-
-class _Timed:
-    """Iterates a generator, adding up the time spent inside it (rendering)."""
-
-    def __init__(self, items: Iterator):
-        self.items, self.seconds = items, 0.0
-
-    def __iter__(self) -> Iterator:
-        while True:
-            start = time.perf_counter()
-            try:
-                item = next(self.items)
-            except StopIteration:
-                return
-            finally:
-                self.seconds += time.perf_counter() - start
-            yield item
 
 
 def check(content: Path, today: date | None = None, progress: Progress | None = None) -> Report:
@@ -119,11 +103,20 @@ def expected_pages(d: Directory) -> int:
             + len(vocab.AUDIENCES) + -(-len(d.articles) // ARTICLES_PER_PAGE) + 10)
 
 
+def _unchanged_report(saved: dict) -> Report:
+    """The report of a build that found nothing to do: the last build's figures and warnings."""
+    problems = Problems([Problem(*w, "warning") for w in saved.get("warnings", [])])
+    report = Report(problems, pages=saved.get("pages", 0), indexed=saved.get("indexed", 0))
+    report.incremental = Counts(unchanged=report.pages)
+    report.seconds["unchanged"] = 0.0
+    return report
+
+
 def build(content: Path, out: Path, today: date | None = None, index: bool = True, *,
           cache: Path | None = None, progress: Progress | None = None,
           lock: AbstractContextManager | None = None,
           discard: Callable[[Path | None], None] = remove_tree,
-          index_budget: Budget | None = None) -> Report:
+          index_budget: Budget | None = None, processes: int | None = None) -> Report:
     """Build the site from `content` into `out`. On content errors raise
     ContentError and leave `out` exactly as it was; so on every other failure
     (IndexError_, PublishError, KeyboardInterrupt), with the staging folder removed.
@@ -131,9 +124,18 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
     `cache`: a folder for the manifest of an incremental build (pages whose inputs did
     not change are reused from `out`). `lock` is held while the new output replaces the
     old one; `discard` deletes the old one afterwards (the dev server does it later).
-    `index_budget`: time and memory for Pagefind (default: index.default_budget)."""
+    `index_budget`: time and memory for Pagefind (default: index.default_budget).
+    `processes`: how many render (parallel.workers; 1 renders in this process)."""
     target = check_output_dir(out, content)
     progress = progress or Progress()
+    inputs = None
+    if cache is not None and today is not None:
+        # Nothing changed since the last build into `out` (content, code, date) and `out`
+        # is as it left it: the site is already built (a stat per file, no parsing).
+        inputs = inputs_stamp(content, today, edit_prefix(content), index)
+        previous = unchanged(cache, out, inputs)
+        if previous is not None:
+            return _unchanged_report(previous)
     report = check(content, today, progress)
     if report.problems.errors or report.directory is None:
         raise ContentError(report.problems.errors)
@@ -153,22 +155,24 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
             raise KeyboardInterrupt
         doing = "writing the site"
         with stage("render", expected_pages(directory), "pages") as advance:
-            def wanted(path: str) -> bool:
-                advance(1)
-                return plan.wanted(path) if plan else True
-
-            # Pages are written as they are rendered, so a province's HTML never sits in memory;
-            # then the open-data files of /data/ (exports/).
-            pages = _Timed(chain(render_site(directory, prefix, wanted), open_data(directory, wanted)))
-            paths = write_outputs(staged, plan.record(pages) if plan else pages)
+            # The pages, then the open-data files of /data/ (exports/): rendered and written
+            # on every core, each as it is rendered, so a province's HTML never sits in memory.
+            jobs = render_jobs(directory, prefix) + open_data_jobs(directory)
+            done = run_jobs(staged, jobs, plan.wanted if plan else None, advance,
+                            hashes=plan is not None, processes=processes)
+            paths = sorted(done.paths)
             if plan:
+                plan.note(done.paths, done.hashes)
                 paths = sorted(paths + plan.link_reused(staged))
             write_outputs(staged, [sitemap(paths, directory.site.base_url)])
             copy_tree(STATIC, staged / "static")
         report.pages = sum(1 for p in paths if p.endswith(".html"))
-        written = report.seconds.pop("render")
-        report.seconds["render"] = round(pages.seconds, 3)
-        report.seconds["write"] = round(written - pages.seconds, 3)
+        report.processes = len(done.pids)
+        # The stage's wall time, split as the processes spent it between rendering and writing.
+        seconds = report.seconds.pop("render")
+        share = done.render / (done.render + done.write) if done.render + done.write else 1.0
+        report.seconds["render"] = round(seconds * share, 3)
+        report.seconds["write"] = round(seconds * (1 - share), 3)
         if index:
             doing = "indexing the site"
             with stage("index"):
@@ -190,6 +194,11 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
                 # `out` (and should this fail, the next build only renders more than it needs).
                 save_manifest(cache, out, manifest)
                 report.incremental = plan.counts
+                if inputs is not None:
+                    save_stamp(cache, out, inputs, {
+                        "pages": report.pages, "indexed": report.indexed,
+                        "warnings": [[p.path, p.line, p.field, p.message]
+                                     for p in report.problems.warnings]})
             held.stoppable = True
             try:
                 with stage("cleanup"):  # deleting the previous output: seconds for a large site
