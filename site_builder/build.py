@@ -30,7 +30,7 @@ from .publish import (check_output_dir, discard_staging, disk_full, explain, no_
 from .signals import deferred
 from .supervise import Budget
 from .validate import validate
-from .write import copy_files, copy_tree, write_outputs
+from .write import copy_files, copy_tree, link_files, write_outputs
 
 
 @dataclass
@@ -45,6 +45,8 @@ class Report:
     seconds: dict[str, float] = field(default_factory=dict)
     """Seconds per stage, in the order the stages ran."""
     processes: int = 0
+    search_pending: bool = False
+    """The pages are live with the previous search bundle: `reindex` is to follow."""
     """Processes that rendered (parallel.run_jobs)."""
     incremental: Counts | None = None
     """Pages rendered, reused and deleted by an incremental build; None for a clean one."""
@@ -116,7 +118,8 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
           cache: Path | None = None, progress: Progress | None = None,
           lock: AbstractContextManager | None = None,
           discard: Callable[[Path | None], None] = remove_tree,
-          index_budget: Budget | None = None, processes: int | None = None) -> Report:
+          index_budget: Budget | None = None, processes: int | None = None,
+          search_later: bool = False) -> Report:
     """Build the site from `content` into `out`. On content errors raise
     ContentError and leave `out` exactly as it was; so on every other failure
     (IndexError_, PublishError, KeyboardInterrupt), with the staging folder removed.
@@ -125,7 +128,9 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
     not change are reused from `out`). `lock` is held while the new output replaces the
     old one; `discard` deletes the old one afterwards (the dev server does it later).
     `index_budget`: time and memory for Pagefind (default: index.default_budget).
-    `processes`: how many render (parallel.workers; 1 renders in this process)."""
+    `processes`: how many render (parallel.workers; 1 renders in this process).
+    `search_later` (the dev server): when `out` has a search bundle, the new pages go live
+    with it at once and `report.search_pending` is set: `reindex` then brings search up to date."""
     target = check_output_dir(out, content)
     progress = progress or Progress()
     inputs = None
@@ -173,7 +178,11 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
         share = done.render / (done.render + done.write) if done.render + done.write else 1.0
         report.seconds["render"] = round(seconds * share, 3)
         report.seconds["write"] = round(seconds * (1 - share), 3)
-        if index:
+        previous_bundle = _bundle_files(target.real) if index and search_later else []
+        if previous_bundle:  # pages first: the last search bundle until `reindex` replaces it
+            link_files(target.real, staged, previous_bundle)
+            report.search_pending = True
+        elif index:
             doing = "indexing the site"
             with stage("index"):
                 report.indexed = build_index(staged, index_budget or default_budget(report.pages))
@@ -222,3 +231,41 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
         raise
     report.interrupted = bool(held.signals)
     return report
+
+
+def _bundle_files(site: Path) -> list[str]:
+    """Site paths of the search bundle (pagefind/) in `site`; empty when there is none."""
+    bundle = site / "pagefind"
+    if not (bundle / "pagefind-entry.json").is_file():
+        return []
+    return sorted(p.relative_to(site).as_posix() for p in bundle.rglob("*") if p.is_file())
+
+
+def reindex(out: Path, content: Path, *, lock: AbstractContextManager | None = None,
+            discard: Callable[[Path | None], None] = remove_tree,
+            index_budget: Budget | None = None) -> int:
+    """Index the live site at `out` again, after a `build(search_later=True)`: its files
+    are hard-linked into a staging folder (none is copied), indexed there, and swapped in,
+    so the served site never has a half-written index. Returns the pages indexed."""
+    target = check_output_dir(out, content)
+    staged = None
+    try:
+        with deferred() as held:
+            staged = staging_dir(target)
+        if held.signals:
+            raise KeyboardInterrupt
+        live = target.real
+        files = [p.relative_to(live).as_posix() for p in live.rglob("*")
+                 if p.is_file() and p.parts[len(live.parts)] != "pagefind"
+                 and p.name != ".site-builder-output"]
+        link_files(live, staged, files)
+        pages = sum(1 for f in files if f.endswith(".html"))
+        indexed = build_index(staged, index_budget or default_budget(pages))
+        with deferred():
+            old = swap(staged, target, lock)
+            staged = None
+        discard(old)
+        return indexed
+    except BaseException:
+        discard_staging(staged)
+        raise

@@ -10,6 +10,7 @@ run the jobs in this process.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -55,6 +56,18 @@ def workers(requested: int | None = None) -> int:
         except AttributeError:  # not on Linux
             requested = os.cpu_count() or 1
     return max(1, requested)
+
+
+def _pool(processes: int):
+    """A pool of forked workers. The objects made so far are moved out of the collector's
+    sight while the workers fork (gc.freeze): a collection in a worker would otherwise
+    write to every one of them and so copy the whole model into each worker's memory."""
+    gc.collect()
+    gc.freeze()
+    try:
+        return multiprocessing.get_context("fork").Pool(processes)  # forks its workers now
+    finally:
+        gc.unfreeze()  # this process goes on collecting as before
 
 
 _JOBS: list[Job] = []
@@ -119,7 +132,7 @@ def run_jobs(root: Path, jobs: list[Job], wanted: Callable[[str], bool] | None =
             results = map(_run_chunk, bounds)
             pool = None
         else:
-            pool = multiprocessing.get_context("fork").Pool(count)
+            pool = _pool(count)
             results = pool.imap(_run_chunk, bounds, chunksize=1)
         try:
             for outputs, rendering, writing, pid in results:  # in the jobs' order
@@ -138,3 +151,34 @@ def run_jobs(root: Path, jobs: list[Job], wanted: Callable[[str], bool] | None =
     finally:
         _JOBS = []
     return written
+
+
+_TASK: Callable[[int], object] | None = None
+"""The function of the running `map_ordered` (set before the fork)."""
+
+
+def _task_chunk(bounds: tuple[int, int]) -> list:
+    assert _TASK is not None
+    return [_TASK(i) for i in range(*bounds)]
+
+
+def map_ordered(task: Callable[[int], object], count: int, processes: int | None = None,
+                chunk: int = 200) -> list:
+    """[task(0), …, task(count - 1)], computed on a fork pool in chunks (the task and what
+    it reads are shared by the fork, only results are pickled) and returned in order.
+    Serial under the same rules as `run_jobs` (few items, other threads, one core)."""
+    global _TASK
+    n = workers(processes)
+    if processes is None and (count < POOL_FROM or threading.active_count() > 1):
+        n = 1
+    bounds = [(i, min(i + chunk, count)) for i in range(0, count, chunk)]
+    if n <= 1 or len(bounds) <= 1:
+        return [task(i) for i in range(count)]
+    _TASK = task
+    pool = _pool(n)
+    try:
+        return [item for part in pool.imap(_task_chunk, bounds, chunksize=1) for item in part]
+    finally:
+        pool.terminate()
+        pool.join()
+        _TASK = None

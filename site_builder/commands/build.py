@@ -88,7 +88,9 @@ def summary(report: Report) -> str:
     if counts is not None:
         what += (f"; incremental: {counts.rendered} rendered ({counts.changed} changed), "
                  f"{counts.unchanged} unchanged, {counts.deleted} deleted")
-    return (f"{report.pages} pages ({what}), {report.indexed} indexed for search, "
+    search = ("search being updated" if report.search_pending
+              else f"{report.indexed} indexed for search")
+    return (f"{report.pages} pages ({what}), {search}, "
             f"{len(report.problems.warnings)} warning(s)")
 
 
