@@ -45,9 +45,9 @@ class Report:
     seconds: dict[str, float] = field(default_factory=dict)
     """Seconds per stage, in the order the stages ran."""
     processes: int = 0
+    """Processes that rendered (parallel.run_jobs)."""
     search_pending: bool = False
     """The pages are live with the previous search bundle: `reindex` is to follow."""
-    """Processes that rendered (parallel.run_jobs)."""
     incremental: Counts | None = None
     """Pages rendered, reused and deleted by an incremental build; None for a clean one."""
     interrupted: bool = False
@@ -109,7 +109,7 @@ def _unchanged_report(saved: dict) -> Report:
     """The report of a build that found nothing to do: the last build's figures and warnings."""
     problems = Problems([Problem(*w, "warning") for w in saved.get("warnings", [])])
     report = Report(problems, pages=saved.get("pages", 0), indexed=saved.get("indexed", 0))
-    report.incremental = Counts(unchanged=report.pages)
+    report.incremental = Counts(unchanged=saved.get("outputs", report.pages))
     report.seconds["unchanged"] = 0.0
     return report
 
@@ -160,9 +160,10 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
             raise KeyboardInterrupt
         doing = "writing the site"
         with stage("render", expected_pages(directory), "pages") as advance:
-            # The pages, then the open-data files of /data/ (exports/): rendered and written
-            # on every core, each as it is rendered, so a province's HTML never sits in memory.
-            jobs = render_jobs(directory, prefix) + open_data_jobs(directory)
+            # The open-data files of /data/ (exports/; the HSDS tables are the longest job,
+            # best begun first) and the pages: rendered and written on every core, each as
+            # it is rendered, so a province's HTML never sits in memory (parallel.py).
+            jobs = open_data_jobs(directory) + render_jobs(directory, prefix)
             done = run_jobs(staged, jobs, plan.wanted if plan else None, advance,
                             hashes=plan is not None, processes=processes)
             paths = sorted(done.paths)
@@ -205,7 +206,7 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
                 report.incremental = plan.counts
                 if inputs is not None:
                     save_stamp(cache, out, inputs, {
-                        "pages": report.pages, "indexed": report.indexed,
+                        "pages": report.pages, "indexed": report.indexed, "outputs": len(manifest),
                         "warnings": [[p.path, p.line, p.field, p.message]
                                      for p in report.problems.warnings]})
             held.stoppable = True

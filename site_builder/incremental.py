@@ -386,6 +386,14 @@ def inputs_stamp(content: Path, today, edit_prefix: str, index: bool) -> str:
                  str(today), edit_prefix, str(index))
 
 
+def _file_stamp(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
 def _stamp_path(cache: Path, out: Path) -> Path:
     return manifest_path(cache, out).with_suffix(".stamp")
 
@@ -401,6 +409,8 @@ def unchanged(cache: Path, out: Path, inputs: str) -> dict | None:
     if not isinstance(saved, dict) or saved.get("inputs") != inputs:
         return None
     target = out.resolve()
+    if saved.get("manifest") != _file_stamp(manifest_path(cache, out)):
+        return None  # the manifest was replaced or edited: trust neither
     if not target.is_dir() or saved.get("output") != tree_stamp(target):
         return None
     return saved.get("report") if isinstance(saved.get("report"), dict) else None
@@ -413,6 +423,7 @@ def save_stamp(cache: Path, out: Path, inputs: str, report: dict) -> None:
     target = _stamp_path(cache, out)
     temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     temp.write_text(json.dumps({"inputs": inputs, "output": tree_stamp(out.resolve()),
+                                "manifest": _file_stamp(manifest_path(cache, out)),
                                 "report": report}, ensure_ascii=False), encoding="utf-8")
     os.replace(temp, target)
 

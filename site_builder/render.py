@@ -161,6 +161,25 @@ def static_versions(static_dir: Path = STATIC) -> dict[str, str]:
     return versions
 
 
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process: `serve` rebuilds (a new
+    environment each time) do not compile every template again. Keyed by the template's
+    name and checked against its source, so an edited template is compiled anew."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.codes:
+            bucket.bytecode_from_string(self.codes[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _Compiled()
+
+
 def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
     site = directory.site
     env = jinja2.Environment(
@@ -170,6 +189,7 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_COMPILED,
     )
     versions = static_versions()
 
