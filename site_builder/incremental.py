@@ -52,7 +52,7 @@ from typing import Iterable, Iterator
 
 from . import feeds, paging, search_vocab, vocab
 from .model import Article, Directory, Region, Service
-from .render import STATIC, TEMPLATES, Output, full_list, open_lines
+from .render import STATIC, TEMPLATES, Output, full_list, need_services, open_lines
 from .write import BuildError, link_files
 
 FORMAT = 1
@@ -159,10 +159,14 @@ class PageKeys:
         d = self.directory
         lists = {"regions": (d.regions, d.by_region, True), "kinds": (vocab.KINDS, d.by_kind, False),
                  "audiences": (vocab.AUDIENCES, d.by_audience, True)}
-        if folder not in lists or name not in lists[folder][0] or not number.isdigit():
+        needs = {n.slug: n for n in (d.site.search or search_vocab.builtin()).needs}
+        if folder == "needs" and name in needs and number.isdigit():
+            if (folder, name) not in self.full_lists:  # every need is paged (render._need_pages)
+                self.full_lists[(folder, name)] = paging.split(need_services(d, needs[name]), True)
+        elif folder not in lists or name not in lists[folder][0] or not number.isdigit():
             return None
-        _, services, grouped = lists[folder]
         if (folder, name) not in self.full_lists:
+            _, services, grouped = lists[folder]
             self.full_lists[(folder, name)] = full_list(services.get(name, []), grouped)
         pages = self.full_lists[(folder, name)]
         if not 1 <= int(number) <= len(pages):
@@ -329,6 +333,15 @@ class Plan:
             self.counts.changed += old is None or old.sha256 != sha
             yield output
 
+    def note(self, paths: list[str], hashes: dict[str, str]) -> None:
+        """Like `record`, for outputs written elsewhere (parallel.run_jobs): their paths in
+        order and the sha256 of each text."""
+        for path in paths:
+            sha = self._written[path] = hashes[path]
+            old = self.previous.get(path)
+            self.counts.rendered += 1
+            self.counts.changed += old is None or old.sha256 != sha
+
     def link_reused(self, staged: Path) -> list[str]:
         """Hard-link the reused pages from the previous output into `staged`."""
         link_files(self.out, staged, self._reused)
@@ -345,3 +358,78 @@ class Plan:
             pages[path] = Entry(self._asked[path], sha, st.st_size, st.st_mtime_ns)
         self.counts.deleted = sum(1 for path in self.previous if path not in self._asked)
         return pages
+
+
+# ------------------------------------------------------------------ nothing changed
+
+def tree_stamp(folder: Path) -> str:
+    """sha256 over the path, size and modification time of every file below `folder`
+    (a stat per file, no read): what make and ninja trust to know a file is unchanged."""
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            h.update(f"{os.path.relpath(path, folder)}\0{st.st_size}\0{st.st_mtime_ns}\n"
+                     .encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def inputs_stamp(content: Path, today, edit_prefix: str, index: bool) -> str:
+    """Everything a build reads, cheaply: the content folder's files (stat only), the code,
+    templates and static files, the date, the edit prefix and whether search is indexed."""
+    return _hash(tree_stamp(content), code_digest(), files_digest(TEMPLATES), files_digest(STATIC),
+                 str(today), edit_prefix, str(index))
+
+
+def _file_stamp(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _stamp_path(cache: Path, out: Path) -> Path:
+    return manifest_path(cache, out).with_suffix(".stamp")
+
+
+def unchanged(cache: Path, out: Path, inputs: str) -> dict | None:
+    """What the last build into `out` reported, when it read exactly these inputs and `out`
+    is exactly what it wrote (no file added, removed or touched since): then a build has
+    nothing to do. None otherwise."""
+    try:
+        saved = json.loads(_stamp_path(cache, out).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(saved, dict) or saved.get("inputs") != inputs:
+        return None
+    target = out.resolve()
+    if saved.get("manifest") != _file_stamp(manifest_path(cache, out)):
+        return None  # the manifest was replaced or edited: trust neither
+    if not target.is_dir() or saved.get("output") != tree_stamp(target):
+        return None
+    return saved.get("report") if isinstance(saved.get("report"), dict) else None
+
+
+def save_stamp(cache: Path, out: Path, inputs: str, report: dict) -> None:
+    """After a build: what it read, the output as it is now (see `unchanged`), and what
+    it reported (plain JSON values)."""
+    cache.mkdir(parents=True, exist_ok=True)
+    target = _stamp_path(cache, out)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temp.write_text(json.dumps({"inputs": inputs, "output": tree_stamp(out.resolve()),
+                                "manifest": _file_stamp(manifest_path(cache, out)),
+                                "report": report}, ensure_ascii=False), encoding="utf-8")
+    os.replace(temp, target)
+
+
+def forget_stamp(cache: Path, out: Path) -> None:
+    try:
+        _stamp_path(cache, out).unlink()
+    except OSError:
+        pass

@@ -11,6 +11,7 @@ import hashlib
 import json
 from importlib import resources
 from dataclasses import dataclass
+from functools import partial
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterator
@@ -161,6 +162,25 @@ def static_versions(static_dir: Path = STATIC) -> dict[str, str]:
     return versions
 
 
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process: `serve` rebuilds (a new
+    environment each time) do not compile every template again. Keyed by the template's
+    name and checked against its source, so an edited template is compiled anew."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.codes:
+            bucket.bytecode_from_string(self.codes[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _Compiled()
+
+
 def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
     site = directory.site
     env = jinja2.Environment(
@@ -170,6 +190,7 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_COMPILED,
     )
     versions = static_versions()
 
@@ -220,32 +241,66 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         need_words=lambda s: need_words(s, vocabulary),
         area_names=lambda r: " ".join(dict.fromkeys((r.name, short_name(r.name)))))
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
+    card_cache: dict[tuple[str, str], Markup] = {}
+
+    def card_html(service: Service, heading: str = "h3") -> Markup:
+        """A service's card (macros.html `card`): the same on every list that shows it,
+        so rendered once per service and heading level."""
+        key = (service.id, heading)
+        if key not in card_cache:
+            card_cache[key] = env.get_template("macros.html").module.card(service, heading)
+        return card_cache[key]
+
+    env.globals["card_html"] = card_html
     return env
+
+
+@dataclass(frozen=True)
+class Job:
+    """Outputs to make, not made yet: their site paths, and how to make them. Jobs are
+    listed in the site's order; `stages.run_jobs` runs them serially or on a process pool."""
+
+    paths: tuple[str, ...]
+    make: Callable[[], list[Output]]
 
 
 def render_site(directory: Directory, edit_prefix: str = "",
                 wanted: Callable[[str], bool] | None = None) -> Iterator[Output]:
     """Yield every page of the site. With `wanted`, only the pages whose path it accepts:
     an incremental build is asked about each path and reuses the pages it refuses."""
-    outputs = _outputs(directory, edit_prefix, wanted or (lambda path: True))
-    return (output for output in outputs if output is not None)
+    wanted = wanted or (lambda path: True)
+    for job in render_jobs(directory, edit_prefix):
+        if any([wanted(path) for path in job.paths]):
+            yield from job.make()
 
 
-def _outputs(directory: Directory, edit_prefix: str,
-             wanted: Callable[[str], bool]) -> Iterator[Output | None]:
-    """Every output in order, None in place of those `wanted` refuses (not rendered)."""
+def _render(env: jinja2.Environment, template: str, path: str, context: dict) -> list[Output]:
+    return [Output(path, env.get_template(template).render(path=path, **context))]
+
+
+def _data(path: str, make: Callable[[], str]) -> list[Output]:
+    return [Output(path, make())]
+
+
+def render_jobs(directory: Directory, edit_prefix: str = "") -> list[Job]:
+    """Every output of the render stage but the open data, in order, as jobs."""
+    return list(_outputs(directory, edit_prefix))
+
+
+def _outputs(directory: Directory, edit_prefix: str) -> Iterator[Job]:
+    """Every output in order, as a job (rendered when it runs)."""
     env = environment(directory, edit_prefix)
+    for name in env.list_templates(extensions=["html", "xml"]):
+        env.get_template(name)  # compiled once, before a process pool forks
     d = directory
 
-    def page(template: str, path: str, **context) -> Output | None:
-        if not wanted(path):
-            return None
-        return Output(path, env.get_template(template).render(path=path, **context))
+    def page(template: str, path: str, **context) -> Job:
+        return Job((path,), partial(_render, env, template, path, context))
 
-    def data(path: str, make: Callable[[], str]) -> Output | None:
-        return Output(path, make()) if wanted(path) else None
+    def data(path: str, make: Callable[[], str]) -> Job:
+        return Job((path,), partial(_data, path, make))
 
-    def list_pages(folder: str, full: list[paging.ListPage], **context) -> Iterator[Output | None]:
+    def list_pages(folder: str, full: list[paging.ListPage], **context) -> Iterator[Job]:
         """The pages of a long list's full list (see `full_list`)."""
         for p in full:
             yield page("list_page.html", paging.page_path(folder, p.number), folder=folder,
@@ -317,7 +372,7 @@ def _outputs(directory: Directory, edit_prefix: str,
     yield data("nginx-headers.conf", lambda: headers.nginx(d.site.base_path))
 
 
-def _coverage_page(d: Directory, page: Callable[..., Output | None]) -> Output | None:
+def _coverage_page(d: Directory, page: Callable[..., Job]) -> Job:
     """The coverage dashboard: the figures of coverage.py, charts beside their tables."""
     cov = coverage(d)
     return page("coverage.html", "coverage/index.html", cov=cov,
@@ -355,21 +410,31 @@ def _top_lines(d: Directory, vocabulary, crisis_tels: set[str]) -> dict[str, lis
     return top
 
 
-def _need_pages(d: Directory, page: Callable[..., Output | None]) -> Iterator[Output | None]:
-    """/needs/ and one page per need: its services (grouped by kind; hotlines by rank) and
-    the articles that mention its words."""
+def need_services(d: Directory, need) -> list[Service]:
+    """The services of a need page, in its order: hotlines by rank, the others in pinyin order
+    (the pages group them by kind, paging.split)."""
+    services = search_vocab.services_for(need, d.services.values())
+    if need.sort == search_vocab.RANK_SORT:
+        return _by_rank(services, {line.phone.tel for line in d.site.crisis})
+    return sorted(services, key=lambda s: (s.sort_key, s.id))
+
+
+def _need_pages(d: Directory, page: Callable[..., Job]) -> Iterator[Job]:
+    """/needs/ and the pages of each need: its services (grouped by kind; hotlines by rank),
+    `paging.PAGE_SIZE` a page (the first at /needs/<slug>/, the others at
+    /needs/<slug>/page/<n>/), and, on the first, the articles that mention its words."""
     vocabulary = d.site.search or search_vocab.builtin()
-    crisis_tels = {line.phone.tel for line in d.site.crisis}
     yield page("needs.html", "needs/index.html")
     for need in vocabulary.needs:
-        services = search_vocab.services_for(need, d.services.values())
-        if need.sort == search_vocab.RANK_SORT:
-            services = _by_rank(services, crisis_tels)
-        else:
-            services.sort(key=lambda s: (s.sort_key, s.id))
+        services = need_services(d, need)
+        folder = f"needs/{need.slug}/"
+        pages = paging.split(services, True)
         articles = search_vocab.articles_for(need, d.articles)
-        yield page("need.html", f"needs/{need.slug}/index.html", need=need,
-                   groups=_group_by_kind(services), total=len(services), articles=articles)
+        yield page("need.html", folder + "index.html", need=need, list_page=pages[0],
+                   total=len(services), articles=articles, folder=folder)
+        for p in pages[1:]:
+            yield page("list_page.html", paging.page_path(folder, p.number), folder=folder,
+                       list_page=p, region=None, title=need.title, first_page=folder)
 
 
 def sitemap(paths: list[str], base_url: str) -> Output:

@@ -24,6 +24,7 @@ from .load import INVALID, Doc, MarkdownDoc, RawContent, display_path
 from .markdown import AnyId, LinkTargets, render_markdown
 from .model import (Article, Contact, CrisisLine, Directory, Event, Link, Page, Phone, Region,
                     Service, Site, Stat, Target)
+from .parallel import map_ordered
 from .phones import PhoneError, parse_phone
 from .schema import (AREA, ARTICLE, CLOSURE, CONTACT, CONTACT_KEYS, CRISIS_LINE,
                      DEFAULT_LANGUAGE_ALIASES, EMAIL, EVENT, HOLIDAY, HOLIDAYS, LANG_TAG, LOCATION,
@@ -581,6 +582,36 @@ def validate_service(doc: Doc, regions: dict[str, Region], site: Site | None,
     return fields
 
 
+def _check_service(doc: Doc, regions: dict[str, Region], site: Site | None, today: date,
+                   targets: LinkTargets, base_path: str) -> tuple[dict | None, list, tuple | None]:
+    """One service record, all the work that needs no other record: (its fields, with the
+    region as its id; its problems; (map links, search terms, sort key)). Pure, so that it
+    runs in any process."""
+    problems = Problems()
+    fields = validate_service(doc, regions, site, today, problems)
+    if fields is None:
+        return None, problems.items, None
+    # Descriptions are markdown too: their links are checked in this same pass.
+    description = fields["description"]  # kept as written for the open-data exports
+    fields["description_html"] = render_markdown(
+        description, path=doc.path, body_line=doc.line("description"), targets=targets,
+        base_path=base_path, problems=problems, field_name="description") if description else ""
+    for lang, texts in fields["translations"].items():
+        if texts.get("description"):
+            where = ("translations", lang, "description")
+            texts["description_html"] = render_markdown(
+                texts["description"], path=doc.path, body_line=doc.line(*where),
+                targets=targets, base_path=base_path, problems=problems,
+                field_name=".".join(where))
+    service = Service(**fields)
+    links = tuple(Link(m.label, m.url) for m in
+                  coords.map_links(service.point, service.name, service.address)) \
+        if service.point is not None else ()
+    extra = (links, search_terms(service), pinyin_key(service.name))
+    fields["region"] = fields["region"].id
+    return fields, problems.items, extra
+
+
 # -------------------------------------------------------- articles / pages
 
 def _front(md: MarkdownDoc, problems: Problems, keys: dict[str, bool], what: str) -> tuple[Checker, dict | None]:
@@ -677,12 +708,6 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
     regions, roots = validate_regions(raw.regions, root_display, problems)
     calendar = validate_holidays(raw.holidays, problems)
 
-    checked: list[tuple[Doc, dict]] = []
-    for doc in raw.services:
-        fields = validate_service(doc, regions, site, today, problems)
-        if fields is not None:
-            checked.append((doc, fields))
-
     articles, article_tr = _translated(raw.articles, "articles", problems)
     pages, page_tr = _translated(raw.pages, "pages", problems)
     service_ids = {doc.rel[len("services/"):-len(".yaml")] for doc in raw.services}
@@ -691,7 +716,6 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
     for rel in raw.unreadable:
         folder, name = rel.split("/", 1)
         unreadable[folder].add(name.split(".", 1)[0])
-    check_alternatives(checked, service_ids | unreadable["services"], problems)
     area_ids = set(regions) if raw.regions is not None or not (raw.root / "regions.yaml").is_file() \
         else AnyId()  # regions.yaml could not be read: links to areas are not judged
     targets = LinkTargets(services=service_ids | unreadable["services"], regions=area_ids,
@@ -727,26 +751,26 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
                            "does not exist (the default-language page must exist)")
         else:
             validate_page(md, problems)
+    # Each service record on its own (its description's links may point at any article), on every core (parallel.map_ordered): its fields, its
+    # description's markdown, its search terms and pinyin sort key, and its problems.
+    def one(i: int) -> tuple[dict | None, list, tuple | None]:
+        return _check_service(raw.services[i], regions, site, today, targets, base_path)
+
+    checked: list[tuple[Doc, dict]] = []
+    derived: dict[str, tuple] = {}
+    for doc, (fields, found, extra) in zip(raw.services, map_ordered(one, len(raw.services))):
+        problems.items.extend(found)
+        if fields is not None:
+            fields["region"] = regions[fields["region"]]  # sent back by id (one region tree)
+            checked.append((doc, fields))
+            derived[fields["id"]] = extra
+    check_alternatives(checked, service_ids | unreadable["services"], problems)
     # Drafts are rendered as well: a broken link should not wait for publication day.
     html = {md.rel: render_markdown(md.body, path=md.path, body_line=md.body_line,
                                     targets=targets, base_path=base_path, problems=problems)
             for md in raw.articles + raw.pages}
 
     _media_warnings(raw, problems)
-
-    for doc, fields in checked:
-        # Descriptions are markdown too: their links are checked in this same pass.
-        description = fields["description"]  # kept as written for the open-data exports
-        fields["description_html"] = render_markdown(
-            description, path=doc.path, body_line=doc.line("description"), targets=targets,
-            base_path=base_path, problems=problems, field_name="description") if description else ""
-        for lang, texts in fields["translations"].items():
-            if texts.get("description"):
-                where = ("translations", lang, "description")
-                texts["description_html"] = render_markdown(
-                    texts["description"], path=doc.path, body_line=doc.line(*where),
-                    targets=targets, base_path=base_path, problems=problems,
-                    field_name=".".join(where))
 
     if publishing and not (site and site.demo):
         drafts = {md.path for md, f in article_fields if f["draft"]}
@@ -757,11 +781,7 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
     services: dict[str, Service] = {}
     for doc, fields in checked:
         service = Service(**fields)
-        if service.point is not None:
-            service.map_links = tuple(Link(m.label, m.url) for m in
-                                      coords.map_links(service.point, service.name, service.address))
-        service.search_terms = search_terms(service)
-        service.sort_key = pinyin_key(service.name)
+        service.map_links, service.search_terms, service.sort_key = derived[service.id]
         services[service.id] = service
     judge(checked, site.far_km, problems)
 

@@ -351,6 +351,15 @@ def test_cli_incremental_summary(site):
            "--out", str(out), "--cache", str(cache)]
     env = {"SITE_BUILDER_TODAY": TODAY.isoformat(), "PATH": "/usr/bin:/bin"}
     subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+    # Nothing changed at all: the build has nothing to do, and says so.
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    line = result.stdout.strip().splitlines()[-1]
+    assert re.search(r"incremental: 0 rendered \(0 changed\), \d+ unchanged, 0 deleted", line), line
+    assert line.endswith("(unchanged 0.00)"), line
+    # A record saved again unchanged: every stage runs, and no page is rendered.
+    record = next((content / "services").glob("*.yaml"))
+    os.utime(record, ns=(record.stat().st_atime_ns, record.stat().st_mtime_ns + 1_000_000_000))
     result = subprocess.run(cmd, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     line = result.stdout.strip().splitlines()[-1]

@@ -234,3 +234,37 @@ def test_window_keeps_first_last_and_neighbours():
     assert paging.window(7, 20) == [1, None, 6, 7, 8, None, 20]
     assert paging.window(3, 20) == [1, 2, 3, 4, None, 20]
     assert paging.window(0, 20) == [1, 2, 3, None, 20]
+
+
+# ------------------------------------------------------------------ need pages
+
+def test_need_pages_list_every_matching_service_a_page_at_a_time(generated):
+    """/needs/<slug>/ is the first page (same URL as before paging), the others are at
+    /needs/<slug>/page/<n>/: each page stays small, and together they list every
+    matching service exactly once, in the order of the need (grouped by kind)."""
+    from site_builder import search_vocab
+    from site_builder.load import load
+    from site_builder.errors import Problems
+    from site_builder.validate import validate
+    d = validate(load(generated.parent / "content", Problems()), Problems(), today=TODAY)
+    paged = 0
+    for need in search_vocab.builtin().needs:
+        folder = f"needs/{need.slug}/"
+        first = read(generated, folder + "index.html")
+        pages = [folder + "index.html"] + list_pages(generated, folder.rstrip("/"))
+        assert not (generated / folder / "page/1").exists()  # page 1 is the need page itself
+        shown = [href for p in pages for href in card_links(read(generated, p))]
+        expected = [f"{BASE}services/{s.id}/" for s in render.need_services(d, need)]
+        assert sorted(shown) == sorted(expected) and len(shown) == len(set(shown)), need.slug
+        for p in pages:
+            assert len(card_links(read(generated, p))) <= paging.PAGE_SIZE, p
+            assert (generated / p).stat().st_size < 60_000, p
+        if len(pages) > 1:
+            paged += 1
+            nav = first.css_first('main nav.list-pager[aria-label="分页"]')
+            assert nav.css_first('a[aria-current="page"]').attributes["href"] == f"{BASE}{folder}"
+            assert nav.css_first('a[rel="next"]').attributes["href"] == f"{BASE}{folder}page/2/"
+            second = read(generated, pages[1]).css_first("nav.list-pager")
+            assert second.css_first('a[rel="prev"]').attributes["href"] == f"{BASE}{folder}"
+            assert read(generated, pages[1]).css_first("[data-pagefind-body]") is None
+    assert paged >= 3  # generated content has needs with more than one page

@@ -152,11 +152,15 @@ def test_serve_reloads_shows_errors_recovers_and_stops(tmp_path, serve):
     served.listen(page_version(page))
 
     # A change: one reload event, and the page shows it.
+    first = len(served.lines)
     set_line(content / STATION, "name", "华富街道心理服务站（新址）")
     assert served.next_event() == "reload"
-    assert served.wait_for(r"^built .* in [\d.]+ s: .*incremental: \d+ rendered")
+    built = served.wait_for(r"^built .* in [\d.]+ s: .*incremental: \d+ rendered", start=first)
     status, page = served.get(STATION_PAGE)
     assert status == 200 and "华富街道心理服务站（新址）" in page
+    # The pages went live first, with the last search bundle; then search caught up.
+    assert "search being updated" in built, built
+    served.wait_for(r"^search updated in [\d.]+ s: \d+ pages indexed", start=first)
 
     # A content error: the terminal and the overlay show the same line; the last good
     # site is still served.

@@ -105,7 +105,9 @@ def summary(report: Report) -> str:
     if search is not None and search.shards:
         shards = f" in {len(search.shards)} shards" + (
             f" ({len(search.indexed)} re-indexed)" if search.reused else "")
-    return (f"{report.pages} pages ({what}), {report.indexed} indexed for search{shards}, "
+    searched = ("search being updated" if report.search_pending
+                else f"{report.indexed} indexed for search{shards}")
+    return (f"{report.pages} pages ({what}), {searched}, "
             f"{len(report.problems.warnings)} warning(s)")
 
 

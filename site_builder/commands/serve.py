@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from ..build import build
+from ..build import build, reindex
 from ..errors import Abort, ContentError, Problem
 from ..index import IndexError_
 from ..progress import Progress, for_terminal
@@ -62,7 +62,8 @@ class Session:
         try:
             try:
                 report = build(self.content, self.out, today(), cache=self.cache,
-                               progress=progress, lock=self.live.lock, discard=self._old.append)
+                               progress=progress, lock=self.live.lock, discard=self._old.append,
+                               search_later=True)
             finally:
                 if progress is not None:
                     progress.close()
@@ -85,6 +86,25 @@ class Session:
         print(f"built {self.out} in {seconds:.2f} s: {summary(report)} ({stage_seconds(report)})",
               flush=True)
         for old in self._old:  # after the tabs were told: deleting a large site takes seconds
+            remove_tree(old)
+        self._old.clear()
+        if report.search_pending:  # the pages are live; now search catches up with them
+            return self._reindex(report.search_plan)
+        return True
+
+    def _reindex(self, plan) -> bool:
+        start = time.perf_counter()
+        try:
+            indexed = reindex(self.out, self.content, lock=self.live.lock, discard=self._old.append,
+                              plan=plan)
+        except (Abort, IndexError_, PublishError, OSError) as exc:
+            self._failed([f"error: search was not updated: {exc}"])
+            return False
+        # No second reload: the tabs show the pages already (a search typed from now on
+        # finds the edit).
+        print(f"search updated in {time.perf_counter() - start:.2f} s: {indexed} pages indexed",
+              flush=True)
+        for old in self._old:
             remove_tree(old)
         self._old.clear()
         return True

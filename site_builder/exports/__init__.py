@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 from ..model import Directory
-from ..render import Output
+from ..render import Job, Output
 from . import hsds
 from .services import schema_json, services_csv, services_geojson, services_json
 
@@ -16,17 +16,23 @@ from .services import schema_json, services_csv, services_geojson, services_json
 def open_data(d: Directory, wanted: Callable[[str], bool] | None = None) -> Iterator[Output]:
     """Every open-data file; with `wanted`, only those it accepts (incremental builds)."""
     wanted = wanted or (lambda path: True)
+    for job in open_data_jobs(d):
+        if any([wanted(p) for p in job.paths]):
+            yield from job.make()
+
+
+def open_data_jobs(d: Directory) -> list[Job]:
+    """The open-data files as render jobs (render.Job), in order."""
     makers = {"data/services.json": lambda: services_json(d),
               "data/services.schema.json": schema_json,
               "data/services.csv": lambda: services_csv(d),
               "data/services.geojson": lambda: services_geojson(d)}
-    for path, make in makers.items():
-        if wanted(path):
-            yield Output(path, make())
+    jobs = [Job((path,), lambda path=path, make=make: [Output(path, make())])
+            for path, make in makers.items()]
     # The HSDS files are made together (one set of tables): asked about one by one, so an
     # incremental build reuses them all or makes them all.
-    hsds_outputs = list(hsds.outputs(d)) if any([wanted(p) for p in hsds_paths()]) else []
-    yield from hsds_outputs
+    jobs.append(Job(tuple(hsds_paths()), lambda: list(hsds.outputs(d))))
+    return jobs
 
 
 def hsds_paths() -> list[str]:

@@ -397,9 +397,19 @@ def csv_text(schema: dict, rows: list[dict]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(names)
+    starts, safe = csvsafe.FORMULA_STARTS, csvsafe.cell
+
+    def value(v) -> str:  # csvsafe.cell(_cell(v)), with the common cases inline (~400k cells at 1k)
+        if v is None:
+            return ""
+        if type(v) is str:
+            return v if not v.startswith(starts) or v == "-" else safe(v)
+        return safe(_cell(v))
+
     for row in rows:
         # Text from content is neutralised as in every CSV we write (`import hsds` undoes it).
-        writer.writerow([csvsafe.cell(_cell(row.get(name))) for name in names])
+        get = row.get
+        writer.writerow([value(get(name)) for name in names])
     return buffer.getvalue()
 
 
