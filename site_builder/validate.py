@@ -583,14 +583,14 @@ def validate_service(doc: Doc, regions: dict[str, Region], site: Site | None,
 
 
 def _check_service(doc: Doc, regions: dict[str, Region], site: Site | None, today: date,
-                   targets: LinkTargets, base_path: str) -> tuple[dict | None, list, tuple | None]:
+                   targets: LinkTargets, base_path: str) -> tuple[dict | None, Problems, tuple | None]:
     """One service record, all the work that needs no other record: (its fields, with the
     region as its id; its problems; (map links, search terms, sort key)). Pure, so that it
     runs in any process."""
     problems = Problems()
     fields = validate_service(doc, regions, site, today, problems)
     if fields is None:
-        return None, problems.items, None
+        return None, problems, None
     # Descriptions are markdown too: their links are checked in this same pass.
     description = fields["description"]  # kept as written for the open-data exports
     fields["description_html"] = render_markdown(
@@ -609,7 +609,7 @@ def _check_service(doc: Doc, regions: dict[str, Region], site: Site | None, toda
         if service.point is not None else ()
     extra = (links, search_terms(service), pinyin_key(service.name))
     fields["region"] = fields["region"].id
-    return fields, problems.items, extra
+    return fields, problems, extra
 
 
 # -------------------------------------------------------- articles / pages
@@ -753,13 +753,14 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
             validate_page(md, problems)
     # Each service record on its own (its description's links may point at any article), on every core (parallel.map_ordered): its fields, its
     # description's markdown, its search terms and pinyin sort key, and its problems.
-    def one(i: int) -> tuple[dict | None, list, tuple | None]:
+    def one(i: int) -> tuple[dict | None, Problems, tuple | None]:
         return _check_service(raw.services[i], regions, site, today, targets, base_path)
 
     checked: list[tuple[Doc, dict]] = []
     derived: dict[str, tuple] = {}
     for doc, (fields, found, extra) in zip(raw.services, map_ordered(one, len(raw.services))):
-        problems.items.extend(found)
+        problems.items.extend(found.items)  # (and `new`'s placeholders, for refuse_placeholders)
+        problems.placeholders.extend(found.placeholders)
         if fields is not None:
             fields["region"] = regions[fields["region"]]  # sent back by id (one region tree)
             checked.append((doc, fields))
