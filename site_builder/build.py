@@ -19,6 +19,7 @@ from typing import Callable, Iterator
 from . import vocab
 from .errors import Abort, ContentError, Problems
 from .exports import open_data
+from .govsite import write_share_image
 from .incremental import Counts, Plan, save_manifest
 from .index import IndexError_, build_index, default_budget
 from .load import display_path, load
@@ -165,6 +166,7 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
                 paths = sorted(paths + plan.link_reused(staged))
             write_outputs(staged, [sitemap(paths, directory.site.base_url)])
             copy_tree(STATIC, staged / "static")
+            write_share_image(directory.site, staged)  # og:image, when site.yaml names none
         report.pages = sum(1 for p in paths if p.endswith(".html"))
         written = report.seconds.pop("render")
         report.seconds["render"] = round(pages.seconds, 3)

@@ -69,6 +69,10 @@ class Site:
     """Path of the content folder inside its repository, for edit links (`content/`)."""
     search: "Vocabulary | None" = None
     """Risk and need words (built in + site.yaml `search`); None means the built-in ones."""
+    footer: "Footer | None" = None
+    """The government-site footer (govsite.py): host, filing numbers, site code."""
+    share_image: "ShareImage | None" = None
+    """site.yaml `share_image` (og:image); None: the picture made from the title."""
 
 
 @dataclass

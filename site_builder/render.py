@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from . import charts, feeds, headers
 from . import hours as hours_mod
-from . import jsonld, paging, search_vocab, vocab
+from . import elder, govsite, jsonld, paging, printing, search_vocab, vocab
 from .coverage import SCIENCE_MINIMUM, coverage, percent
 from .model import Article, Directory, Page, Phone, Region, Service
 from .search_terms import need_words, region_terms, short_name
@@ -169,7 +169,9 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_null_translations(newstyle=True)  # `{{ _("简体中文原文") }}`: msgid = the zh-Hans text
     versions = static_versions()
 
     data_cache: dict[str, Markup] = {}
@@ -219,6 +221,11 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         need_words=lambda s: need_words(s, vocabulary),
         area_names=lambda r: " ".join(dict.fromkeys((r.name, short_name(r.name)))))
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
+    help_page = next((slug for slug in ("privacy", "help") if slug in directory.pages), None)
+    env.globals.update(  # issue 12: elder mode, sharing, government footer, print
+        elder_prefix=elder.PREFIX, default_share=govsite.DEFAULT_SHARE, icp_url=govsite.ICP_URL,
+        quick_exit_help=f"{help_page}/#leave-safely" if help_page else None, help_page=help_page,
+        qr_svg=printing.qr_svg, full_hours=printing.full_hours)
     return env
 
 
@@ -226,8 +233,30 @@ def render_site(directory: Directory, edit_prefix: str = "",
                 wanted: Callable[[str], bool] | None = None) -> Iterator[Output]:
     """Yield every page of the site. With `wanted`, only the pages whose path it accepts:
     an incremental build is asked about each path and reuses the pages it refuses."""
-    outputs = _outputs(directory, edit_prefix, wanted or (lambda path: True))
-    return (output for output in outputs if output is not None)
+    return _with_elder(directory, edit_prefix, wanted or (lambda path: True))
+
+
+def _with_elder(directory: Directory, edit_prefix: str,
+                ask: Callable[[str], bool]) -> Iterator[Output]:
+    """Every output, each page followed by its elder-mode mirror (elder.py). Both paths are
+    asked about; a page is rendered when either is wanted."""
+    decided: dict[str, tuple[bool, bool]] = {}
+
+    def wanted(path: str) -> bool:
+        if not elder.wants_mirror(path):
+            return ask(path)
+        normal, mirror = ask(path), ask(elder.mirror_path(path))
+        decided[path] = (normal, mirror)
+        return normal or mirror
+
+    for output in _outputs(directory, edit_prefix, wanted):
+        if output is None:
+            continue
+        normal, mirror = decided.pop(output.path, (True, False))
+        if normal:
+            yield output
+        if mirror:
+            yield elder.mirror(output, directory.site.base_path)
 
 
 def _outputs(directory: Directory, edit_prefix: str,
@@ -270,6 +299,7 @@ def _outputs(directory: Directory, edit_prefix: str,
         yield page("region.html", folder + "index.html", region=region,
                    groups=_group_by_kind(services), full=full, folder=folder)
         yield from list_pages(folder, full, region=region, title=f"{region.name}的心理服务")
+        yield page("region_print.html", folder + "print/index.html", region=region)
     yield page("kinds.html", "kinds/index.html")
     for kind in vocab.KINDS:
         folder, services = f"kinds/{kind}/", d.by_kind.get(kind, [])
@@ -374,7 +404,8 @@ def sitemap(paths: list[str], base_url: str) -> Output:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for path in sorted(paths):
-        if not path.endswith(".html") or path in ("404.html", "search/index.html"):
+        if not path.endswith(".html") or path in ("404.html", "search/index.html") \
+                or elder.is_mirror(path):
             continue
         loc = uri(base_url + path.removesuffix("index.html"))
         lines.append(f"  <url><loc>{xml_escape(loc)}</loc></url>")
