@@ -5,6 +5,7 @@ rendered to PDF (the A4 leaflet of a community on one page, nothing cut off)."""
 from __future__ import annotations
 
 import io
+import unicodedata
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -54,6 +55,7 @@ def test_elder_switch_works_without_javascript_and_survives_every_click(browser,
         page.goto(f"{origin}{BASE}services/{SERVICE}/")
         standard = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
         page.get_by_role("link", name="关怀版").click()
+        page.wait_for_load_state("load")
         assert page.url == f"{origin}{BASE}elder/services/{SERVICE}/"
         elder = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
         assert elder >= 1.5 * standard
@@ -218,13 +220,19 @@ def test_search_title_carries_the_query(browser, origin):
 
 # ------------------------------------------------------------------- print
 
+def flat(text: str) -> str:
+    """Text as compared with a PDF's: NFKC (the PDF's CJK font maps some characters to
+    Kangxi radicals, ⼼ for 心; full-width punctuation becomes ASCII), no spaces."""
+    return unicodedata.normalize("NFKC", text).replace(" ", "").replace("\n", "")
+
+
 def pdf_of(page, url: str):
     from pypdf import PdfReader
     page.goto(url)
     page.wait_for_load_state("load")
     page.wait_for_timeout(200)
     reader = PdfReader(io.BytesIO(page.pdf(format="A4")))
-    return reader, "".join(p.extract_text() for p in reader.pages)
+    return reader, flat("".join(p.extract_text() for p in reader.pages))
 
 
 CUT_OFF = """() => {
@@ -243,16 +251,16 @@ def test_the_leaflet_of_a_community_prints_on_one_a4_page(browser, origin):
     try:
         reader, text = pdf_of(page, f"{origin}{BASE}regions/{COMMUNITY}/print/")
         assert len(reader.pages) == 1
-        flat = text.replace(" ", "").replace("\n", "")
-        assert f"{region.name}心理服务" in flat
+        text = flat(text)
+        assert flat(f"{region.name}心理服务") in text
         for line in DIRECTORY.site.crisis:
-            assert line.phone.text in flat
+            assert flat(line.phone.text) in text
         for s in services:
-            assert s.name in flat and s.address.replace(" ", "") in flat
-            assert s.phones[0].text.replace(" ", "") in flat
-            assert full_hours(s.hours).replace(" ", "") in flat
-        assert f"https://example.org/xinli/regions/{COMMUNITY}/" in flat
-        assert "快速离开" not in flat and "菜单" not in flat  # only the leaflet
+            assert flat(s.name) in text and flat(s.address.replace(" ", "")) in text
+            assert flat(s.phones[0].text.replace(" ", "")) in text
+            assert flat(full_hours(s.hours).replace(" ", "")) in text
+        assert flat(f"https://example.org/xinli/regions/{COMMUNITY}/") in text
+        assert "快速离开" not in text and "菜单" not in text  # only the leaflet
         page.emulate_media(media="print")
         assert page.evaluate(CUT_OFF) == []
         big = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.leaflet-crisis strong')).fontSize)")
@@ -271,16 +279,16 @@ def test_printed_service_and_area_pages_have_no_live_state_and_the_whole_week(br
         page.wait_for_function("() => document.querySelector('.open-now [data-open-state]')")
         assert "已结束" in page.locator(".open-now").inner_text()
         reader, text = pdf_of(page, f"{origin}{BASE}services/{SERVICE}/")
-        flat = text.replace(" ", "").replace("\n", "")
+        text = flat(text)
         assert len(reader.pages) == 1
-        assert "已结束" not in flat and "营业中" not in flat and "今天" not in flat
-        assert f"https://example.org/xinli/services/{SERVICE}/" in flat
+        assert "已结束" not in text and "营业中" not in text and "今天" not in text
+        assert flat(f"https://example.org/xinli/services/{SERVICE}/") in text
         reader, text = pdf_of(page, f"{origin}{BASE}regions/futian-yuanling/")
-        flat = text.replace(" ", "").replace("\n", "")
-        assert "…" not in flat and "已结束" not in flat and "营业中" not in flat
+        text = flat(text)
+        assert "…" not in text and "已结束" not in text and "营业中" not in text
         for s in DIRECTORY.by_region["futian-yuanling"]:
             if s.hours.mode == "weekly" and not s.closed:
-                assert full_hours(s.hours).replace(" ", "") in flat, s.id
-        assert "https://example.org/xinli/regions/futian-yuanling/" in flat
+                assert flat(full_hours(s.hours).replace(" ", "")) in text, s.id
+        assert flat("https://example.org/xinli/regions/futian-yuanling/") in text
     finally:
         context.close()
