@@ -7,6 +7,7 @@ notice board (templates/region_print.html). QR codes are SVG made at build time 
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -27,6 +28,7 @@ def full_hours(h: Hours) -> str:
     return "；".join(rows + [holidays_rule(h)])
 
 
+@lru_cache(maxsize=64)  # an area page and its leaflet show the same address
 def qr_svg(url: str) -> Markup:
     """An inline SVG QR code of `url` (an absolute URL, percent-encoded as phones expect)."""
     import segno
