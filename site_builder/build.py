@@ -18,6 +18,7 @@ from typing import Callable, Iterator
 from . import vocab
 from .errors import Abort, ContentError, Problem, Problems
 from .exports import open_data_jobs
+from .govsite import write_share_image
 from .incremental import Counts, Plan, inputs_stamp, save_manifest, save_stamp, unchanged
 from .index import IndexError_, index_site
 from .load import display_path, load
@@ -197,6 +198,7 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
             if part is None or part.site_wide:
                 write_outputs(staged, [sitemap(paths, directory.site.base_url)])
                 copy_tree(STATIC, staged / "static")
+                write_share_image(directory.site, staged)  # og:image, when site.yaml names none
         report.pages = sum(1 for p in paths if p.endswith(".html"))
         report.processes = len(done.pids)
         # The stage's wall time, split as the processes spent it between rendering and writing.

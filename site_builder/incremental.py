@@ -29,6 +29,8 @@ What a page's fingerprint covers (`PageKeys.key`):
   and the list's counts, so that an edit renders only the pages it changes.
 * the Atom feed and the calendars (feed.xml, events.ics, articles/<slug>/event.ics): the
   articles and their events' services.
+* an elder-mode mirror (`elder/…`, elder.py): the key of the page it is made from; a
+  notice-board leaflet (`regions/<id>/print/`): the area's services, as its area page.
 * any other output (home, the indexes, search, services.json, 404, and any output added
   later): every record. That is always correct, and these outputs are few.
 
@@ -52,13 +54,14 @@ from typing import Iterable, Iterator
 
 from . import feeds, paging, search_vocab, vocab
 from .model import Article, Directory, Region, Service
+from .elder import PREFIX as ELDER_PREFIX
 from .render import STATIC, TEMPLATES, Output, full_list, need_services, open_lines
 from .write import BuildError, link_files
 
 FORMAT = 1
 """Version of the manifest's layout; a manifest of another version is ignored."""
 LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "nh3", "phonenumbers", "pypinyin",
-             "pyyaml", "site-builder", "feedgen", "icalendar")
+             "pyyaml", "site-builder", "feedgen", "icalendar", "segno", "pillow")
 """Libraries whose version can change the HTML (an upgrade renders every page again)."""
 
 
@@ -179,7 +182,11 @@ class PageKeys:
 
     def key(self, path: str) -> str:
         """Fingerprint of the inputs of the output at `path`."""
+        if path.startswith(ELDER_PREFIX):  # an elder-mode mirror: made from the page itself
+            return _hash("elder", self.key(path[len(ELDER_PREFIX):]))
         d, parts = self.directory, path.split("/")
+        if len(parts) == 4 and parts[0] == "regions" and parts[2] == "print" and parts[1] in d.regions:
+            return _hash("print", self._list("region", d.by_region.get(parts[1], [])))
         if len(parts) == 5 and parts[2] == "page" and parts[4] == "index.html":
             key = self._list_page(parts[0], parts[1], parts[3])
             if key is not None:

@@ -71,6 +71,10 @@ class Site:
     """Risk and need words (built in + site.yaml `search`); None means the built-in ones."""
     far_km: int = 30
     """Points farther than this from their district's other services are warned about."""
+    footer: "Footer | None" = None
+    """The government-site footer (govsite.py): host, filing numbers, site code."""
+    share_image: "ShareImage | None" = None
+    """site.yaml `share_image` (og:image); None: the picture made from the title."""
 
 
 @dataclass

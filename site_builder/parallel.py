@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -85,6 +85,8 @@ def _run(start: int, stop: int) -> tuple[list[tuple[str, str | None]], float, fl
         outputs = job.make()
         t1 = time.perf_counter()
         for output in outputs:
+            if job.only is not None and output.path not in job.only:
+                continue  # reused from the previous output (incremental.Plan)
             data = output.text.encode("utf-8")
             target = safe_join(_ROOT, output.path)
             try:
@@ -117,8 +119,11 @@ def run_jobs(root: Path, jobs: list[Job], wanted: Callable[[str], bool] | None =
             if path in seen:
                 raise BuildError(f"two pages want the same path {path!r}")
             seen.add(path)
-        if wanted is None or any([wanted(path) for path in job.paths]):
+        want = [True] * len(job.paths) if wanted is None else [wanted(path) for path in job.paths]
+        if all(want):
             chosen.append(job)
+        elif any(want):
+            chosen.append(replace(job, only=frozenset(p for p, w in zip(job.paths, want) if w)))
         else:
             advance(len(job.paths))
     count = workers(processes)

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from . import charts, feeds, headers
 from . import hours as hours_mod
-from . import jsonld, paging, search_vocab, vocab
+from . import elder, govsite, jsonld, paging, printing, search_vocab, vocab
 from .coverage import SCIENCE_MINIMUM, coverage, percent
 from .model import Article, Directory, Page, Phone, Region, Service
 from .search import shards as search_shards
@@ -191,7 +191,9 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         bytecode_cache=_COMPILED,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_null_translations(newstyle=True)  # `{{ _("简体中文原文") }}`: msgid = the zh-Hans text
     versions = static_versions()
 
     data_cache: dict[str, Markup] = {}
@@ -252,6 +254,11 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         return card_cache[key]
 
     env.globals["card_html"] = card_html
+    help_page = next((slug for slug in ("privacy", "help") if slug in directory.pages), None)
+    env.globals.update(  # issue 12: elder mode, sharing, government footer, print
+        elder_prefix=elder.PREFIX, default_share=govsite.DEFAULT_SHARE, icp_url=govsite.ICP_URL,
+        quick_exit_help=f"{help_page}/#leave-safely" if help_page else None, help_page=help_page,
+        qr_svg=printing.qr_svg, full_hours=printing.full_hours)
     return env
 
 
@@ -262,6 +269,8 @@ class Job:
 
     paths: tuple[str, ...]
     make: Callable[[], list[Output]]
+    only: frozenset[str] | None = None
+    """The paths to write when not all are wanted (an incremental build reuses the others)."""
 
 
 def render_site(directory: Directory, edit_prefix: str = "",
@@ -270,8 +279,8 @@ def render_site(directory: Directory, edit_prefix: str = "",
     an incremental build is asked about each path and reuses the pages it refuses."""
     wanted = wanted or (lambda path: True)
     for job in render_jobs(directory, edit_prefix):
-        if any([wanted(path) for path in job.paths]):
-            yield from job.make()
+        keep = [path for path in job.paths if wanted(path)]
+        yield from (o for o in job.make() if o.path in keep)
 
 
 def _render(env: jinja2.Environment, template: str, path: str, context: dict) -> list[Output]:
@@ -283,8 +292,26 @@ def _data(path: str, make: Callable[[], str]) -> list[Output]:
 
 
 def render_jobs(directory: Directory, edit_prefix: str = "") -> list[Job]:
-    """Every output of the render stage but the open data, in order, as jobs."""
-    return list(_outputs(directory, edit_prefix))
+    """Every output of the render stage but the open data, in order, as jobs; each page
+    with its elder-mode mirror (elder.py), made from the same rendering."""
+    base_path = directory.site.base_path
+    jobs = []
+    for job in _outputs(directory, edit_prefix):
+        mirrors = tuple(elder.mirror_path(p) for p in job.paths if elder.wants_mirror(p))
+        if mirrors:
+            job = Job(job.paths + mirrors, partial(_with_mirrors, job.make, base_path))
+        jobs.append(job)
+    return jobs
+
+
+def _with_mirrors(make: Callable[[], list[Output]], base_path: str) -> list[Output]:
+    """The outputs of `make`, each page followed by its elder-mode mirror."""
+    outputs = []
+    for output in make():
+        outputs.append(output)
+        if elder.wants_mirror(output.path):
+            outputs.append(elder.mirror(output, base_path))
+    return outputs
 
 
 def _outputs(directory: Directory, edit_prefix: str) -> Iterator[Job]:
@@ -326,6 +353,7 @@ def _outputs(directory: Directory, edit_prefix: str) -> Iterator[Job]:
         yield page("region.html", folder + "index.html", region=region,
                    groups=_group_by_kind(services), full=full, folder=folder)
         yield from list_pages(folder, full, region=region, title=f"{region.name}的心理服务")
+        yield page("region_print.html", folder + "print/index.html", region=region)
     yield page("kinds.html", "kinds/index.html")
     for kind in vocab.KINDS:
         folder, services = f"kinds/{kind}/", d.by_kind.get(kind, [])
@@ -443,7 +471,8 @@ def sitemap(paths: list[str], base_url: str) -> Output:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for path in sorted(paths):
-        if not path.endswith(".html") or path in ("404.html", "search/index.html"):
+        if not path.endswith(".html") or path in ("404.html", "search/index.html") \
+                or elder.is_mirror(path):
             continue
         loc = uri(base_url + path.removesuffix("index.html"))
         lines.append(f"  <url><loc>{xml_escape(loc)}</loc></url>")

@@ -130,6 +130,17 @@ SEARCH = Record("search", "补充内置的搜索词表（只增加，不会删�
     Field("needs", "wordmap", f"求助词 → 对应的服务：键是居民会搜的词（最长 {NEED_WORD_MAX} 字），"
           "如 失眠: {services: [counseling, psychiatry], title: 睡不着怎么办}", record=NEED),
 ))
+FOOTER = Record("footer", "政府网站页脚：主办单位、备案号和网站标识码，显示在每页底部", (
+    Field("host", "text", "主办单位，如“深圳市卫生健康委员会”（最长 100 字）", max_len=100),
+    Field("icp", "text", "ICP 备案号，如 粤ICP备12345678号-1，链接到工业和信息化部备案管理系统", max_len=40,
+          extra={"pattern": r"^[\u4e00-\u9fff]ICP[备证]\d{4,12}号(-\d{1,4})?$"}),
+    Field("police_filing", "text", "公安机关备案号，如 粤公网安备44030402000001号（省份简称、公网安备、14 位数字、号），"
+          "链接到全国互联网安全管理服务平台的备案信息", max_len=40,
+          extra={"pattern": r"^[\u4e00-\u9fff]公网安备\d{14}号$"}),
+    Field("gov_site_code", "text", "政府网站标识码：10 位数字（6 位行政区划代码 + 4 位），如 4403000001；"
+          "部门网站写 bm 加 8 位数字", max_len=10, extra={"pattern": r"^(\d{10}|bm\d{8})$"}),
+    Field("contact", "text", "联系方式：电话、地址或电子邮件（最长 200 字）", max_len=200),
+))
 SITE = Record("site.yaml", "站点设置（content/site.yaml）", (
     Field("title", "text", "网站名称，显示在每页顶部和浏览器标签上（最长 200 字）",
           required=True, max_len=200),
@@ -158,6 +169,10 @@ SITE = Record("site.yaml", "站点设置（content/site.yaml）", (
     Field("search", "record", "搜索词表：风险词（risk_words）和求助词（needs），补充内置的词表", record=SEARCH),
     Field("far_km", "integer", "服务点离本区其他服务点都超过这么多公里时给警告（坐标可能填错），默认 30",
           low=1, high=2000, default=30),
+    Field("footer", "record", "政府网站页脚：主办单位（host）、ICP 备案号（icp）、公安机关备案号（police_filing）、"
+          "政府网站标识码（gov_site_code）、联系方式（contact）", record=FOOTER),
+    Field("share_image", "text", "分享图片：media/ 下的 PNG 或 JPEG 文件（至少 300×300 像素），"
+          "在微信等应用里转发链接时显示；不写就用网站名称自动生成一张", max_len=300),
 ))
 
 # ------------------------------------------------------------- regions.yaml

@@ -8,12 +8,14 @@ is left out of the model; the caller refuses to build when there are errors.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import coords, vocab
+from . import coords, govsite, vocab
 from .errors import Problems
 from .exports.catalogue import OPEN_DATA_PATHS
 from .fields import SLUG, Checker, _kind_of, _suggest, bidi_control, region_named
@@ -116,6 +118,7 @@ def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site |
     license_ = c.text(data.get("data_license"), ("data_license",), SITE["data_license"].max_len)
     targets = _targets(c, data.get("targets"))
     search = _search(c, data.get("search"))
+    footer = govsite.read_footer(c, data.get("footer"))
     if not c.ok or not title or not base_url or not crisis:
         return None
     base_url = base_url if base_url.endswith("/") else base_url + "/"
@@ -126,7 +129,7 @@ def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site |
                 crisis=tuple(crisis), stale_after_days=stale or days.default, edit_url=edit_url,
                 demo=bool(demo), quick_exit=quick_exit, languages=languages,
                 data_license=license_, targets=targets, source_prefix="", search=search,
-                far_km=far_km or SITE["far_km"].default)
+                far_km=far_km or SITE["far_km"].default, footer=footer)
 
 
 def _search(c: Checker, value: Any) -> Vocabulary:
@@ -703,6 +706,11 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
     """Validate everything; return the model, or None when there are errors.
     `publishing` (build, serve): placeholders of `site-builder new` are errors."""
     site = validate_site(raw.site, root_display, problems)
+    if site is not None and raw.site is not None and isinstance(raw.site.data, dict) \
+            and "share_image" in raw.site.data:  # needs media/ (govsite.py: og:image)
+        site = replace(site, share_image=govsite.read_share_image(
+            Checker(raw.site, problems), raw.site.data["share_image"], raw.root / "media",
+            {m.rel for m in raw.media}))
     tz = site.timezone if site else "Asia/Shanghai"
     today = today or today_in(tz)
     regions, roots = validate_regions(raw.regions, root_display, problems)

@@ -55,8 +55,10 @@ def test_no_broken_links_under_the_sub_path(site):
 
 
 def test_crisis_bar_is_first_on_every_page(site):
+    """First after the skip link (keyboard order: skip link first, issue 12)."""
     for name, tree in html_pages(site).items():
-        first = tree.css_first("body a")
+        skip, first = tree.css("body a")[:2]
+        assert skip.attributes["href"] == "#main", name
         assert first is not None and first.attributes["href"] == "tel:12356", name
         assert "12356" in first.text(), name
         assert tree.css_first("p.demo") is not None, name  # demo: true in site.yaml

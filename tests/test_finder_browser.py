@@ -1,5 +1,5 @@
 """Finding help fast, in a real browser: search filters and URL state, near me,
-the open-now filter, pinyin order, quick exit."""
+the open-now filter, pinyin order, quick exit (Shift three times, never Esc)."""
 from __future__ import annotations
 
 import math
@@ -218,14 +218,62 @@ def test_quick_exit_replaces_the_page(context, origin):
     assert page.url != f"{origin}{BASE}services/futian-guidance-center/"
 
 
-def test_quick_exit_by_pressing_escape_twice(context, origin):
+def test_quick_exit_by_pressing_shift_three_times_counted_on_screen(context, origin):
+    """GOV.UK's pattern: Shift three times within 5 seconds, each press shown and
+    announced (aria-live); Esc (which clears a search box) never leaves."""
     page = context.new_page()
     page.route("https://www.example.com/**", lambda route: route.fulfill(
         status=200, content_type="text/html", body="<title>天气</title>"))
-    page.goto(f"{origin}{BASE}articles/")
-    page.keyboard.press("Escape")
-    page.keyboard.press("Escape")
+    page.goto(f"{origin}{BASE}search/")
+    page.locator("#q").fill("失眠")
+    for _ in range(4):
+        page.keyboard.press("Escape")
+    assert page.url.startswith(origin)
+    status = page.locator("[data-exit-count]")
+    assert status.get_attribute("aria-live") == "polite"
+    page.keyboard.press("Shift")
+    assert status.inner_text() == "已按 1 次 Shift 键，再按 2 次就离开"
+    page.keyboard.press("Shift")
+    assert status.inner_text() == "已按 2 次 Shift 键，再按 1 次就离开"
+    page.keyboard.press("Shift")
     page.wait_for_url("https://www.example.com/weather")
+
+
+def test_shift_in_typing_or_slow_presses_do_not_leave(context, origin):
+    page = context.new_page()
+    page.route("https://www.example.com/**", lambda route: route.fulfill(
+        status=200, content_type="text/html", body="<title>天气</title>"))
+    page.clock.install()
+    page.goto(f"{origin}{BASE}search/")
+    page.locator("#q").focus()
+    page.keyboard.type("ABC")  # capitals: Shift held with a letter is typing, not a press
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift")
+    page.clock.run_for(5100)  # the third press comes too late: the count starts again
+    assert page.locator("[data-exit-count]").inner_text() == "或连按 3 次 Shift 键"
+    page.keyboard.press("Shift")
+    page.wait_for_timeout(300)
+    assert page.url.startswith(origin)
+    assert page.locator("#q").input_value() == "ABC"
+
+
+def test_quick_exit_link_and_bar(context, origin):
+    page = context.new_page()
+    page.goto(f"{origin}{BASE}services/futian-hualin-room/")
+    link = page.locator("a.quick-exit")
+    assert set(link.get_attribute("rel").split()) == {"nofollow", "noreferrer"}
+    assert link.get_attribute("title") is None  # explained on the page, not in a tooltip
+    # The bar is sticky at the top and never covers the content: nothing of main is
+    # under it where the page starts, and after scrolling it stays at the top.
+    bar = page.locator(".exit-bar").bounding_box()
+    assert bar["y"] == 0
+    page.mouse.wheel(0, 600)
+    page.wait_for_timeout(200)
+    assert page.locator(".exit-bar").bounding_box()["y"] == 0
+    help_link = page.locator(".exit-help")
+    help_link.click()
+    page.wait_for_url("**/privacy/#leave-safely")
+    assert "清除浏览记录" in page.locator("#leave-safely").inner_text()
 
 
 def test_scripts_only_where_they_are_used(context, origin):
@@ -236,7 +284,7 @@ def test_scripts_only_where_they_are_used(context, origin):
         scripts[path] = sorted(s.get_attribute("src").split("?")[0].rsplit("/", 1)[-1]
                                for s in page.locator("script[src]").all())
         assert all(s.get_attribute("defer") is not None for s in page.locator("script[src]").all())
-    assert scripts["articles/sleep-and-insomnia/"] == ["exit.js"]
-    assert scripts["services/futian-guidance-center/"] == ["exit.js", "open.js"]
-    assert scripts[""] == ["exit.js", "near.js", "open.js"]
-    assert scripts["search/"] == ["exit.js", "near.js", "open.js", "search.js"]
+    assert scripts["articles/sleep-and-insomnia/"] == ["elder.js", "exit.js"]
+    assert scripts["services/futian-guidance-center/"] == ["elder.js", "exit.js", "open.js", "share.js"]
+    assert scripts[""] == ["elder.js", "exit.js", "near.js", "open.js"]
+    assert scripts["search/"] == ["elder.js", "exit.js", "near.js", "open.js", "search.js", "share.js"]

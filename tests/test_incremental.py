@@ -261,8 +261,9 @@ def test_one_record_edit_renders_its_pages(site):
     # Its page, its areas (street, district, city), its kind and audience lists, and the
     # summaries (home, indexes, search, near.json, 404, robots.txt, /open-data/,
     # /coverage/), the need pages that list it (/needs/counseling/ …) and the open-data
-    # files of /data/ (every one of them lists every service); not the feeds.
-    assert 8 <= counts.rendered <= 26 + len(OPEN_DATA_PATHS), counts
+    # files of /data/ (every one of them lists every service); not the feeds. Each page
+    # with its elder-mode mirror (elder/…), and the notice-board leaflets of its areas.
+    assert 8 <= counts.rendered <= 2 * (26 + 3) + len(OPEN_DATA_PATHS), counts
     for feed, before in feeds.items():
         assert (out / feed).stat().st_mtime_ns == before, feed  # reused from the last build
     assert (out / "data/services.csv").read_text(encoding="utf-8").count("（新址）") == 1
@@ -281,7 +282,9 @@ def test_deleted_and_renamed_records_lose_their_pages(site):
     assert not (out / "services/futian-huafu-station").exists()
     assert not (out / "services/futian-xiasha-room").exists()
     assert (out / "services/xiasha/index.html").is_file()
-    assert report.incremental.deleted == 2
+    assert not (out / "elder/services/futian-huafu-station").exists()
+    assert (out / "elder/services/xiasha/index.html").is_file()
+    assert report.incremental.deleted == 2 * 2  # each page and its elder-mode mirror
     assert "futian-huafu-station" not in (out / "sitemap.xml").read_text(encoding="utf-8")
 
 
@@ -339,8 +342,8 @@ def test_incremental_with_search_index_equals_clean(site, tmp_path):
     set_line(content / "services" / "futian-huafu-station.yaml", "name", "华富心理驿站")
     (content / "services" / "futian-xiasha-room.yaml").unlink()
     report = inc(content, out, cache, index=True)
-    # (+ the open-data files, which list every service)
-    assert report.indexed > 0 and report.incremental.rendered < 40 + len(OPEN_DATA_PATHS)
+    # (+ the open-data files, which list every service; each page with its elder-mode mirror)
+    assert report.indexed > 0 and report.incremental.rendered < 2 * 40 + len(OPEN_DATA_PATHS)
     build(content, tmp_path / "clean", TODAY, index=True)
     assert_same_tree(out, tmp_path / "clean")
 

@@ -691,7 +691,7 @@ def test_translations_are_kept(run_check):
      "'Asia/Beijing' is not a time zone (an IANA name such as Asia/Shanghai)"),
     (SITE + "titel: 另一个标题\n", 5, "titel",
      "unknown key 'titel' (did you mean 'title'? allowed keys: title, description, base_url, language, "
-     "timezone, crisis, stale_after_days, edit_url, demo, quick_exit, languages, data_license, targets, search, far_km)"),
+     "timezone, crisis, stale_after_days, edit_url, demo, quick_exit, languages, data_license, targets, search, far_km, footer, share_image)"),
     (SITE + "languages: [en, fr]\n", 5, "languages[1]", "'fr' is not allowed (one of: zh-Hant, en)"),
     (SITE + "stale_after_days: 0\n", 5, "stale_after_days", "0 is out of range (a whole number from 1 to 3650)"),
 ], ids=["no-crisis", "crisis-empty", "crisis-4", "base-url", "base-url-query", "timezone",
