@@ -22,6 +22,7 @@ from .exports import open_data
 from .incremental import Counts, Plan, save_manifest
 from .index import IndexError_, build_index, default_budget
 from .load import display_path, load
+from .messages import M
 from .model import Directory
 from .progress import Advance, Progress
 from .render import ARTICLES_PER_PAGE, STATIC, render_site, sitemap
@@ -88,7 +89,8 @@ class _Timed:
 def check(content: Path, today: date | None = None, progress: Progress | None = None) -> Report:
     """Load and validate `content`; the report lists every problem found."""
     if not content.is_dir():
-        raise Abort(f"content folder {content} does not exist (pass --content DIR)")
+        raise Abort(M("content.missing", "content folder {content} does not exist (pass "
+                      "--content DIR)", content=content))
     report = Report(Problems())
     stage = _Stages(report, progress or Progress())
     with stage("load"):

@@ -20,6 +20,7 @@ from . import vocab
 from .errors import Abort, Problems
 from .fields import SLUG
 from .load import display_path, parse_yaml, read_text
+from .messages import M
 from .schema import ARTICLE, NO_ADDRESS_KINDS, PLACEHOLDER, SERVICE
 from .validate import today_in, validate_regions
 
@@ -43,7 +44,7 @@ class Area:
 
 def _did_you_mean(word: str, choices, extra: str | None = None) -> str:
     close = extra or next(iter(difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)), None)
-    return f"did you mean {close!r}? " if close else ""
+    return M("hint.did_you_mean", "did you mean {word!r}? ", word=close) if close else ""
 
 
 def slug_hint(text: str) -> str | None:
@@ -57,8 +58,10 @@ def slug_hint(text: str) -> str | None:
 def check_id(value: str, what: str) -> str:
     if not SLUG.match(value):
         hint = slug_hint(value)
-        raise Abort(f"{value!r} is not a valid {what} ({f'did you mean {hint!r}? ' if hint else ''}"
-                    "1–64 characters: lowercase a-z, 0-9 and -)")
+        raise Abort(M("new.bad_id", "{value!r} is not a valid {what} ({hint}1–64 characters: "
+                      "lowercase a-z, 0-9 and -)", value=value, what=what,
+                      hint=M("hint.did_you_mean", "did you mean {word!r}? ", word=hint)
+                      if hint else ""))
     return value
 
 
@@ -68,16 +71,17 @@ def check_kind(value: str) -> str:
     # An editor may type the Chinese name of the kind (心理门诊) instead of its value.
     by_label = next((k for k, label in vocab.KINDS.items() if value and value in label), None)
     by_label = by_label or next((k for k, d in vocab.KIND_DESCRIPTIONS.items() if value and value in d), None)
-    raise Abort(f"--kind {value!r} is not a kind ({_did_you_mean(value.lower(), vocab.KINDS, by_label)}"
-                f"one of: {', '.join(vocab.KINDS)})")
+    raise Abort(M("new.bad_kind", "--kind {value!r} is not a kind ({hint}one of: {kinds})",
+                  value=value, hint=_did_you_mean(value.lower(), vocab.KINDS, by_label),
+                  kinds=", ".join(vocab.KINDS)))
 
 
 def load_areas(content: Path) -> dict[str, Area]:
     """The valid areas of the content folder's regions.yaml, by id."""
     path = content / "regions.yaml"
     if not path.exists():
-        raise Abort(f"{display_path(path, content)} does not exist (the content folder needs "
-                    "regions.yaml before services can be added)")
+        raise Abort(M("new.no_regions", "{path} does not exist (the content folder needs "
+                      "regions.yaml before services can be added)", path=display_path(path, content)))
     problems = Problems()
     shown = display_path(path, content)
     text = read_text(path, shown, problems, max_bytes=20_000_000)
@@ -92,17 +96,19 @@ def check_region(value: str, areas: dict[str, Area]) -> Area:
     # The area's name (华富街道) instead of its id: point at the id.
     named = [a.id for a in areas.values() if value and (a.name == value or value in a.name)]
     hint = named[0] if len(named) == 1 else None
-    raise Abort(f"--region {value!r} is not an area in regions.yaml "
-                f"({_did_you_mean(value, areas, hint)}an id from regions.yaml)")
+    raise Abort(M("new.bad_region", "--region {value!r} is not an area in regions.yaml "
+                  "({hint}an id from regions.yaml)", value=value,
+                  hint=_did_you_mean(value, areas, hint)))
 
 
 def _target(content: Path, folder: str, name: str) -> Path:
     if not content.is_dir():
-        raise Abort(f"content folder {content} does not exist (pass --content DIR)")
+        raise Abort(M("content.missing", "content folder {content} does not exist (pass "
+                      "--content DIR)", content=content))
     path = content / folder / name
     if path.exists():
-        raise AlreadyExists(f"{display_path(path, content)} already exists and was not changed "
-                            "(choose another name, or edit that file)")
+        raise AlreadyExists(M("new.exists", "{path} already exists and was not changed (choose "
+                              "another name, or edit that file)", path=display_path(path, content)))
     return path
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from .. import links, reports
 from ..build import check
 from ..errors import Abort
+from ..messages import M, say
 from .common import print_problems, today
 
 FORMATS = ("text", "github", "json", "csv")
@@ -38,7 +39,8 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.stale and args.format == "github":
-        raise Abort("--stale lists services, not problems: use --format text, csv or json")
+        raise Abort(M("check.stale_github", "--stale lists services, not problems: use --format "
+                      "text, csv or json"))
     start = time.perf_counter()
     content = Path(args.content)
     report = check(content, today())
@@ -56,21 +58,23 @@ def run(args: argparse.Namespace) -> int:
         if len(errors) > GITHUB_SHOWN or len(warnings) > GITHUB_SHOWN:
             # The rest are not on the pull request, and the log shows annotations without
             # their file: list them all with file and line.
-            print(f"GitHub shows {GITHUB_SHOWN} errors and {GITHUB_SHOWN} warnings of a step on the "
-                  f"pull request; all {len(problems)} problems:", file=sys.stderr)
+            print(say("check.github_all", "GitHub shows {shown} errors and {shown} warnings of a "
+                      "step on the pull request; all {count} problems:", shown=GITHUB_SHOWN,
+                      count=len(problems)), file=sys.stderr)
             print_problems(problems)
     elif args.format == "csv":
         _out(reports.problems_csv(problems))
     else:
         _out(reports.problems_json(problems, _summary(d) if not errors else None))
     if errors:
-        print(f"{len(errors)} error(s), {len(warnings)} warning(s): fix the errors above "
-              f"(a build would stop here)", file=sys.stderr)
+        print(say("check.errors", "{errors} error(s), {warnings} warning(s): fix the errors above "
+                  "(a build would stop here)", errors=len(errors), warnings=len(warnings)),
+              file=sys.stderr)
         return 1
     summary = _summary(d)
-    print(f"ok: {summary['services']} services, {summary['areas']} areas, "
-          f"{summary['articles']} articles, {summary['pages']} pages; {summary['stale']} stale; "
-          f"{len(warnings)} warning(s) in {time.perf_counter() - start:.2f} s",
+    print(say("check.ok", "ok: {services} services, {areas} areas, {articles} articles, {pages} "
+              "pages; {stale} stale; {warnings} warning(s) in {seconds:.2f} s", **summary,
+              warnings=len(warnings), seconds=time.perf_counter() - start),
           file=sys.stderr if args.format != "text" else sys.stdout)
     return 0
 
@@ -98,8 +102,8 @@ def _stale(args: argparse.Namespace, content: Path, report) -> int:
             _out(reports.problems_json(errors, None))
         else:
             print_problems(errors)
-        print(f"{len(errors)} error(s): fix them first (the list of stale services needs "
-              "content without errors)", file=sys.stderr)
+        print(say("check.stale_errors", "{count} error(s): fix them first (the list of stale "
+                  "services needs content without errors)", count=len(errors)), file=sys.stderr)
         return 1
     d = report.directory
     rows = reports.stale_rows(d, content)
