@@ -448,6 +448,40 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
+_YAML_PHRASES = {
+    # PyYAML's (libyaml's) words for what went wrong, as messages with a code (messages.py).
+    "while scanning for the next token": M("yaml.while_token", "while scanning for the next token"),
+    "while parsing a block mapping": M("yaml.while_block_mapping", "while parsing a block mapping"),
+    "while parsing a block collection": M("yaml.while_block_collection",
+                                          "while parsing a block collection"),
+    "while scanning a simple key": M("yaml.while_simple_key", "while scanning a simple key"),
+    "while scanning a quoted scalar": M("yaml.while_quoted", "while scanning a quoted scalar"),
+    "while parsing a flow mapping": M("yaml.while_flow_mapping", "while parsing a flow mapping"),
+    "while parsing a flow sequence": M("yaml.while_flow_sequence", "while parsing a flow sequence"),
+    "while parsing a block node": M("yaml.while_block_node", "while parsing a block node"),
+    "while parsing a flow node": M("yaml.while_flow_node", "while parsing a flow node"),
+    "found character that cannot start any token": M("yaml.bad_character", "found character "
+                                                     "that cannot start any token"),
+    "did not find expected key": M("yaml.no_key", "did not find expected key"),
+    "could not find expected ':'": M("yaml.no_colon", "could not find expected ':'"),
+    "mapping values are not allowed in this context": M("yaml.colon_in_value", "mapping values "
+                                                        "are not allowed in this context"),
+    "mapping values are not allowed here": M("yaml.colon_in_value_here", "mapping values are "
+                                             "not allowed here"),
+    "found unexpected end of stream": M("yaml.end_of_stream", "found unexpected end of stream"),
+    "did not find expected ',' or ']'": M("yaml.no_bracket", "did not find expected ',' or ']'"),
+    "did not find expected ',' or '}'": M("yaml.no_brace", "did not find expected ',' or '}}'"),
+    "did not find expected '-' indicator": M("yaml.no_dash", "did not find expected '-' indicator"),
+    "did not find expected node content": M("yaml.no_content", "did not find expected node content"),
+    "found unknown escape character": M("yaml.bad_escape", "found unknown escape character"),
+}
+
+
+def _yaml_phrase(text: str):
+    """PyYAML's phrase as a message in the run's language (as it is when not known)."""
+    return _YAML_PHRASES.get(text.strip(), text)
+
+
 def parse_yaml(text: str, shown: str, rel: str, problems: Problems, line_offset: int = 0,
                max_nodes: int = MAX_NODES) -> Doc | None:
     """Compose one YAML document and convert it; None when it cannot be parsed."""
@@ -464,9 +498,10 @@ def parse_yaml(text: str, shown: str, rel: str, problems: Problems, line_offset:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (yaml_line_map(text)(mark.line) if mark else 1) + line_offset
-        what = exc.problem or "invalid YAML"
+        what = _yaml_phrase(exc.problem) if exc.problem else M("yaml.invalid", "invalid YAML")
         if exc.context:
-            what = f"{exc.context}, {what}"
+            what = M("yaml.context_problem", "{context}, {problem}",
+                     context=_yaml_phrase(exc.context), problem=what)
         problems.error(shown, line, "-", M("yaml.syntax", "YAML syntax error: {what} (check "
                        "indentation, colons and quotes on this line and the one above)", what=what))
         return None

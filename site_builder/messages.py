@@ -46,7 +46,7 @@ class Msg(str):
     template: str
     params: dict
 
-    def __new__(cls, code: str, template: str, **params):
+    def __new__(cls, code: str, template: str, /, **params):
         english = template.format(**{k: (str.__str__(v) if isinstance(v, Msg) else v)
                                      for k, v in params.items()})
         self = super().__new__(cls, english)
@@ -70,12 +70,12 @@ def _rebuild(code: str, template: str, params: dict) -> Msg:
     return Msg(code, template, **params)
 
 
-def M(code: str, template: str, **params) -> Msg:
+def M(code: str, template: str, /, **params) -> Msg:
     """A message kept for later: `problems.error(path, line, field, M("code", "…{x}…", x=x))`."""
     return Msg(code, template, **params)
 
 
-def say(code: str, template: str, **params) -> str:
+def say(code: str, template: str, /, **params) -> str:
     """A message printed now, in the current language: `print(say("code", "…{x}…", x=x))`."""
     return Msg(code, template, **params).render()
 
@@ -161,3 +161,42 @@ def source_messages(package: Path | None = None) -> dict[str, list[tuple[str, st
                 found.setdefault(code, []).append(
                     (template, path.relative_to(package.parent).as_posix(), node.lineno))
     return found
+
+
+DOCS_HEAD = """\
+# 消息一览
+
+*Every message of site-builder: its code, the Simplified Chinese text and the English text.
+Generated from site_builder/data/messages.zh-Hans.yaml and the code by
+`python -m site_builder.messages docs/messages.md`; tests/test_messages.py checks that it is
+up to date.*
+
+`site-builder check`、`build`、`serve`、`new`、`import` 打印的每一条消息都在下表里。网站的
+`language` 是中文（`zh-Hans`，默认）时显示中文，否则显示英文；也可以用 `--messages zh-Hans` 或
+`--messages en` 指定，或设置环境变量 `SITE_BUILDER_MESSAGES=zh-Hans`（或 `en`）。
+
+每条内容问题的开头 `文件:行号: 字段:` 不翻译，字段名就是 YAML 里的键。`{…}` 是运行时填入的值
+（文件里写的内容、行号、可选值等）。`check --format json` 的 `code` 和 `--format github` 标题里
+`[…]` 中的就是“代码”一列，它不随语言和措辞改变，可以用来筛选或统计。
+
+| 代码 | 中文 | English |
+|---|---|---|
+"""
+
+
+def _cell(text: str) -> str:
+    return "`` " + text.replace("|", "\\|") + " ``" if text.strip() else ""
+
+
+def docs_table(package: Path | None = None) -> str:
+    """docs/messages.md: every code with its Chinese and English text, sorted by code."""
+    zh = catalogue("zh-Hans")
+    rows = [f"| `{code}` | {_cell(zh.get(code, ''))} | {_cell(places[0][0])} |\n"
+            for code, places in sorted(source_messages(package).items())]
+    return DOCS_HEAD + "".join(rows)
+
+
+if __name__ == "__main__":  # python -m site_builder.messages docs/messages.md
+    import sys
+
+    Path(sys.argv[1]).write_text(docs_table(), encoding="utf-8")

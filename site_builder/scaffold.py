@@ -317,7 +317,8 @@ def _write(path: Path, text: str) -> Path:
         with path.open("x", encoding="utf-8", newline="\n") as f:  # "x": never overwrite
             f.write(text)
     except FileExistsError:
-        raise AlreadyExists(f"{path} already exists and was not changed") from None
+        raise AlreadyExists(M("new.exists_now", "{path} already exists and was not changed",
+                              path=path)) from None
     return path
 
 
@@ -337,8 +338,9 @@ def new_site(target: Path, version: str, today: date | None = None) -> list[Path
     site.yaml, regions.yaml, holidays.yaml, one service, one article, one page, and CI
     files that install site-builder==`version`. Never writes into a non-empty folder."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise AlreadyExists(f"{target} is not an empty folder and was not changed "
-                            "(init writes a new site only into a new or empty folder)")
+        raise AlreadyExists(M("init.not_empty", "{target} is not an empty folder and was not "
+                              "changed (init writes a new site only into a new or empty folder)",
+                              target=target))
     written: list[Path] = []
     source = STARTER / "content"
     for path in sorted(source.rglob("*")):
