@@ -297,7 +297,7 @@ def article_text(slug: str, today: date) -> str:
 
 def new_service(content: Path, sid: str, kind: str, region: str, today: date | None = None) -> Path:
     """Write services/<sid>.yaml; Abort on a bad argument, AlreadyExists if it is there."""
-    check_id(sid, "service id")
+    check_id(sid, M("noun.service_id", "service id"))
     kind = check_kind(kind)
     path = _target(content, "services", f"{sid}.yaml")
     area = check_region(region, load_areas(content))
@@ -306,7 +306,7 @@ def new_service(content: Path, sid: str, kind: str, region: str, today: date | N
 
 
 def new_article(content: Path, slug: str, today: date | None = None) -> Path:
-    check_id(slug, "article slug")
+    check_id(slug, M("noun.article_slug", "article slug"))
     path = _target(content, "articles", f"{slug}.md")
     return _write(path, article_text(slug, today or site_today(content)))
 
