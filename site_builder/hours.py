@@ -360,7 +360,8 @@ def _parse_value(key: str, raw: object, errors: list[Error]) -> list[tuple[Range
         # YAML 1.1 reads unquoted yes/no/on/off as booleans.
         errors.append((key, M("hours.value_bool", "the value is {value}, which is what YAML "
                               "makes of an unquoted {words} ({expected})", value=_describe(raw),
-                              words="yes or on" if raw else "no or off", expected=_EXPECT_VALUE)))
+                              words=M("hours.yes_or_on", "yes or on") if raw
+                              else M("hours.no_or_off", "no or off"), expected=_EXPECT_VALUE)))
         return None
     if not isinstance(raw, str):
         errors.append((key, M("hours.value_not_text", "the value is {what}, not text (expected "
@@ -509,7 +510,8 @@ def twelve_hour_warnings(value: object) -> list[Error]:
 
 
 def _join_en(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return items[0] if len(items) == 1 else M("hours.and", "{items} and {last}",
+                                              items=", ".join(items[:-1]), last=items[-1])
 
 
 def _check_same_day(key: str, ranges: list[tuple[Range, str]], found: list[Error]) -> None:
