@@ -89,6 +89,29 @@ class Joined(Msg):
         return text(self.first, language) + self.then.render(language)
 
 
+class Listed(Msg):
+    """Several messages in one ("a; b"), each rendered in the run's language; the first
+    one's code."""
+
+    def __new__(cls, items: list):
+        items = list(items)
+        self = str.__new__(cls, "; ".join(str.__str__(i) for i in items))
+        self.code = next((code_of(i) for i in items if code_of(i)), None) or "list"
+        self.template, self.params, self.items = "; ".join("{}" for _ in items), {}, items
+        return self
+
+    def __reduce__(self):
+        return (Listed, (self.items,))
+
+    def render(self, language: str | None = None) -> str:
+        language = language or current()
+        if language == "en":
+            return str.__str__(self)
+        rendered = [text(i, language) for i in self.items]
+        return "".join(M("list.item", "{item}; ", item=r).render(language)
+                       for r in rendered[:-1]) + (rendered[-1] if rendered else "")
+
+
 def M(code: str, template: str, /, **params) -> Msg:
     """A message kept for later: `problems.error(path, line, field, M("code", "…{x}…", x=x))`."""
     return Msg(code, template, **params)

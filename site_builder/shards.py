@@ -192,7 +192,7 @@ class Assembly:
                 try:
                     data = search.read_manifest(s.folder)
                 except search.ManifestError as exc:
-                    raise Abort(M("shard.manifest", "{what}; build the shard again", what=exc)) from None
+                    raise Abort(M("shard.manifest", "{what}; build the shard again", what=exc.args[0])) from None
                 for entry in data["shards"]:
                     folder = safe_join(s.folder, f"{search.BUNDLES}/{entry['id']}")
                     files = [p.relative_to(s.folder).as_posix() for p in sorted(folder.rglob("*"))

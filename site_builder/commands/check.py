@@ -100,8 +100,9 @@ def _fix(content: Path) -> None:
         _out(fix.diff())
         fixes.write(fix)
     changes = sum(len(f.changes) for f in done)
-    print(f"check --fix: {changes} change(s) in {len(done)} file(s)" if done else
-          "check --fix: nothing to fix", file=sys.stderr)
+    print(say("fix.summary", "check --fix: {changes} change(s) in {files} file(s)",
+              changes=changes, files=len(done)) if done else
+          say("fix.nothing", "check --fix: nothing to fix"), file=sys.stderr)
 
 
 def _out(text: str) -> None:

@@ -137,7 +137,7 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         table = read_table(Path(args.file), args.sheet)
     except SheetError as exc:
-        raise Abort(str(exc)) from None
+        raise Abort(exc.args[0]) from None
     tree = region_tree(content)
     sheet = Sheet(table, Context(regions={rid: name for rid, (name, _, _) in tree.items()},
                                  parents={rid: parent for rid, (_, _, parent) in tree.items()}))

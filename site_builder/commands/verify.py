@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         dated = set_verified(records, {sid: day for sid in chosen})
     except EditError as exc:
-        raise Abort(str(exc)) from None
+        raise Abort(exc.args[0]) from None
     for sid, path, old, new in dated.set:
         shown = display_path(path, content)
         print(say("verify.would_set", "would set {path}: verified {old} → {new}", path=shown,
