@@ -469,8 +469,9 @@ def _hours(c: Checker, value: Any) -> Hours | None:
     if mapping and not parse_hours(mapping)[1]:
         lines = "`, `".join(f"{k}: {v if v == 'closed' else chr(34) + v + chr(34)}"
                             for k, v in mapping.items())
-        errors = [(None, f"'{value.strip()}' is one line of text (write `hours:` alone on its "
-                         f"line and the days indented below it: `{lines}`)")]
+        errors = [(None, M("hours.one_line", "'{text}' is one line of text (write `hours:` "
+                           "alone on its line and the days indented below it: `{lines}`)",
+                           text=value.strip(), lines=lines))]
     for key, message in errors:
         where = ("hours", key) if key is not None else ("hours",)
         c.error(where, message, key_line=key is not None)

@@ -70,7 +70,8 @@ def test_codes_are_sorted_and_chinese_text_is_chinese():
              if line and not line.startswith("#")]
     assert lines == sorted(lines)
     no_words = ("hours.expect_range", "media.hint_sep", "yaml.context_problem", "list.item",
-                "cell.hours_check", "cell.validation", "cli.warning_line")  # only values
+                "cell.hours_check", "cell.validation", "cli.warning_line",
+                "sheets.field_change")  # only values
     ascii_only = [c for c, t in ZH.items() if not re.search(r"[\u4e00-\u9fff]", t)
                   and not c.startswith("noun.") and c not in no_words]
     assert not ascii_only, f"catalogue lines without Chinese: {ascii_only}"
@@ -278,6 +279,7 @@ def test_the_common_mistakes_table_quotes_the_catalogue():
         shown, code = cells[1].strip("` "), cells[2].strip("`")
         assert code in ZH, f"{code} (docs/content.md §11) is not a message code"
         message = shown.split(": ", 1)[1] if re.match(r"^[\w.\[\]-]+: ", shown) else shown
+        message = message.removesuffix(ZH["fix.can_correct"])  # check --fix's remark, if any
         # The catalogue's text, each {placeholder} standing for the value in the example.
         parts = re.split(r"(?<!\{)\{[^{}]*\}(?!\})", ZH[code])
         pattern = ".*?".join(re.escape(p.replace("{{", "{").replace("}}", "}")) for p in parts)
