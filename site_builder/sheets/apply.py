@@ -341,7 +341,8 @@ def _mapped(report, copy: Path, target: Path, rows: dict, changed: set, sheet: S
             if p.severity == "warning" and sid not in changed:
                 continue
             col, header = sheet.cell_of(root_key(p.field), rows[sid].number)
-            detail = p.message if p.field == "-" else f"{p.field}: {p.message}"
+            detail = p.message if p.field == "-" else M("cell.field_detail", "{field}: {message}",
+                                                           field=p.field, message=p.message)
             cell = f"{column_letter(col) if col is not None else 'A'}{rows[sid].number}"
             out.append(CellProblem(sheet.table.file, sheet.table.sheet, cell, header, detail,
                                    p.severity))
