@@ -22,6 +22,7 @@ from .govsite import write_share_image
 from .incremental import Counts, Plan, inputs_stamp, save_manifest, save_stamp, unchanged
 from .index import IndexError_, index_site
 from .load import display_path, load
+from .messages import M
 from .model import Directory
 from .progress import Advance, Progress
 from .parallel import run_jobs
@@ -83,7 +84,8 @@ def check(content: Path, today: date | None = None, progress: Progress | None = 
     """Load and validate `content`; the report lists every problem found. `publishing`:
     for a build (placeholders of `site-builder new` are errors then)."""
     if not content.is_dir():
-        raise Abort(f"content folder {content} does not exist (pass --content DIR)")
+        raise Abort(M("content.missing", "content folder {content} does not exist (pass "
+                      "--content DIR)", content=content))
     report = Report(Problems())
     stage = _Stages(report, progress or Progress())
     with stage("load"):
@@ -163,7 +165,8 @@ def build(content: Path, out: Path, today: date | None = None, index: bool = Tru
     plan = part = None
     if shard is not None or assemble is not None:
         if cache is not None:
-            raise Abort("a shard or an assembly is always built clean (no --incremental)")
+            raise Abort(M("build.shard_incremental", "a shard or an assembly is always built clean "
+                          "(no --incremental)"))
         part = Part(directory, content, shard, assemble)
     if cache is not None:
         with stage("plan"):  # the fingerprint of every record, and the last build's manifest

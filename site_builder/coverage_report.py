@@ -15,6 +15,7 @@ from fractions import Fraction
 from . import vocab
 from .coverage import SCIENCE_MINIMUM, Coverage, Tally, TargetCoverage, percent
 from .csvsafe import cell as neutralise_cell
+from .messages import say
 from .model import Region
 
 BOM = "\ufeff"
@@ -128,37 +129,48 @@ def to_json(cov: Coverage) -> str:
 # ----------------------------------------------------------------------- text
 
 def _line(t: Tally) -> str:
-    met = {None: "", True: "  met", False: "  NOT met"}[t.met]
+    met = {None: "", True: say("coverage.met", "  met"),
+           False: say("coverage.not_met", "  NOT met")}[t.met]
     return f"{t.covered}/{t.areas} ({percent(t.share)}){met}"
 
 
 def to_text(cov: Coverage) -> str:
-    out = [f"Coverage on {cov.today.isoformat()}", ""]
+    out = [say("coverage.title", "Coverage on {date}", date=cov.today.isoformat()), ""]
     if not cov.targets:
-        out.append("No targets in site.yaml (targets: {kind: {level, share}}).")
+        out.append(say("coverage.no_targets", "No targets in site.yaml (targets: {{kind: {{level, "
+                       "share}}}})."))
     for tc in cov.targets:
-        target = ("no target in force yet" if tc.stage is None else
-                  f"target {percent(tc.share)}" + (f" since {tc.stage[0]}" if tc.stage[0] else ""))
-        out.append(f"{tc.kind} per {tc.level}: {_line(tc.total)}; {target}")
+        target = (say("coverage.no_target_yet", "no target in force yet") if tc.stage is None else
+                  say("coverage.target", "target {share}", share=percent(tc.share)) +
+                  (say("coverage.since", " since {year}", year=tc.stage[0]) if tc.stage[0] else ""))
+        out.append(say("coverage.kind_line", "{kind} per {level}: {line}; {target}", kind=tc.kind,
+                       level=tc.level, line=_line(tc.total), target=target))
         for level, tallies in tc.groups.items():
             for t in tallies:
                 out.append(f"  {level} {t.area.name} ({t.area.id}): {_line(t)}")
         if tc.uncovered:
-            out.append(f"  without {tc.kind} ({len(tc.uncovered)}): "
-                       + ", ".join(f"{r.name} ({r.id})" for r in tc.uncovered))
+            out.append(say("coverage.without", "  without {kind} ({count}): {areas}", kind=tc.kind,
+                           count=len(tc.uncovered),
+                           areas=", ".join(f"{r.name} ({r.id})" for r in tc.uncovered)))
         out.append("")
-    out.append("Services by kind: " + ", ".join(f"{k} {n}" for k, n in cov.by_kind))
-    out.append("Services by audience: " + ", ".join(f"{a} {n}" for a, n in cov.by_audience))
+    out.append(say("coverage.by_kind", "Services by kind: {counts}",
+                   counts=", ".join(f"{k} {n}" for k, n in cov.by_kind)))
+    out.append(say("coverage.by_audience", "Services by audience: {counts}",
+                   counts=", ".join(f"{a} {n}" for a, n in cov.by_audience)))
     out.append("")
     for y in cov.stats:
-        visits = f"{y.visits:,} visits" if y.visits_reported else "no visits"
-        sat = f", satisfaction {y.satisfaction:g}%" if y.satisfaction is not None else ""
-        out.append(f"Stats {y.year}: {y.services} service(s), {visits}{sat}")
+        visits = say("coverage.visits", "{visits:,} visits", visits=y.visits) \
+            if y.visits_reported else say("coverage.no_visits", "no visits")
+        sat = say("coverage.satisfaction", ", satisfaction {value:g}%", value=y.satisfaction) \
+            if y.satisfaction is not None else ""
+        out.append(say("coverage.stats", "Stats {year}: {count} service(s), {visits}{sat}",
+                       year=y.year, count=y.services, visits=visits, sat=sat))
     if cov.stats:
         out.append("")
     for year in cov.science_years:
-        rows = [f"{a.area.name if a.area else 'whole site'} {a.total}"
+        rows = [f"{a.area.name if a.area else say('coverage.whole_site', 'whole site')} {a.total}"
                 + ("" if a.area is None else ("" if a.met else f" (< {SCIENCE_MINIMUM})"))
                 for a in cov.science[year]]
-        out.append(f"Science activities {year}: " + ", ".join(rows))
+        out.append(say("coverage.science", "Science activities {year}: {rows}", year=year,
+                       rows=", ".join(rows)))
     return "\n".join(out).rstrip("\n") + "\n"

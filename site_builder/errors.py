@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .messages import code_of, text
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -25,7 +27,18 @@ class Problem:
     """`error` stops the build; `warning` is reported and the build goes on."""
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+        """`path:line: field: message`, the message in the run's language (messages.py)."""
+        return f"{self.path}:{self.line}: {self.field}: {self.text}"
+
+    @property
+    def text(self) -> str:
+        """The message in the run's language."""
+        return text(self.message)
+
+    @property
+    def code(self) -> str | None:
+        """The message's stable machine code (None for a message not in the catalogue)."""
+        return code_of(self.message)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from . import urls
 from .errors import Problems
 from .load import INVALID, Doc, _field_name
+from .messages import M
 from .schema import PLACEHOLDER, SLUG_PATTERN
 
 SLUG = re.compile(SLUG_PATTERN)
@@ -45,14 +46,15 @@ def bidi_control(text: str) -> tuple[int, str] | None:
     if match is None:
         return None
     char = match.group(0)
-    return match.start(), (f"contains an invisible direction control U+{ord(char):04X} "
-                           f"{BIDI_CONTROLS[char]}, which makes the text around it display in "
-                           "another order (delete it: plain text)")
+    return match.start(), M("text.bidi_control", "contains an invisible direction control "
+                            "U+{code:04X} {name}, which makes the text around it display in "
+                            "another order (delete it: plain text)", code=ord(char),
+                            name=BIDI_CONTROLS[char])
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}? " if close else ""
+    return M("hint.did_you_mean", "did you mean {word!r}? ", word=close[0]) if close else ""
 
 
 def region_named(name: str, regions: dict) -> str | None:
@@ -88,40 +90,45 @@ class Checker:
             self.ok = False
             return None
         if not isinstance(value, dict):
-            self.error(where, f"{what} must be a mapping of `key: value` lines "
-                       f"(keys: {', '.join(keys)})")
+            self.error(where, M("mapping.not_mapping", "{what} must be a mapping of `key: value` "
+                                "lines (keys: {keys})", what=what, keys=", ".join(keys)))
             return None
         for key in value:
             if key not in keys:
                 close = difflib.get_close_matches(str(key), list(keys), n=1, cutoff=0.6)
                 self.misspelled.update(where + (c,) for c in close)
-                self.error(where + (key,), f"unknown key {key!r} ({_suggest(key, keys)}"
-                           f"allowed keys: {', '.join(keys)})", key_line=True)
+                self.error(where + (key,), M("mapping.unknown_key", "unknown key {key!r} ({hint}"
+                           "allowed keys: {keys})", key=key, hint=_suggest(key, keys),
+                           keys=", ".join(keys)), key_line=True)
         for key, required in keys.items():
             if where + (key,) in self.misspelled:
                 continue  # `adress:` is one mistake: no second error for the missing `address`
             if (required or key in extra_required) and value.get(key) is None and key not in value:
-                self.error(where + (key,), f"missing required key {key!r} ({what} needs `{key}:`)")
+                self.error(where + (key,), M("mapping.missing_key", "missing required key {key!r} "
+                                             "({what} needs `{key}:`)", key=key, what=what))
             elif required and value.get(key) is None:
-                self.error(where + (key,), f"{key!r} is empty (a value is required)")
+                self.error(where + (key,), M("mapping.empty_value", "{key!r} is empty (a value is "
+                                             "required)", key=key))
         return {k: v for k, v in value.items() if k in keys}
 
     def text(self, value: Any, where: tuple, max_len: int = 2000) -> str | None:
         if value is None or value is INVALID:
             return None
         if isinstance(value, bool) or isinstance(value, (list, dict)):
-            self.error(where, f"must be text, not {_kind_of(value)} (put it in quotes)")
+            self.error(where, M("text.not_text", "must be text, not {kind} (put it in quotes)",
+                                kind=_kind_of(value)))
             return None
         text = self.doc.raw.get(where, value) if not isinstance(value, str) else value
         text = str(text).strip()
         if not text:
-            self.error(where, "is empty (write the text, or remove the key)")
+            self.error(where, M("text.empty", "is empty (write the text, or remove the key)"))
             return None
         if len(text) > max_len:
-            self.error(where, f"is {len(text)} characters long (at most {max_len})")
+            self.error(where, M("text.too_long", "is {length} characters long (at most {max})",
+                                length=len(text), max=max_len))
             return None
         if _CONTROL.search(text):
-            self.error(where, "contains control characters (plain text)")
+            self.error(where, M("text.control_chars", "contains control characters (plain text)"))
             return None
         bidi = bidi_control(text)
         if bidi is not None:
@@ -129,8 +136,9 @@ class Checker:
             return None
         if text.startswith(PLACEHOLDER):
             # Left by `site-builder new`: valid, so the new file checks, but not publishable.
-            self.warning(where, f"{_short(text)!r} is a placeholder to fill in "
-                         f"(the real text in place of {PLACEHOLDER}…); build refuses it until then")
+            self.warning(where, M("text.placeholder", "{text!r} is a placeholder to fill in "
+                                  "(the real text in place of {placeholder}…); build refuses it "
+                                  "until then", text=_short(text), placeholder=PLACEHOLDER))
             self.problems.placeholders.append((self.problems.items[-1], _short(text)))
         return text
 
@@ -139,9 +147,11 @@ class Checker:
         if value is None or value is INVALID:
             return None
         if not isinstance(value, str) or value not in choices:
-            hint = (f"did you mean {aliases[value]!r}? " if isinstance(value, str) and aliases
-                    and value in aliases else _suggest(value, choices))
-            self.error(where, f"{value!r} is not allowed ({hint}one of: {', '.join(choices)})")
+            hint = (M("hint.did_you_mean", "did you mean {word!r}? ", word=aliases[value])
+                    if isinstance(value, str) and aliases and value in aliases
+                    else _suggest(value, choices))
+            self.error(where, M("choice.not_allowed", "{value!r} is not allowed ({hint}one of: "
+                                "{choices})", value=value, hint=hint, choices=", ".join(choices)))
             return None
         return value
 
@@ -158,7 +168,8 @@ class Checker:
         if value is None or value is INVALID:
             return []
         if not isinstance(value, list):
-            self.error(where, "must be a list (write `[a, b]` or one `- item` per line)")
+            self.error(where, M("list.not_list", "must be a list (write `[a, b]` or one `- item` "
+                                "per line)"))
             return []
         return value
 
@@ -171,7 +182,8 @@ class Checker:
                 raise ValueError
             return date.fromisoformat(str(text).strip())
         except ValueError:
-            self.error(where, f"{text!r} is not a date (YYYY-MM-DD, e.g. 2026-03-01)")
+            self.error(where, M("date.invalid", "{text!r} is not a date (YYYY-MM-DD, e.g. "
+                                "2026-03-01)", text=text))
             return None
 
     def datetime(self, value: Any, where: tuple) -> datetime | None:
@@ -184,15 +196,16 @@ class Checker:
                 return datetime.strptime(text, fmt)
             except ValueError:
                 continue
-        self.error(where, f"{text!r} is not a local date and time "
-                   "(\"YYYY-MM-DD HH:MM\" in quotes, e.g. \"2026-12-05 14:00\")")
+        self.error(where, M("datetime.invalid", "{text!r} is not a local date and time "
+                            "(\"YYYY-MM-DD HH:MM\" in quotes, e.g. \"2026-12-05 14:00\")", text=text))
         return None
 
     def boolean(self, value: Any, where: tuple) -> bool | None:
         if value is None or value is INVALID:
             return None
         if not isinstance(value, bool):
-            self.error(where, f"{value!r} is not true or false (true or false)")
+            self.error(where, M("boolean.invalid", "{value!r} is not true or false (true or "
+                                "false)", value=value))
             return None
         return value
 
@@ -200,9 +213,12 @@ class Checker:
         if value is None or value is INVALID:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            wrong = "is out of range" if isinstance(value, int) and not isinstance(value, bool) \
-                else "is not a whole number"
-            self.error(where, f"{value!r} {wrong} (a whole number from {low} to {high})")
+            if isinstance(value, int) and not isinstance(value, bool):
+                self.error(where, M("integer.out_of_range", "{value!r} is out of range (a whole "
+                                    "number from {low} to {high})", value=value, low=low, high=high))
+            else:
+                self.error(where, M("integer.invalid", "{value!r} is not a whole number (a whole "
+                                    "number from {low} to {high})", value=value, low=low, high=high))
             return None
         return value
 
@@ -210,9 +226,12 @@ class Checker:
         if value is None or value is INVALID:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            wrong = "is out of range" if isinstance(value, (int, float)) and not isinstance(value, bool) \
-                else "is not a number"
-            self.error(where, f"{value!r} {wrong} (a number from {low:g} to {high:g})")
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                self.error(where, M("number.out_of_range", "{value!r} is out of range (a number "
+                                    "from {low:g} to {high:g})", value=value, low=low, high=high))
+            else:
+                self.error(where, M("number.invalid", "{value!r} is not a number (a number from "
+                                    "{low:g} to {high:g})", value=value, low=low, high=high))
             return None
         return float(value)
 
@@ -223,18 +242,21 @@ class Checker:
         text = self.text(value, where)
         if text is None:
             return None
-        expected = f"a full URL starting with {' or '.join(s + '://' for s in schemes)}"
+        expected = M("url.expected", "a full URL starting with {schemes}",
+                     schemes=" or ".join(s + "://" for s in schemes))
         scheme = text.split(":", 1)[0].lower() if ":" in text else ""
         if scheme not in urls.WEB:
-            self.error(where, f"{_short(text)!r} is not a web address ({expected})")
+            self.error(where, M("url.invalid", "{text!r} is not a web address ({expected})",
+                                text=_short(text), expected=expected))
             return None
         why = urls.web_problem(text)
         if why:
-            self.error(where, f"{_short(text)!r} is not a web address ({why}; {expected})")
+            self.error(where, M("url.malformed", "{text!r} is not a web address ({why}; "
+                                "{expected})", text=_short(text), why=why, expected=expected))
             return None
         if scheme not in schemes:
-            self.warning(where, f"{text!r} uses plain http (an https:// address is safer; "
-                         "it is shown as given)")
+            self.warning(where, M("url.plain_http", "{text!r} uses plain http (an https:// "
+                                  "address is safer; it is shown as given)", text=text))
         return text
 
     def slug(self, value: Any, where: tuple, what: str) -> str | None:
@@ -242,14 +264,15 @@ class Checker:
             return None
         text = str(self.doc.raw.get(where, value))
         if not SLUG.match(text):
-            self.error(where, f"{text!r} is not a valid {what} (1–64 characters: "
-                       "lowercase a-z, 0-9 and -)")
+            self.error(where, M("slug.invalid", "{text!r} is not a valid {what} (1–64 "
+                                "characters: lowercase a-z, 0-9 and -)", text=text, what=what))
             return None
         return text
 
 
 def _kind_of(value: Any) -> str:
-    return {bool: "true/false", list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+    return {bool: M("noun.boolean", "true/false"), list: M("noun.list", "a list"),
+            dict: M("noun.mapping", "a mapping")}.get(type(value), type(value).__name__)
 
 
 def _short(text: str, limit: int = 40) -> str:

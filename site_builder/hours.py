@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from .messages import M
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_LABELS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
@@ -143,10 +145,11 @@ class OpenState:
 Error = tuple[str | None, str]
 """(hours mapping key or None, message)."""
 
-_EXPECT_MODE = "expected 24/7, by_appointment, unknown, or a mapping of days to times"
-_EXPECT_KEY = "expected mon…sun, a range like mon-fri, or holidays"
-_EXPECT_VALUE = 'expected times like "08:30-12:00, 13:30-17:30", or closed'
-_EXPECT_RANGE = "expected HH:MM-HH:MM, e.g. 08:30-12:00"
+_EXPECT_MODE = M("hours.expect_mode", "expected 24/7, by_appointment, unknown, or a mapping of "
+                 "days to times")
+_EXPECT_KEY = M("hours.expect_key", "expected mon…sun, a range like mon-fri, or holidays")
+_EXPECT_VALUE = M("hours.expect_value", 'expected times like "08:30-12:00, 13:30-17:30", or closed')
+_EXPECT_RANGE = M("hours.expect_range", "expected HH:MM-HH:MM, e.g. 08:30-12:00")
 
 _LIST_SEP = re.compile(r"[,，、]")
 _RANGE_RE = re.compile(r"(\d{1,2}):(\d{2})\s*[-–~]\s*(次日\s*)?(\d{1,2}):(\d{2})")
@@ -183,7 +186,7 @@ _LOOKALIKES = str.maketrans({
 
 
 def _did_you_mean(suggestion: str | None) -> str:
-    return f"; did you mean '{suggestion}'?" if suggestion else ""
+    return M("hours.did_you_mean", "; did you mean '{word}'?", word=suggestion) if suggestion else ""
 
 
 def _describe(value: object) -> str:
@@ -191,12 +194,12 @@ def _describe(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return M("noun.the_number", "the number {value}", value=value)
     if isinstance(value, (list, tuple)):
-        return "a list"
+        return M("noun.list", "a list")
     if isinstance(value, dict):
-        return "a mapping"
-    return f"a {type(value).__name__}"
+        return M("noun.mapping", "a mapping")
+    return M("noun.a_type", "a {type}", type=type(value).__name__)
 
 
 def parse_hours(value: object) -> tuple[Hours | None, list[Error]]:
@@ -209,11 +212,14 @@ def parse_hours(value: object) -> tuple[Hours | None, list[Error]]:
     if isinstance(value, str):
         return _parse_mode(value)
     if value is None:
-        return None, [(None, f"hours has no value ({_EXPECT_MODE})")]
+        return None, [(None, M("hours.no_value", "hours has no value ({expected})",
+                               expected=_EXPECT_MODE))]
     if not isinstance(value, dict):
-        return None, [(None, f"hours is {_describe(value)}, not text or a mapping ({_EXPECT_MODE})")]
+        return None, [(None, M("hours.wrong_type", "hours is {what}, not text or a mapping "
+                               "({expected})", what=_describe(value), expected=_EXPECT_MODE))]
     if not value:
-        return None, [(None, 'the hours mapping is empty (expected at least one day, e.g. mon-fri: "09:00-17:00")')]
+        return None, [(None, M("hours.empty_mapping", 'the hours mapping is empty (expected at '
+                               'least one day, e.g. mon-fri: "09:00-17:00")'))]
 
     errors: list[Error] = []
     # day index -> (key, [(Range, text), ...]) for the key that claimed the day first.
@@ -238,8 +244,12 @@ def parse_hours(value: object) -> tuple[Hours | None, list[Error]]:
         for other_key, other_days in seen:
             common = [d for d in days if d in other_days]
             if common:
-                where = "" if len(days) == 1 else f" on {_join_en([DAYS[d] for d in common])}"
-                errors.append((key, f"'{key}' overlaps '{other_key}'{where} (each day may be named once)"))
+                errors.append((key, M("hours.key_overlap", "'{key}' overlaps '{other}' (each day "
+                                      "may be named once)", key=key, other=other_key)
+                               if len(days) == 1 else
+                               M("hours.key_overlap_on", "'{key}' overlaps '{other}' on {days} "
+                                 "(each day may be named once)", key=key, other=other_key,
+                                 days=_join_en([DAYS[d] for d in common]))))
         seen.append((key, days))
         for d in days:
             if d not in owner:
@@ -275,7 +285,7 @@ def _parse_mode(value: str) -> tuple[Hours | None, list[Error]]:
     if text in MODES:
         return Hours(text), []
     if not text:
-        return None, [(None, f"hours is empty ({_EXPECT_MODE})")]
+        return None, [(None, M("hours.empty", "hours is empty ({expected})", expected=_EXPECT_MODE))]
     folded = text.lower()
     suggestion = _MODE_ALIASES.get(folded) or _MODE_ALIASES.get(folded.replace(" ", ""))
     if suggestion is None and folded in MODES:
@@ -286,10 +296,13 @@ def _parse_mode(value: str) -> tuple[Hours | None, list[Error]]:
     if suggestion is None and _RANGE_RE.search(text.translate(_LOOKALIKES)):
         times = ", ".join(f"{int(m[1]):02d}:{m[2]}-{m[3] or ''}{int(m[4]):02d}:{m[5]}"
                           for m in _RANGE_RE.finditer(text.translate(_LOOKALIKES)))
-        return None, [(None, f"'{text}' gives times but no days ({_EXPECT_MODE}: write `hours:` "
-                             f"alone on its line and the days indented below it, e.g. "
-                             f"`mon-sun: \"{times}\"`)")]
-    return None, [(None, f"'{text}' is not a valid hours value ({_EXPECT_MODE}){_did_you_mean(suggestion)}")]
+        return None, [(None, M("hours.times_without_days", "'{text}' gives times but no days "
+                               "({expected}: write `hours:` alone on its line and the days "
+                               "indented below it, e.g. `mon-sun: \"{times}\"`)", text=text,
+                               expected=_EXPECT_MODE, times=times))]
+    return None, [(None, M("hours.invalid_mode", "'{text}' is not a valid hours value "
+                           "({expected}){hint}", text=text, expected=_EXPECT_MODE,
+                           hint=_did_you_mean(suggestion)))]
 
 
 def _parse_key(raw_key: object) -> tuple[tuple[int, ...] | None, str | None]:
@@ -301,14 +314,14 @@ def _parse_key(raw_key: object) -> tuple[tuple[int, ...] | None, str | None]:
         if m and m[1] in DAYS and m[2] in DAYS:
             a, b = DAYS.index(m[1]), DAYS.index(m[2])
             if a == b:
-                return None, (
-                    f"'{raw_key}' starts and ends on the same day "
-                    "(expected one day like mon, or a range of different days like mon-fri)"
-                )
+                return None, M("hours.key_same_day", "'{key}' starts and ends on the same day "
+                               "(expected one day like mon, or a range of different days like "
+                               "mon-fri)", key=raw_key)
             # Wrapping ranges (fri-mon) run forward through Sunday.
             return tuple((a + i) % 7 for i in range((b - a) % 7 + 1)), None
     key = str(raw_key)
-    return None, f"'{key}' is not a day or day range ({_EXPECT_KEY}){_did_you_mean(_suggest_key(key))}"
+    return None, M("hours.bad_key", "'{key}' is not a day or day range ({expected}){hint}",
+                   key=key, expected=_EXPECT_KEY, hint=_did_you_mean(_suggest_key(key)))
 
 
 def _suggest_key(key: str) -> str | None:
@@ -336,49 +349,54 @@ def _suggest_key(key: str) -> str | None:
 def _parse_value(key: str, raw: object, errors: list[Error]) -> list[tuple[Range, str]] | None:
     """Parse one mapping value into (Range, text-as-written) pairs; None when invalid."""
     if raw is None:
-        errors.append((key, f"the value is empty ({_EXPECT_VALUE})"))
+        errors.append((key, M("hours.value_empty", "the value is empty ({expected})",
+                              expected=_EXPECT_VALUE)))
         return None
     if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= 1440:
         # YAML 1.1 reads an unquoted 13:30 as 13 * 60 + 30 = 810.
-        errors.append((key, (
-            f"the value is the number {raw}, which is what YAML makes of an unquoted "
-            f"{raw // 60}:{raw % 60:02d} (expected the times in quotes, e.g. \"08:30-12:00\")"
-        )))
+        errors.append((key, M("hours.value_number", "the value is the number {value}, which is "
+                              "what YAML makes of an unquoted {time} (expected the times in "
+                              "quotes, e.g. \"08:30-12:00\")", value=raw,
+                              time=f"{raw // 60}:{raw % 60:02d}")))
         return None
     if isinstance(raw, bool):
         # YAML 1.1 reads unquoted yes/no/on/off as booleans.
-        errors.append((key, (
-            f"the value is {_describe(raw)}, which is what YAML makes of an unquoted "
-            f"{'yes or on' if raw else 'no or off'} ({_EXPECT_VALUE})"
-        )))
+        errors.append((key, M("hours.value_bool", "the value is {value}, which is what YAML "
+                              "makes of an unquoted {words} ({expected})", value=_describe(raw),
+                              words=M("hours.yes_or_on", "yes or on") if raw
+                              else M("hours.no_or_off", "no or off"), expected=_EXPECT_VALUE)))
         return None
     if not isinstance(raw, str):
-        errors.append((key, (
-            f"the value is {_describe(raw)}, not text "
-            '(expected one quoted string like "08:30-12:00, 13:30-17:30", or closed)'
-        )))
+        errors.append((key, M("hours.value_not_text", "the value is {what}, not text (expected "
+                              'one quoted string like "08:30-12:00, 13:30-17:30", or closed)',
+                              what=_describe(raw))))
         return None
     text = raw.strip()
     if not text:
-        errors.append((key, f"the value is empty ({_EXPECT_VALUE})"))
+        errors.append((key, M("hours.value_empty", "the value is empty ({expected})",
+                              expected=_EXPECT_VALUE)))
         return None
     if text == CLOSED:
         return []
     if text.lower() == CLOSED or text in _CLOSED_ALIASES:
-        errors.append((key, f"'{text}' is not a time range ({_EXPECT_VALUE}); did you mean 'closed'?"))
+        errors.append((key, M("hours.closed_spelling", "'{text}' is not a time range "
+                              "({expected}); did you mean 'closed'?", text=text,
+                              expected=_EXPECT_VALUE)))
         return None
 
     parts = [p.strip() for p in _LIST_SEP.split(text)]
     ok = True
     result: list[tuple[Range, str]] = []
     if any(not p for p in parts):
-        errors.append((key, f"'{text}' has an empty entry between commas (expected ranges separated by single commas)"))
+        errors.append((key, M("hours.empty_entry", "'{text}' has an empty entry between commas "
+                              "(expected ranges separated by single commas)", text=text)))
         ok = False
     for part in parts:
         if not part:
             continue
         if part == CLOSED:
-            errors.append((key, "'closed' cannot be combined with time ranges (expected either ranges or closed alone)"))
+            errors.append((key, M("hours.closed_with_ranges", "'closed' cannot be combined with "
+                                  "time ranges (expected either ranges or closed alone)")))
             ok = False
             continue
         parsed = _parse_range(part)
@@ -399,27 +417,24 @@ def _parse_range(text: str) -> Range | str:
         if ":" not in fixed:  # 0830-1200
             fixed = re.sub(r"(?<!\d)(\d{1,2})(\d{2})(?!\d)", r"\1:\2", fixed)
         hint = fixed if fixed != text and _RANGE_RE.fullmatch(fixed) else None
-        return f"'{text}' is not a time range ({_EXPECT_RANGE}){_did_you_mean(hint)}"
+        return M("hours.bad_range", "'{text}' is not a time range ({expected}){hint}", text=text,
+                 expected=_EXPECT_RANGE, hint=_did_you_mean(hint))
     sh, sm, eh, em = (int(m[i]) for i in (1, 2, 4, 5))
     if sh == 24 and sm == 0 and eh <= 24:
-        return f"'{text}' starts at 24:00 (expected a start from 00:00 to 23:59; midnight at the start of a day is 00:00)"
+        return M("hours.starts_at_24", "'{text}' starts at 24:00 (expected a start from 00:00 to "
+                 "23:59; midnight at the start of a day is 00:00)", text=text)
     if sh > 23 or sm > 59 or eh > 24 or em > 59 or (eh == 24 and em != 0):
-        return (
-            f"'{text}' has a time that does not exist "
-            "(expected hours 0–23 and minutes 00–59; 24:00 only as an end)"
-        )
+        return M("hours.no_such_time", "'{text}' has a time that does not exist (expected hours "
+                 "0–23 and minutes 00–59; 24:00 only as an end)", text=text)
     start, end = sh * 60 + sm, eh * 60 + em
     if start == end:
-        return (
-            f"'{text}' starts and ends at the same time "
-            "(expected a range with some length; for round-the-clock service write hours: 24/7)"
-        )
+        return M("hours.zero_length", "'{text}' starts and ends at the same time (expected a "
+                 "range with some length; for round-the-clock service write hours: 24/7)", text=text)
     if m[3] is not None and (end >= start and end != 0 or end == 1440):
-        return (
-            f"'{text}' says {NEXT_DAY} but its end is not earlier than its start "
-            f"({NEXT_DAY} marks an end on the next morning, e.g. 20:00-{NEXT_DAY}08:00; "
-            f"for a range within one day write {_hhmm(start)}-{_hhmm(end)})"
-        )
+        return M("hours.next_day_not_overnight", "'{text}' says {next_day} but its end is not "
+                 "earlier than its start ({next_day} marks an end on the next morning, e.g. "
+                 "20:00-{next_day}08:00; for a range within one day write {range})", text=text,
+                 next_day=NEXT_DAY, range=f"{_hhmm(start)}-{_hhmm(end)}")
     # An end of 00:00 is midnight at the end of the day, the same as 24:00.
     return Range(start, end or 1440)
 
@@ -454,7 +469,8 @@ def twelve_hour_reading(r: Range) -> Range | None:
 
 def _pm(minutes: int) -> str:
     """``5:30 pm is 17:30`` for 05:30."""
-    return f"{minutes // 60}:{minutes % 60:02d} pm is {_hhmm(minutes + _NOON)}"
+    return M("hours.pm", "{twelve} pm is {time}", twelve=f"{minutes // 60}:{minutes % 60:02d}",
+             time=_hhmm(minutes + _NOON))
 
 
 def twelve_hour_warnings(value: object) -> list[Error]:
@@ -482,21 +498,23 @@ def twelve_hour_warnings(value: object) -> list[Error]:
                 continue
             guess = f"{_hhmm(meant.start)}-{_hhmm(meant.end)}"
             if r.overnight:
-                warnings.append((key, (
-                    f"'{part}' runs past midnight to {_hhmm(r.end)} the next day; did you mean {guess}? "
-                    f"(times are on the 24-hour clock, {_pm(r.end)}; if it really ends the next "
-                    f"day, write {_hhmm(r.start)}-{NEXT_DAY}{_hhmm(r.end)})"
-                )))
+                warnings.append((key, M("hours.twelve_hour_overnight", "'{part}' runs past "
+                                        "midnight to {end} the next day; did you mean {guess}? "
+                                        "(times are on the 24-hour clock, {pm}; if it really ends "
+                                        "the next day, write {overnight})", part=part,
+                                        end=_hhmm(r.end), guess=guess, pm=_pm(r.end),
+                                        overnight=f"{_hhmm(r.start)}-{NEXT_DAY}{_hhmm(r.end)}")))
             else:
-                warnings.append((key, (
-                    f"'{part}' is at night, {_hhmm(r.start)} to {_hhmm(r.end)}; did you mean {guess}? "
-                    f"(times are on the 24-hour clock, {_pm(r.start)})"
-                )))
+                warnings.append((key, M("hours.twelve_hour_night", "'{part}' is at night, {start} "
+                                        "to {end}; did you mean {guess}? (times are on the "
+                                        "24-hour clock, {pm})", part=part, start=_hhmm(r.start),
+                                        end=_hhmm(r.end), guess=guess, pm=_pm(r.start))))
     return warnings
 
 
 def _join_en(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return items[0] if len(items) == 1 else M("hours.and", "{items} and {last}",
+                                              items=", ".join(items[:-1]), last=items[-1])
 
 
 def _check_same_day(key: str, ranges: list[tuple[Range, str]], found: list[Error]) -> None:
@@ -504,7 +522,8 @@ def _check_same_day(key: str, ranges: list[tuple[Range, str]], found: list[Error
     for i, (a, at) in enumerate(ordered):
         for b, bt in ordered[i + 1:]:
             if b.start < a.stop:
-                found.append((key, f"'{at}' overlaps '{bt}' (expected ranges that do not overlap; touching is fine)"))
+                found.append((key, M("hours.range_overlap", "'{a}' overlaps '{b}' (expected ranges "
+                                     "that do not overlap; touching is fine)", a=at, b=bt)))
 
 
 def _check_spill(
@@ -518,10 +537,12 @@ def _check_spill(
         for b, bt in next_ranges:
             if b.start < a.end:
                 if key == next_key:
-                    msg = f"'{at}' runs past midnight into the next day and overlaps '{bt}' (expected ranges that do not overlap)"
+                    msg = M("hours.spill_same_key", "'{a}' runs past midnight into the next day "
+                            "and overlaps '{b}' (expected ranges that do not overlap)", a=at, b=bt)
                 else:
-                    msg = (f"'{at}' under '{key}' runs past midnight into {next_day} and overlaps "
-                           f"'{bt}' under '{next_key}' (expected ranges that do not overlap)")
+                    msg = M("hours.spill", "'{a}' under '{key}' runs past midnight into {next_day} "
+                            "and overlaps '{b}' under '{next_key}' (expected ranges that do not "
+                            "overlap)", a=at, key=key, next_day=next_day, b=bt, next_key=next_key)
                 found.append((next_key, msg))
 
 

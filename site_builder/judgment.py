@@ -16,6 +16,7 @@ from statistics import median
 from .errors import Problems
 from .fields import _suggest
 from .load import Doc
+from .messages import M
 
 FAR_KM_DEFAULT = 30
 """site.yaml `far_km`: a point farther than this from every other service of its district
@@ -56,29 +57,35 @@ def duplicates(checked: list[tuple[Doc, dict]], problems: Problems) -> None:
             other_doc, other = first_by_name[name]
             same = []
             if address and address == _norm(other["address"]):
-                same.append("address")
+                same.append(M("noun.address", "address"))
             if phones & _long_phones(other):
-                same.append("phone")
+                same.append(M("noun.phone_number", "phone"))
             if point and point == _point(other):
-                same.append("coordinates")
-            also = f", and the same {_join(same)}" if same else ""
+                same.append(M("noun.coordinates", "coordinates"))
+            also = M("judgment.and_the_same", ", and the same {what}", what=_join(same)) if same else ""
             problems.warning(doc.path, doc.line("name"), "name",
-                             f"same name as {other_doc.rel}{also} (a copy of that record? give each "
-                             "service a name of its own, e.g. with its street, or delete the copy)")
+                             M("judgment.same_name", "same name as {other}{also} (a copy of that "
+                               "record? give each service a name of its own, e.g. with its "
+                               "street, or delete the copy)", other=other_doc.rel, also=also))
         elif address and phones and point:
             key = (address, phones, point)
             if key in first_by_place:
                 other_doc, _ = first_by_place[key]
                 problems.warning(doc.path, doc.line("name"), "name",
-                                 f"same address, phone and coordinates as {other_doc.rel} under "
-                                 "another name (a copy of that record? delete one, or correct it)")
+                                 M("judgment.same_place", "same address, phone and coordinates "
+                                   "as {other} under another name (a copy of that record? delete "
+                                   "one, or correct it)", other=other_doc.rel))
             else:
                 first_by_place[key] = (doc, fields)
         first_by_name.setdefault(name, (doc, fields))
 
 
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+def _join(words: list) -> object:
+    if len(words) == 1:
+        return words[0]
+    if len(words) == 2:
+        return M("judgment.two", "{a} and {b}", a=words[0], b=words[1])
+    return M("judgment.three", "{a}, {b} and {c}", a=words[0], b=words[1], c=words[2])
 
 
 def _district(region):
@@ -105,9 +112,10 @@ def far_points(checked: list[tuple[Doc, dict]], far_km: int, problems: Problems)
             if nearest > far_km:
                 district = _district(fields["region"])
                 problems.warning(doc.path, doc.line("location"), "location",
-                                 f"is {nearest:.0f} km from the nearest other service of "
-                                 f"{district.name} ({name}): check the coordinates and their crs "
-                                 f"(warned past far_km: {far_km} km, set in site.yaml)")
+                                 M("judgment.far_point", "is {km:.0f} km from the nearest other "
+                                   "service of {district} ({name}): check the coordinates and "
+                                   "their crs (warned past far_km: {far_km} km, set in site.yaml)",
+                                   km=nearest, district=district.name, name=name, far_km=far_km))
 
 
 def judge(checked: list[tuple[Doc, dict]], far_km: int, problems: Problems) -> None:
@@ -137,9 +145,10 @@ def _duplicate_phone_warnings(checked: list[tuple[Doc, dict]], problems: Problem
             if any(word in labels for word in SHARED_LABELS):
                 continue
             problems.warning(doc.path, doc.line("phones", i), f"phones[{i}]",
-                             f"same number as {first_doc.rel} (check that it is right; a number "
-                             "that services share on purpose gets a label saying so, such as "
-                             "{number: …, label: 总机})")
+                             M("phones.duplicate", "same number as {other} (check that it is "
+                               "right; a number that services share on purpose gets a label "
+                               "saying so, such as {{number: …, label: 总机}})",
+                               other=first_doc.rel))
 
 
 def refuse_placeholders(problems: Problems, drafts: set[str]) -> None:
@@ -150,9 +159,10 @@ def refuse_placeholders(problems: Problems, drafts: set[str]) -> None:
             continue
         problems.items.remove(warning)
         problems.error(warning.path, warning.line, warning.field,
-                       f"{text!r} is still a placeholder of `site-builder new`, which build does "
-                       f"not publish (write the real text in place of it, or delete the line; "
-                       f"`check` lists every placeholder left)")
+                       M("judgment.placeholder_refused", "{text!r} is still a placeholder of "
+                         "`site-builder new`, which build does not publish (write the real text "
+                         "in place of it, or delete the line; `check` lists every placeholder "
+                         "left)", text=text))
 
 
 def check_alternatives(checked: list[tuple[Doc, dict]], service_ids: set[str],
@@ -163,7 +173,11 @@ def check_alternatives(checked: list[tuple[Doc, dict]], service_ids: set[str],
         if closure is None or closure.alternative is None:
             continue
         if closure.alternative == sid or closure.alternative not in service_ids:
-            what = "this service itself" if closure.alternative == sid else "not a service"
+            hint = _suggest(closure.alternative, service_ids - {sid})
             problems.error(doc.path, doc.line("closed", "alternative"), "closed.alternative",
-                           f"{closure.alternative!r} is {what} (another service's id: "
-                           f"{_suggest(closure.alternative, service_ids - {sid})}a file name in services/ without .yaml)")
+                           M("closed.alternative_itself", "{id!r} is this service itself (another "
+                             "service's id: {hint}a file name in services/ without .yaml)",
+                             id=sid, hint=hint) if closure.alternative == sid else
+                           M("closed.alternative_unknown", "{id!r} is not a service (another "
+                             "service's id: {hint}a file name in services/ without .yaml)",
+                             id=closure.alternative, hint=hint))

@@ -29,6 +29,7 @@ from . import urls
 from .errors import Problem, Problems
 from .lines import Lines
 from .load import Doc, load
+from .messages import M
 from .urls import uri
 
 TIMEOUT = 10.0
@@ -260,7 +261,8 @@ def check_links(links: list[Link], timeout: float | None = None,
         outcome = outcomes[link.url]
         if outcome.dead:
             problems.warning(link.path, link.line, link.field,
-                             f"link {link.url} is dead ({outcome.reason()})")
+                             M("links.dead", "link {url} is dead ({why})", url=link.url,
+                               why=outcome.reason()))
     return problems.warnings
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from .errors import Problems
+from .messages import M
 
 try:  # libyaml's C parser is ~10x faster; fall back when it is not compiled in.
     _Loader = yaml.CSafeLoader
@@ -61,11 +62,11 @@ XML, JavaScript and the like are refused: served from the site itself, a script 
 would run with the site's address (its CSP is a meta element of generated pages only)."""
 MEDIA_EXTENSIONS = frozenset(ext for group in MEDIA_TYPES.values() for ext in group)
 _ACTIVE_HINTS = {
-    "svg": "an SVG image can hold scripts: export it as PNG",
-    "svgz": "an SVG image can hold scripts: export it as PNG",
-    "html": "put the text in an article or page (articles/*.md, pages/*.md)",
-    "htm": "put the text in an article or page (articles/*.md, pages/*.md)",
-    "xhtml": "put the text in an article or page (articles/*.md, pages/*.md)",
+    "svg": M("media.hint_svg", "an SVG image can hold scripts: export it as PNG"),
+    "svgz": M("media.hint_svg", "an SVG image can hold scripts: export it as PNG"),
+    "html": M("media.hint_html", "put the text in an article or page (articles/*.md, pages/*.md)"),
+    "htm": M("media.hint_html", "put the text in an article or page (articles/*.md, pages/*.md)"),
+    "xhtml": M("media.hint_html", "put the text in an article or page (articles/*.md, pages/*.md)"),
 }
 
 
@@ -210,7 +211,8 @@ class _Converter:
         self.doc.lines[where] = self.line(node)
         if self.count > self.max_nodes:
             if self.count == self.max_nodes + 1:
-                self._err(node, where, f"the file has too many values (at most {self.max_nodes:,})")
+                self._err(node, where, M("yaml.too_many_values", "the file has too many values "
+                                         "(at most {max:,})", max=self.max_nodes))
             return INVALID
         if id(node) in self.seen:
             # An alias shares the anchored node, whose marks are those of the anchor.
@@ -219,12 +221,13 @@ class _Converter:
             line = self.alias_lines.get(where, self.doc.lines[where])
             self.doc.lines[where] = line
             self.problems.error(self.doc.path, line, _field_name(where),
-                                "YAML aliases (*name) are not supported "
-                                "(write the value out in full)")
+                                M("yaml.alias", "YAML aliases (*name) are not supported "
+                                  "(write the value out in full)"))
             return INVALID
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
-            self._err(node, where, f"nested too deeply (at most {MAX_DEPTH} levels)")
+            self._err(node, where, M("yaml.too_deep", "nested too deeply (at most {max} levels)",
+                                     max=MAX_DEPTH))
             return INVALID
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, where, depth)
@@ -235,23 +238,25 @@ class _Converter:
 
     def _mapping(self, node: yaml.MappingNode, where: tuple, depth: int) -> Any:
         if node.tag not in (_T + "map",):
-            self._err(node, where, f"YAML tag {node.tag!r} is not supported (remove it)")
+            self._err(node, where, M("yaml.tag", "YAML tag {tag!r} is not supported (remove it)",
+                                     tag=node.tag))
             return INVALID
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self._err(key_node, where, "a key must be plain text (not a list or mapping)")
+                self._err(key_node, where, M("yaml.complex_key", "a key must be plain text (not a "
+                                             "list or mapping)"))
                 continue
             key = key_node.value
             if key == "<<" and key_node.tag == _T + "merge":
-                self._err(key_node, where, "YAML merge keys (<<) are not supported "
-                          "(write the keys out in full)")
+                self._err(key_node, where, M("yaml.merge_key", "YAML merge keys (<<) are not "
+                                             "supported (write the keys out in full)"))
                 continue
             if key in result:
                 first = self.doc.key_lines.get(where + (key,), 0)
                 self._err(key_node, where + (key,),
-                          f"duplicate key {key!r} (already set on line {first}; "
-                          "each key may appear once)")
+                          M("yaml.duplicate_key", "duplicate key {key!r} (already set on line "
+                            "{line}; each key may appear once)", key=key, line=first))
                 continue
             self.doc.key_lines[where + (key,)] = self.line(key_node)
             result[key] = self.convert(value_node, where + (key,), depth + 1)
@@ -270,8 +275,9 @@ class _Converter:
         if tag in (_T + "int", _T + "float"):
             if ":" in text:
                 minutes = self._constructor.construct_object(node)
-                self._err(node, where, f"unquoted time {text} is read by YAML as the number "
-                          f"{minutes} (put times in quotes: \"{text}\")")
+                self._err(node, where, M("yaml.unquoted_time", "unquoted time {text} is read by "
+                          "YAML as the number {minutes} (put times in quotes: \"{text}\")",
+                          text=text, minutes=minutes))
                 return INVALID
             try:
                 return self._constructor.construct_object(node)
@@ -280,13 +286,14 @@ class _Converter:
         if tag == _T + "bool":
             if text.lower() in ("true", "false"):
                 return text.lower() == "true"
-            self._err(node, where, f"{text!r} is read by YAML as "
-                      f"{'true' if text.lower() in ('yes', 'on', 'y') else 'false'} "
-                      f"(write true or false for a yes/no setting, or quote text: \"{text}\")")
+            self._err(node, where, M("yaml.implicit_bool", "{text!r} is read by YAML as {value} "
+                      "(write true or false for a yes/no setting, or quote text: \"{text}\")",
+                      text=text, value="true" if text.lower() in ("yes", "on", "y") else "false"))
             return INVALID
         if tag == _T + "timestamp":
             return text  # dates and times are parsed by the validator
-        self._err(node, where, f"YAML tag {tag!r} is not supported (remove it)")
+        self._err(node, where, M("yaml.tag", "YAML tag {tag!r} is not supported (remove it)",
+                                 tag=tag))
         return INVALID
 
 
@@ -343,22 +350,25 @@ def read_text(path: Path, shown: str, problems: Problems,
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            problems.error(shown, 0, "-", f"file is {size:,} bytes "
-                           f"(at most {max_bytes:,} bytes for this file)")
+            problems.error(shown, 0, "-", M("file.too_big", "file is {size:,} bytes (at most "
+                           "{max:,} bytes for this file)", size=size, max=max_bytes))
             return None
         data = path.read_bytes()
     except OSError as exc:
-        problems.error(shown, 0, "-", f"cannot be read: {exc.strerror} (a readable file)")
+        problems.error(shown, 0, "-", M("file.unreadable", "cannot be read: {why} (a readable "
+                                        "file)", why=exc.strerror))
         return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problems.error(shown, line, "-", "is not UTF-8 text (save the file as UTF-8)")
+        problems.error(shown, line, "-", M("file.not_utf8", "is not UTF-8 text (save the file "
+                                           "as UTF-8)"))
         return None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        problems.error(shown, line, "-", "contains a NUL character (plain UTF-8 text)")
+        problems.error(shown, line, "-", M("file.nul", "contains a NUL character (plain UTF-8 "
+                                           "text)"))
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -383,8 +393,10 @@ def yaml_line_map(text: str):
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
-_CONTROL_NAMES = {"\x08": "backspace", "\x0b": "vertical tab", "\x0c": "form feed",
-                  "\x1b": "escape", "\x7f": "delete", "\x85": "next line"}
+_CONTROL_NAMES = {"\x08": M("noun.backspace", "backspace"),
+                  "\x0b": M("noun.vertical_tab", "vertical tab"),
+                  "\x0c": M("noun.form_feed", "form feed"), "\x1b": M("noun.escape", "escape"),
+                  "\x7f": M("noun.delete", "delete"), "\x85": M("noun.next_line", "next line")}
 MAX_CONTROL_REPORTS = 10
 """Lines with control characters reported per file (the rest are counted)."""
 
@@ -404,13 +416,15 @@ def _report_control_characters(text: str, shown: str, line_offset: int,
         if len(reported) > MAX_CONTROL_REPORTS:
             continue
         char = match.group()
-        name = _CONTROL_NAMES.get(char, "a control character")
-        problems.error(shown, line, "-", f"invisible character U+{ord(char):04X} ({name}) in "
-                       f"column {match.start() - start + 1} is not allowed (delete it; it often "
-                       "comes with text copied from a PDF or a word processor)")
+        name = _CONTROL_NAMES.get(char) or M("noun.control_char", "a control character")
+        problems.error(shown, line, "-", M("file.control_char", "invisible character "
+                       "U+{code:04X} ({name}) in column {column} is not allowed (delete it; it "
+                       "often comes with text copied from a PDF or a word processor)",
+                       code=ord(char), name=name, column=match.start() - start + 1))
     if len(reported) > MAX_CONTROL_REPORTS:
-        problems.error(shown, max(reported), "-", f"{len(reported) - MAX_CONTROL_REPORTS} more "
-                       "lines with invisible control characters (delete them)")
+        problems.error(shown, max(reported), "-", M("file.more_control_chars", "{count} more "
+                       "lines with invisible control characters (delete them)",
+                       count=len(reported) - MAX_CONTROL_REPORTS))
     return bool(reported)
 
 
@@ -437,8 +451,10 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
-BREAKER_NAMES = {"\t": "a Tab", "\u00a0": "a no-break space (U+00A0)",
-                 "\u3000": "a full-width space (U+3000)", "：": "a full-width colon (：)"}
+BREAKER_NAMES = {"\t": M("noun.tab", "a Tab"),
+                 "\u00a0": M("noun.nbsp", "a no-break space (U+00A0)"),
+                 "\u3000": M("noun.ideographic_space", "a full-width space (U+3000)"),
+                 "：": M("noun.fullwidth_colon", "a full-width colon (：)")}
 
 
 def _name_breakers(text: str, shown: str, line_offset: int, problems: Problems) -> bool:
@@ -450,13 +466,47 @@ def _name_breakers(text: str, shown: str, line_offset: int, problems: Problems) 
     for line, key, char in found:
         name = BREAKER_NAMES[char]
         if key is None:
-            message = (f"{name} in the indentation breaks YAML (indent with ordinary spaces; "
-                       "copied text often brings them)")
+            message = M("yaml.breaker_indent", "{name} in the indentation breaks YAML (indent "
+                        "with ordinary spaces; copied text often brings them)", name=name)
         else:
-            message = (f"{name} after `{key}` breaks YAML (write `{key}: ` with an ordinary "
-                       "colon and a space)")
+            message = M("yaml.breaker_after_key", "{name} after `{key}` breaks YAML (write "
+                        "`{key}: ` with an ordinary colon and a space)", name=name, key=key)
         problems.error(shown, line + line_offset, "-", message)
     return bool(found)
+
+
+_YAML_PHRASES = {
+    # PyYAML's (libyaml's) words for what went wrong, as messages with a code (messages.py).
+    "while scanning for the next token": M("yaml.while_token", "while scanning for the next token"),
+    "while parsing a block mapping": M("yaml.while_block_mapping", "while parsing a block mapping"),
+    "while parsing a block collection": M("yaml.while_block_collection",
+                                          "while parsing a block collection"),
+    "while scanning a simple key": M("yaml.while_simple_key", "while scanning a simple key"),
+    "while scanning a quoted scalar": M("yaml.while_quoted", "while scanning a quoted scalar"),
+    "while parsing a flow mapping": M("yaml.while_flow_mapping", "while parsing a flow mapping"),
+    "while parsing a flow sequence": M("yaml.while_flow_sequence", "while parsing a flow sequence"),
+    "while parsing a block node": M("yaml.while_block_node", "while parsing a block node"),
+    "while parsing a flow node": M("yaml.while_flow_node", "while parsing a flow node"),
+    "found character that cannot start any token": M("yaml.bad_character", "found character "
+                                                     "that cannot start any token"),
+    "did not find expected key": M("yaml.no_key", "did not find expected key"),
+    "could not find expected ':'": M("yaml.no_colon", "could not find expected ':'"),
+    "mapping values are not allowed in this context": M("yaml.colon_in_value", "mapping values "
+                                                        "are not allowed in this context"),
+    "mapping values are not allowed here": M("yaml.colon_in_value_here", "mapping values are "
+                                             "not allowed here"),
+    "found unexpected end of stream": M("yaml.end_of_stream", "found unexpected end of stream"),
+    "did not find expected ',' or ']'": M("yaml.no_bracket", "did not find expected ',' or ']'"),
+    "did not find expected ',' or '}'": M("yaml.no_brace", "did not find expected ',' or '}}'"),
+    "did not find expected '-' indicator": M("yaml.no_dash", "did not find expected '-' indicator"),
+    "did not find expected node content": M("yaml.no_content", "did not find expected node content"),
+    "found unknown escape character": M("yaml.bad_escape", "found unknown escape character"),
+}
+
+
+def _yaml_phrase(text: str):
+    """PyYAML's phrase as a message in the run's language (as it is when not known)."""
+    return _YAML_PHRASES.get(text.strip(), text)
 
 
 def parse_yaml(text: str, shown: str, rel: str, problems: Problems, line_offset: int = 0,
@@ -467,7 +517,8 @@ def parse_yaml(text: str, shown: str, rel: str, problems: Problems, line_offset:
         return None
     deep = _too_deep(text)
     if deep is not None:
-        problems.error(shown, deep + line_offset, "-", f"nested too deeply (at most {MAX_DEPTH} levels)")
+        problems.error(shown, deep + line_offset, "-", M("yaml.too_deep", "nested too deeply (at "
+                                                         "most {max} levels)", max=MAX_DEPTH))
         return None
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -476,14 +527,16 @@ def parse_yaml(text: str, shown: str, rel: str, problems: Problems, line_offset:
             return None
         mark = exc.problem_mark or exc.context_mark
         line = (yaml_line_map(text)(mark.line) if mark else 1) + line_offset
-        what = exc.problem or "invalid YAML"
+        what = _yaml_phrase(exc.problem) if exc.problem else M("yaml.invalid", "invalid YAML")
         if exc.context:
-            what = f"{exc.context}, {what}"
-        problems.error(shown, line, "-", f"YAML syntax error: {what} "
-                       "(check indentation, colons and quotes on this line and the one above)")
+            what = M("yaml.context_problem", "{context}, {problem}",
+                     context=_yaml_phrase(exc.context), problem=what)
+        problems.error(shown, line, "-", M("yaml.syntax", "YAML syntax error: {what} (check "
+                       "indentation, colons and quotes on this line and the one above)", what=what))
         return None
     except (yaml.YAMLError, RecursionError) as exc:
-        problems.error(shown, 1 + line_offset, "-", f"YAML syntax error: {exc} (valid YAML)")
+        problems.error(shown, 1 + line_offset, "-", M("yaml.syntax_other", "YAML syntax error: "
+                                                      "{what} (valid YAML)", what=str(exc)))
         return None
     if node is None:
         doc.data = None
@@ -500,8 +553,9 @@ def parse_markdown(text: str, shown: str, rel: str, problems: Problems) -> Markd
     """Split `---` front matter from the body and parse the front matter."""
     match = _FRONT.match(text)
     if not match:
-        problems.error(shown, 1, "-", "missing front matter (the file must start with a "
-                       "line `---`, then keys such as `title: …`, then a line `---`)")
+        problems.error(shown, 1, "-", M("markdown.no_front_matter", "missing front matter (the "
+                       "file must start with a line `---`, then keys such as `title: …`, then a "
+                       "line `---`)"))
         return None
     front = parse_yaml(match.group(1) or "", shown, rel, problems, line_offset=1)
     if front is None:
@@ -525,9 +579,9 @@ def refuse_link(path: Path, root: Path, problems: Problems) -> bool:
     outside it (a link to /etc, to a private folder, to another site's content)."""
     if not os.path.islink(path):
         return False
-    problems.error(display_path(path, root), 0, "-", "is a symbolic link, which is not "
-                   "followed (site-builder reads only files inside the content folder: "
-                   "copy the file or folder itself here)")
+    problems.error(display_path(path, root), 0, "-", M("file.symlink", "is a symbolic link, "
+                   "which is not followed (site-builder reads only files inside the content "
+                   "folder: copy the file or folder itself here)"))
     return True
 
 
@@ -544,13 +598,15 @@ def _list_folder(root: Path, folder: str, ext: str, problems: Problems) -> list[
         if refuse_link(path, root, problems):
             continue
         if entry.is_dir():
-            problems.error(shown, 0, "-", f"folders are not read inside {folder}/ "
-                           f"(put {ext} files directly in {folder}/)")
+            problems.error(shown, 0, "-", M("file.folder_inside", "folders are not read inside "
+                           "{folder}/ (put {ext} files directly in {folder}/)", folder=folder, ext=ext))
             continue
         if not entry.name.endswith(ext):
             stem, _, suffix = entry.name.rpartition(".")
-            hint = f"did you mean `{stem or entry.name}{ext}`?" if stem else f"name it `{entry.name}{ext}`"
-            problems.error(shown, 0, "-", f"not a {ext} file ({hint})")
+            hint = M("file.hint_rename", "did you mean `{name}`?", name=f"{stem}{ext}") if stem \
+                else M("file.hint_name_it", "name it `{name}`", name=f"{entry.name}{ext}")
+            problems.error(shown, 0, "-", M("file.wrong_extension", "not a {ext} file ({hint})",
+                                            ext=ext, hint=hint))
             continue
         found.append(path)
     return found
@@ -576,7 +632,7 @@ def load(root: Path, problems: Problems) -> RawContent:
         alt = root / name.replace(".yaml", ".yml")
         if alt.exists() and not (root / name).exists():
             problems.error(display_path(alt, root), 0, "-",
-                           f"not read (did you mean `{name}`?)")
+                           M("file.yml_extension", "not read (did you mean `{name}`?)", name=name))
 
     for path in _list_folder(root, "services", ".yaml", problems):
         shown = display_path(path, root)
@@ -623,15 +679,19 @@ def _media(root: Path, problems: Problems) -> list[MediaFile]:
             # an editor's link, typed in NFC, would not find.
             rel = unicodedata.normalize("NFC", path.relative_to(media).as_posix())
             if "\\" in rel:  # a path separator on Windows
-                problems.error(shown, 0, "-", "a backslash (\\) in a file "
-                               "or folder name cannot be published (rename it)")
+                problems.error(shown, 0, "-", M("media.backslash", "a backslash (\\) in a file "
+                               "or folder name cannot be published (rename it)"))
                 continue
             ext = name.rpartition(".")[2].lower() if "." in name else ""
             if ext not in MEDIA_EXTENSIONS:
-                what = f"`.{ext}` files are" if ext else "a file without an extension is"
-                hint = _ACTIVE_HINTS.get(ext, "")
-                problems.error(shown, 0, "-", f"{what} not published from media/ "
-                               f"({hint + '; ' if hint else ''}allowed: {allowed})")
+                hint = _ACTIVE_HINTS.get(ext)
+                hint = M("media.hint_sep", "{hint}; ", hint=hint) if hint else ""
+                problems.error(shown, 0, "-", M("media.not_published", "`.{ext}` files are not "
+                               "published from media/ ({hint}allowed: {allowed})", ext=ext,
+                               hint=hint, allowed=allowed) if ext else
+                               M("media.no_extension", "a file without an extension is not "
+                                 "published from media/ ({hint}allowed: {allowed})", hint=hint,
+                                 allowed=allowed))
                 continue
             found.append(MediaFile(rel, path, path.stat().st_size))
     return found

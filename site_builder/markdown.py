@@ -21,6 +21,7 @@ from . import urls
 from .errors import Problems
 from .fields import bidi_control
 from .lines import Lines
+from .messages import M
 
 ALLOWED_SCHEMES = set(urls.WEB + urls.CONTACT)
 _TAGS = {
@@ -153,13 +154,15 @@ def render_markdown(text: str, *, path: str, body_line: int, targets: LinkTarget
                 continue
             url = str(child.attrGet(attr) or "")
             if child.type == "image" and not child.content.strip():
-                problems.warning(path, line, field_name, f"image {url} has no alt text "
-                                 "(describe the image: ![description](/media/…))")
+                problems.warning(path, line, field_name, M("markdown.image_no_alt", "image {url} "
+                                 "has no alt text (describe the image: ![description](/media/…))",
+                                 url=url))
             if child.type == "image" and urls.parse(url).leaves_site:
                 # The pages load nothing from other sites (their CSP would block it, and the
                 # other site would learn who reads the page): the alt text stands instead.
-                problems.warning(path, line, field_name, f"image {url} from another site is not "
-                                 "shown (copy the file into media/ and write ![…](/media/…))")
+                problems.warning(path, line, field_name, M("markdown.image_offsite", "image {url} "
+                                 "from another site is not shown (copy the file into media/ and "
+                                 "write ![…](/media/…))", url=url))
                 child.content = "".join(t.content for t in child.children or []
                                         if t.type in ("text", "code_inline"))
                 child.type, child.children, child.attrs = "text", None, {}
@@ -174,8 +177,8 @@ def render_markdown(text: str, *, path: str, body_line: int, targets: LinkTarget
                 child.attrSet("loading", "lazy")
     html = _MD.renderer.render(tokens, _MD.options, {})
     if _html_depth(html) > MAX_HTML_DEPTH:
-        problems.error(path, body_line, field_name, f"HTML nested too deeply "
-                       f"(at most {MAX_HTML_DEPTH} levels: close the tags you open)")
+        problems.error(path, body_line, field_name, M("markdown.html_too_deep", "HTML nested too "
+                       "deeply (at most {max} levels: close the tags you open)", max=MAX_HTML_DEPTH))
         return ""
     clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=ALLOWED_SCHEMES,
                       link_rel="noopener noreferrer",
@@ -220,9 +223,9 @@ class _RawUrls:
             return value
         line = self.lines.get(value, self.fallback)
         if element == "img" and urls.parse(value).leaves_site:
-            self.problems.warning(self.path, line, self.field, f"raw HTML image {value} from "
-                                  "another site is not shown (copy the file into media/ and "
-                                  "write ![…](/media/…))")
+            self.problems.warning(self.path, line, self.field, M("markdown.raw_image_offsite",
+                                  "raw HTML image {url} from another site is not shown (copy the "
+                                  "file into media/ and write ![…](/media/…))", url=value))
             return None
         return _check_url(value, self.targets, self.base_path, self.path, line, self.field,
                           self.problems)
@@ -232,8 +235,9 @@ def _check_raw_html(html: str, line: int, path: str, field_name: str, problems: 
     match = _DANGEROUS.search(html)
     if match:
         problems.warning(path, line, field_name,
-                         f"raw HTML {match.group(0).strip()!r} removed (scripts, event handlers, "
-                         "iframes, forms and javascript: links are not allowed in content)")
+                         M("markdown.raw_html_removed", "raw HTML {html!r} removed (scripts, "
+                           "event handlers, iframes, forms and javascript: links are not allowed "
+                           "in content)", html=match.group(0).strip()))
 
 
 _PATH_SAFE = "/!$&'()*+,;=:@~"
@@ -247,26 +251,28 @@ def _check_url(url: str, targets: LinkTargets, base_path: str, path: str, line: 
     are other sites, and `/media/图.png` is the file 图.png."""
     parsed = urls.parse(url)
     if parsed.kind == "scheme":
-        problems.warning(path, line, field_name, f"link {url!r} removed "
-                         "(only http, https, tel and mailto links are allowed)")
+        problems.warning(path, line, field_name, M("markdown.link_scheme", "link {url!r} removed "
+                         "(only http, https, tel and mailto links are allowed)", url=url))
         return None
     if parsed.kind == "offsite":
-        problems.warning(path, line, field_name, f"link {url!r} removed (a link to another "
-                         "site starts with https://)")
+        problems.warning(path, line, field_name, M("markdown.link_offsite", "link {url!r} removed "
+                         "(a link to another site starts with https://)", url=url))
         return None
     if parsed.kind == "malformed":
-        problems.warning(path, line, field_name, f"link {url!r} removed ({parsed.why})")
+        problems.warning(path, line, field_name, M("markdown.link_malformed", "link {url!r} "
+                                                   "removed ({why})", url=url, why=parsed.why))
         return None
     if parsed.kind != "internal":
         return parsed.url  # web, contact, #anchor, or a relative link
     written, rest = re.match(r"/([^?#]*)(.*)", parsed.url, re.S).groups()
     target = unicodedata.normalize("NFC", unquote(written))
     if ".." in target.split("/"):
-        problems.error(path, line, field_name, f"link {url} leaves the site (no `..` in links)")
+        problems.error(path, line, field_name, M("markdown.link_dotdot", "link {url} leaves the "
+                                                 "site (no `..` in links)", url=url))
         return None
     if not targets.exists(target):
-        problems.error(path, line, field_name, f"link {url} points at nothing "
-                       f"({_expected(target)})")
+        problems.error(path, line, field_name, M("markdown.link_nothing", "link {url} points at "
+                       "nothing ({expected})", url=url, expected=_expected(target)))
     # Written `/media/心理 手册.pdf` (raw HTML) or `/media/%E5%BF%83…` (markdown): one encoding.
     return base_path + quote(target, safe=_PATH_SAFE) + rest
 
@@ -274,8 +280,11 @@ def _check_url(url: str, targets: LinkTargets, base_path: str, path: str, line: 
 def _expected(target: str) -> str:
     head = target.split("/")[0]
     return {
-        "services": "an existing service: /services/<id>/ with <id> a file in services/",
-        "regions": "an existing area: /regions/<id>/ with <id> from regions.yaml",
-        "articles": "an existing published article: /articles/<slug>/",
-        "media": "a file in media/: /media/<path>",
-    }.get(head, "a page /<slug>/ from pages/, or /services/, /regions/, /articles/, /media/ paths")
+        "services": M("markdown.expect_service", "an existing service: /services/<id>/ with <id> "
+                      "a file in services/"),
+        "regions": M("markdown.expect_region", "an existing area: /regions/<id>/ with <id> from "
+                     "regions.yaml"),
+        "articles": M("markdown.expect_article", "an existing published article: /articles/<slug>/"),
+        "media": M("markdown.expect_media", "a file in media/: /media/<path>"),
+    }.get(head) or M("markdown.expect_page", "a page /<slug>/ from pages/, or /services/, "
+                     "/regions/, /articles/, /media/ paths")

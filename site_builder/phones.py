@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+from .messages import M
+
 _ALLOWED = re.compile(r"^\+?[0-9(][0-9 ()\-]*$")
 
 
@@ -22,44 +24,51 @@ class ParsedPhone:
 
 
 class PhoneError(ValueError):
-    """The text is not a phone number at all."""
+    """The text is not a phone number at all; `args[0]` is the message (a `Msg`)."""
 
 
 def parse_phone(text: str, ext: str | None = None) -> ParsedPhone:
     """Parse one number as an editor wrote it; raise PhoneError for non-numbers."""
     cleaned = unicodedata.normalize("NFKC", text).strip().replace("－", "-").replace("—", "-")
     if not cleaned or not _ALLOWED.match(cleaned):
-        raise PhoneError(f"{text!r} is not a phone number (digits with an area code, "
-                         "e.g. \"0755-55501234\", a mobile number, or a short number like \"12356\")")
+        raise PhoneError(M("phone.not_a_number", "{text!r} is not a phone number (digits with an "
+                           "area code, e.g. \"0755-55501234\", a mobile number, or a short number "
+                           "like \"12356\")", text=text))
     digits = re.sub(r"\D", "", cleaned)
     suffix = f";ext={ext}" if ext else ""
     domestic = not cleaned.startswith("+") and not digits.startswith("00")
     if domestic and digits.startswith("0") and not 10 <= len(digits) <= 12:
-        raise PhoneError(f"{text!r} has {len(digits)} digits, which no number with an area code has "
-                         "(10–12: the area code, then a 7- or 8-digit local number, "
-                         "e.g. \"0755-55501234\")")
+        raise PhoneError(M("phone.area_code_length", "{text!r} has {count} digits, which no "
+                           "number with an area code has (10–12: the area code, then a 7- or "
+                           "8-digit local number, e.g. \"0755-55501234\")", text=text,
+                           count=len(digits)))
     if not cleaned.startswith("+") and 3 <= len(digits) <= 6:
         return ParsedPhone(f"tel:{digits}{suffix}")
     if len(digits) < 7 or len(digits) > 15:
-        raise PhoneError(f"{text!r} has {len(digits)} digit{'s' if len(digits) > 1 else ''}, "
-                         "which no phone number has (3–6 for a short number, 10–12 with the area code, 11 for a mobile)")
+        raise PhoneError(M("phone.length", "{text!r} has {count} digit{s}, which no phone number "
+                           "has (3–6 for a short number, 10–12 with the area code, 11 for a "
+                           "mobile)", text=text, count=len(digits),
+                           s="s" if len(digits) > 1 else ""))
     if domestic and digits.startswith("1") and len(digits) >= 9 and len(digits) != 11:
-        raise PhoneError(f"{text!r} has {len(digits)} digits, which no mobile number has "
-                         "(11 digits, e.g. \"13800138000\")")
+        raise PhoneError(M("phone.mobile_length", "{text!r} has {count} digits, which no mobile "
+                           "number has (11 digits, e.g. \"13800138000\")", text=text,
+                           count=len(digits)))
     if not cleaned.startswith("+") and digits[:3] in ("400", "800"):
         if len(digits) != 10:
             return ParsedPhone(f"tel:{digits}{suffix}",
-                               f"{text!r}: 400/800 numbers have 10 digits (check the number)")
+                               M("phone.400_length", "{text!r}: 400/800 numbers have 10 digits "
+                                 "(check the number)", text=text))
         return ParsedPhone(f"tel:{digits}{suffix}")
     try:
         number = phonenumbers.parse(cleaned, "CN")
     except phonenumbers.NumberParseException:
-        raise PhoneError(f"{text!r} is not a phone number (digits with an area code)") from None
+        raise PhoneError(M("phone.unparsable", "{text!r} is not a phone number (digits with an "
+                           "area code)", text=text)) from None
     if phonenumbers.is_valid_number(number):
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         return ParsedPhone(f"tel:{e164}{suffix}")
     # A plausible shape that is not valid today (e.g. an old 7-digit local number):
     # show it and let the visitor try, dialled as written.
     return ParsedPhone(f"tel:{digits}{suffix}",
-                       f"{text!r} is not a valid number today (check it; old 7-digit local "
-                       "numbers have changed)")
+                       M("phone.not_valid_today", "{text!r} is not a valid number today (check "
+                         "it; old 7-digit local numbers have changed)", text=text))

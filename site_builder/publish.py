@@ -37,6 +37,7 @@ except ImportError:  # Windows: no locks; leftovers are then never removed autom
     fcntl = None
 
 from .errors import Abort
+from .messages import M
 from .render import STATIC, TEMPLATES
 from .write import MARKER
 
@@ -91,26 +92,32 @@ def check_output_dir(out: Path, content: Path) -> Target:
         for source in {Path(os.path.abspath(folder)), Path(os.path.realpath(folder))}:
             for o in {given, real}:
                 if _inside(source, o):
-                    raise Abort(f"the output folder {given} would replace the {what} folder "
-                                f"{source} (choose another --out)")
+                    raise Abort(M("out.replaces_input", "the output folder {given} would replace "
+                                  "the {what} folder {source} (choose another --out)",
+                                  given=given, what=what, source=source))
                 if _inside(o, source):
-                    raise Abort(f"the output folder {given} is inside the {what} folder "
-                                f"{source}: every build would publish the last one inside "
-                                f"itself (choose a folder outside it, such as build)")
+                    raise Abort(M("out.inside_input", "the output folder {given} is inside the "
+                                  "{what} folder {source}: every build would publish the last "
+                                  "one inside itself (choose a folder outside it, such as build)",
+                                  given=given, what=what, source=source))
     if real == Path.cwd().resolve() or real == Path(real.anchor):
-        raise Abort(f"refusing to use {given} as the output folder (choose a folder such as build)")
+        raise Abort(M("out.refused", "refusing to use {given} as the output folder (choose a "
+                      "folder such as build)", given=given))
     if real.exists() and not real.is_dir():
-        raise Abort(f"{given} exists and is not a folder (choose another --out)")
+        raise Abort(M("out.not_folder", "{given} exists and is not a folder (choose another "
+                      "--out)", given=given))
     in_place = real.is_dir() and (is_mount(real) or not os.access(real.parent, os.W_OK | os.X_OK))
     if real.is_dir():
         entries = [e for e in real.iterdir()
                    if not (in_place and (e.name in KEEP_IN_PLACE
                                          or e.name.startswith(IN_PLACE_PREFIX + ".")))]
         if entries and not (real / MARKER).exists():
-            raise Abort(f"{given} is not empty and was not made by site-builder; it is left "
-                        f"alone (choose an empty or new folder for --out)")
+            raise Abort(M("out.not_ours", "{given} is not empty and was not made by "
+                          "site-builder; it is left alone (choose an empty or new folder for "
+                          "--out)", given=given))
         if in_place and not os.access(real, os.W_OK | os.X_OK):
-            raise Abort(f"cannot write to the output folder {given} (check its owner and mode)")
+            raise Abort(M("out.not_writable", "cannot write to the output folder {given} (check "
+                          "its owner and mode)", given=given))
     return Target(given, real, in_place)
 
 
@@ -210,15 +217,16 @@ def swap(staged: Path, target: Target, lock: AbstractContextManager | None = Non
             else:
                 old = _swap_folder(staged, target)
     except OSError as exc:
-        raise PublishError(f"could not replace {target.given}: {exc.strerror or exc} "
-                           f"({_busy_hint(exc)}the output was not changed)") from exc
+        raise PublishError(M("out.replace_failed", "could not replace {given}: {why} ({hint}the "
+                             "output was not changed)", given=target.given,
+                             why=exc.strerror or exc, hint=_busy_hint(exc))) from exc
     _unlock(staged)
     return old
 
 
 def _busy_hint(exc: OSError) -> str:
     if exc.errno in (errno.EBUSY, errno.EXDEV):
-        return "it looks like a mount point site-builder did not recognise; "
+        return M("out.hint_mount", "it looks like a mount point site-builder did not recognise; ")
     return ""
 
 
@@ -334,9 +342,9 @@ def disk_full(folder: Path) -> bool:
 
 
 def no_space(target: Target, stage: str) -> PublishError:
-    return PublishError(f"no space left on device in {target.workspace} while {stage} "
-                        f"(free some space there, or choose another --out; "
-                        f"{target.given} was not changed)")
+    return PublishError(M("out.no_space", "no space left on device in {workspace} while {stage} "
+                          "(free some space there, or choose another --out; {given} was not "
+                          "changed)", workspace=target.workspace, stage=stage, given=target.given))
 
 
 def explain(exc: OSError, target: Target, stage: str) -> PublishError:
@@ -344,5 +352,6 @@ def explain(exc: OSError, target: Target, stage: str) -> PublishError:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT) or disk_full(target.workspace):
         return no_space(target, stage)
     where = exc.filename or target.workspace
-    return PublishError(f"{exc.strerror or exc}: {where} while {stage} "
-                        f"({target.given} was not changed)")
+    return PublishError(M("out.os_error", "{why}: {where} while {stage} ({given} was not "
+                          "changed)", why=exc.strerror or exc, where=where, stage=stage,
+                          given=target.given))

@@ -16,6 +16,7 @@ from pathlib import Path
 from . import csvsafe, vocab
 from .errors import Problem
 from .load import display_path
+from .messages import say
 from .model import Directory, Region, Service
 from .search_terms import pinyin_key
 
@@ -37,29 +38,34 @@ def escape_property(text: str) -> str:
 
 
 def github(problems: list[Problem]) -> str:
-    """One `::error file=…,line=…,title=<field>::<message>` line per problem (`::warning` for
-    warnings). A whole-file problem (line 0, field `-`) has no line and no title."""
+    """One `::error file=…,line=…,title=<field> [<code>]::<message>` line per problem
+    (`::warning` for warnings). A whole-file problem (line 0, field `-`) has no line, and
+    its title is the code alone. The message is in the run's language; the code is the
+    message's stable name (messages.py)."""
     out = []
     for p in problems:
         props = [f"file={escape_property(p.path)}"]
         if p.line > 0:
             props.append(f"line={p.line}")
-        if p.field != "-":
-            props.append(f"title={escape_property(p.field)}")
+        title = " ".join(t for t in (p.field if p.field != "-" else "",
+                                     f"[{p.code}]" if p.code else "") if t)
+        if title:
+            props.append(f"title={escape_property(title)}")
         level = "warning" if p.severity == "warning" else "error"
-        out.append(f"::{level} {','.join(props)}::{escape_data(p.message)}\n")
+        out.append(f"::{level} {','.join(props)}::{escape_data(p.text)}\n")
     return "".join(out)
 
 
 def problems_json(problems: list[Problem], summary: dict | None) -> str:
     """`{"ok", "counts": {"errors", "warnings"}, "problems": [...], "summary"}`; `summary`
-    (services, areas… counted) is null when there are errors."""
+    (services, areas… counted) is null when there are errors. Each problem has its `code`
+    (stable, for tools) beside its `message` (in the run's language)."""
     errors = sum(1 for p in problems if p.severity == "error")
     doc = {
         "ok": errors == 0,
         "counts": {"errors": errors, "warnings": len(problems) - errors},
-        "problems": [{"path": p.path, "line": p.line, "field": p.field, "message": p.message,
-                      "severity": p.severity} for p in problems],
+        "problems": [{"path": p.path, "line": p.line, "field": p.field, "code": p.code,
+                      "message": p.text, "severity": p.severity} for p in problems],
         "summary": summary,
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
@@ -72,7 +78,7 @@ def _csv(header: list[str], rows: list[list]) -> str:
 
 def problems_csv(problems: list[Problem]) -> str:
     return _csv(["severity", "file", "line", "field", "message"],
-                [[p.severity, p.path, p.line, p.field, p.message] for p in problems])
+                [[p.severity, p.path, p.line, p.field, p.text] for p in problems])
 
 
 # --------------------------------------------------------------------- stale
@@ -132,19 +138,22 @@ def _groups(rows: list[StaleRow]):
 
 def stale_text(rows: list[StaleRow], directory: Directory, due_within: int = 0) -> str:
     limit = directory.site.stale_after_days
-    due = f" or fall due within {due_within} days" if due_within else ""
+    due = (say("stale.due_within", " or fall due within {days} days", days=due_within)
+           if due_within else "")
     if not rows:
-        return (f"no stale services: all {len(directory.services)} were verified in the last "
-                f"{limit} days (today {directory.today})\n")
-    out = [f"{len(rows)} of {len(directory.services)} services were verified more than {limit} "
-           f"days ago{due} (today {directory.today}); by operator and area, oldest first:\n"]
+        return say("stale.none", "no stale services: all {count} were verified in the last "
+                   "{limit} days (today {today})", count=len(directory.services), limit=limit,
+                   today=directory.today) + "\n"
+    out = [say("stale.head", "{count} of {total} services were verified more than {limit} days "
+               "ago{due} (today {today}); by operator and area, oldest first:", count=len(rows),
+               total=len(directory.services), limit=limit, due=due, today=directory.today) + "\n"]
     width = len(str(max(r.days for r in rows)))
     for (operator, area), group in _groups(rows):
         group = list(group)
         out.append(f"\n{operator or NO_OPERATOR} · {area} ({len(group)})\n")
         for r in group:
-            out.append(f"  {r.days:>{width}} days  {r.verified}  {r.id}  {r.name}  "
-                       f"{r.phone or '-'}  {r.file}\n")
+            days = say("stale.days", "{days} days", days=f"{r.days:>{width}}")
+            out.append(f"  {days}  {r.verified}  {r.id}  {r.name}  {r.phone or '-'}  {r.file}\n")
     return "".join(out)
 
 

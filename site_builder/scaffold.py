@@ -20,6 +20,7 @@ from . import vocab
 from .errors import Abort, Problems
 from .fields import SLUG
 from .load import display_path, parse_yaml, read_text
+from .messages import M
 from .schema import ARTICLE, NO_ADDRESS_KINDS, PLACEHOLDER, SERVICE
 from .validate import today_in, validate_regions
 
@@ -43,7 +44,7 @@ class Area:
 
 def _did_you_mean(word: str, choices, extra: str | None = None) -> str:
     close = extra or next(iter(difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)), None)
-    return f"did you mean {close!r}? " if close else ""
+    return M("hint.did_you_mean", "did you mean {word!r}? ", word=close) if close else ""
 
 
 def slug_hint(text: str) -> str | None:
@@ -57,8 +58,10 @@ def slug_hint(text: str) -> str | None:
 def check_id(value: str, what: str) -> str:
     if not SLUG.match(value):
         hint = slug_hint(value)
-        raise Abort(f"{value!r} is not a valid {what} ({f'did you mean {hint!r}? ' if hint else ''}"
-                    "1–64 characters: lowercase a-z, 0-9 and -)")
+        raise Abort(M("new.bad_id", "{value!r} is not a valid {what} ({hint}1–64 characters: "
+                      "lowercase a-z, 0-9 and -)", value=value, what=what,
+                      hint=M("hint.did_you_mean", "did you mean {word!r}? ", word=hint)
+                      if hint else ""))
     return value
 
 
@@ -67,16 +70,17 @@ def check_kind(value: str) -> str:
         return value
     # An editor may type the Chinese name of the kind (心理门诊) instead of its value.
     by_label = vocab.kind_for(value)
-    raise Abort(f"--kind {value!r} is not a kind ({_did_you_mean(value.lower(), vocab.KINDS, by_label)}"
-                f"one of: {', '.join(vocab.KINDS)})")
+    raise Abort(M("new.bad_kind", "--kind {value!r} is not a kind ({hint}one of: {kinds})",
+                  value=value, hint=_did_you_mean(value.lower(), vocab.KINDS, by_label),
+                  kinds=", ".join(vocab.KINDS)))
 
 
 def load_areas(content: Path) -> dict[str, Area]:
     """The valid areas of the content folder's regions.yaml, by id."""
     path = content / "regions.yaml"
     if not path.exists():
-        raise Abort(f"{display_path(path, content)} does not exist (the content folder needs "
-                    "regions.yaml before services can be added)")
+        raise Abort(M("new.no_regions", "{path} does not exist (the content folder needs "
+                      "regions.yaml before services can be added)", path=display_path(path, content)))
     problems = Problems()
     shown = display_path(path, content)
     text = read_text(path, shown, problems, max_bytes=20_000_000)
@@ -91,17 +95,19 @@ def check_region(value: str, areas: dict[str, Area]) -> Area:
     # The area's name (华富街道) instead of its id: point at the id.
     named = [a.id for a in areas.values() if value and (a.name == value or value in a.name)]
     hint = named[0] if len(named) == 1 else None
-    raise Abort(f"--region {value!r} is not an area in regions.yaml "
-                f"({_did_you_mean(value, areas, hint)}an id from regions.yaml)")
+    raise Abort(M("new.bad_region", "--region {value!r} is not an area in regions.yaml "
+                  "({hint}an id from regions.yaml)", value=value,
+                  hint=_did_you_mean(value, areas, hint)))
 
 
 def _target(content: Path, folder: str, name: str) -> Path:
     if not content.is_dir():
-        raise Abort(f"content folder {content} does not exist (pass --content DIR)")
+        raise Abort(M("content.missing", "content folder {content} does not exist (pass "
+                      "--content DIR)", content=content))
     path = content / folder / name
     if path.exists():
-        raise AlreadyExists(f"{display_path(path, content)} already exists and was not changed "
-                            "(choose another name, or edit that file)")
+        raise AlreadyExists(M("new.exists", "{path} already exists and was not changed (choose "
+                              "another name, or edit that file)", path=display_path(path, content)))
     return path
 
 
@@ -290,7 +296,7 @@ def article_text(slug: str, today: date) -> str:
 
 def new_service(content: Path, sid: str, kind: str, region: str, today: date | None = None) -> Path:
     """Write services/<sid>.yaml; Abort on a bad argument, AlreadyExists if it is there."""
-    check_id(sid, "service id")
+    check_id(sid, M("noun.service_id", "service id"))
     kind = check_kind(kind)
     path = _target(content, "services", f"{sid}.yaml")
     area = check_region(region, load_areas(content))
@@ -299,7 +305,7 @@ def new_service(content: Path, sid: str, kind: str, region: str, today: date | N
 
 
 def new_article(content: Path, slug: str, today: date | None = None) -> Path:
-    check_id(slug, "article slug")
+    check_id(slug, M("noun.article_slug", "article slug"))
     path = _target(content, "articles", f"{slug}.md")
     return _write(path, article_text(slug, today or site_today(content)))
 
@@ -310,7 +316,8 @@ def _write(path: Path, text: str) -> Path:
         with path.open("x", encoding="utf-8", newline="\n") as f:  # "x": never overwrite
             f.write(text)
     except FileExistsError:
-        raise AlreadyExists(f"{path} already exists and was not changed") from None
+        raise AlreadyExists(M("new.exists_now", "{path} already exists and was not changed",
+                              path=path)) from None
     return path
 
 
@@ -330,8 +337,9 @@ def new_site(target: Path, version: str, today: date | None = None) -> list[Path
     site.yaml, regions.yaml, holidays.yaml, one service, one article, one page, and CI
     files that install site-builder==`version`. Never writes into a non-empty folder."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise AlreadyExists(f"{target} is not an empty folder and was not changed "
-                            "(init writes a new site only into a new or empty folder)")
+        raise AlreadyExists(M("init.not_empty", "{target} is not an empty folder and was not "
+                              "changed (init writes a new site only into a new or empty folder)",
+                              target=target))
     written: list[Path] = []
     source = STARTER / "content"
     for path in sorted(source.rglob("*")):

@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 from urllib.parse import parse_qs, unquote_to_bytes, urlsplit
 
+from .messages import say
 from .urls import path_text, uri
 
 RELOAD = "__reload"
@@ -89,9 +90,10 @@ class Live:
         parts = [f'\n<link rel="stylesheet" href="{base_path}{RELOAD}.css">']
         if errors:
             lines = html.escape("\n".join(errors), quote=False)
-            parts.append(f'<div id="site-builder-errors" role="alert"><h2>内容有错误，网站没有更新'
-                         f'（显示的是上一次成功的版本）· Content errors: showing the last good '
-                         f'build</h2><pre>{lines}</pre></div>')
+            title = html.escape(say("serve.overlay_title", "Content errors: the site was not "
+                                    "updated (showing the last good build)"), quote=False)
+            parts.append(f'<div id="site-builder-errors" role="alert"><h2>{title}</h2>'
+                         f'<pre>{lines}</pre></div>')
         parts.append(f'<script src="{base_path}{RELOAD}.js" data-version="{version}"></script>')
         extra = "\n".join(parts).encode("utf-8") + b"\n"
         at = body.lower().rfind(b"</body>")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import Abort
+from .messages import M
 from .index import Indexed, _index_all, index_site, jobs_for, pagefind_version, shard_digest
 from .model import Directory, Region
 from .publish import Target, discard_staging, staging_dir
@@ -76,7 +77,8 @@ class Owners:
     def check(self, shard: str) -> None:
         if shard not in self.roots:
             known = ", ".join(sorted(self.roots)) or "none"
-            raise Abort(f"--shard {shard}: not a top-level area of regions.yaml (one of: {known})")
+            raise Abort(M("shard.unknown", "--shard {shard}: not a top-level area of regions.yaml "
+                          "(one of: {known})", shard=shard, known=known))
 
 
 def fingerprint(content: Path, today: str, base_url: str) -> str:
@@ -116,16 +118,19 @@ def read_shard(folder: Path) -> Shard:
     """The SHARD_FILE of `folder`; Abort (one line) when it is not a shard's output."""
     file = folder / SHARD_FILE
     if not folder.is_dir():
-        raise Abort(f"{folder}: no such folder (pass the output folders of build --shard)")
+        raise Abort(M("shard.no_folder", "{folder}: no such folder (pass the output folders of "
+                      "build --shard)", folder=folder))
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
         shard, print_, paths = data["shard"], data["fingerprint"], data["paths"]
         if data.get("format") != FORMAT or not isinstance(paths, list):
             raise ValueError("unknown format")
     except FileNotFoundError:
-        raise Abort(f"{folder}: not the output of build --shard (it has no {SHARD_FILE})") from None
+        raise Abort(M("shard.not_a_shard", "{folder}: not the output of build --shard (it has no "
+                      "{file})", folder=folder, file=SHARD_FILE)) from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise Abort(f"{file}: unreadable ({exc}); build the shard again") from None
+        raise Abort(M("shard.unreadable", "{file}: unreadable ({what}); build the shard again",
+                      file=file, what=exc)) from None
     return Shard(folder, str(shard), str(print_), [str(p) for p in paths])
 
 
@@ -136,21 +141,26 @@ class Assembly:
         seen: dict[str, Path] = {}
         for s in shards:
             if s.shard in seen:
-                raise Abort(f"shard {s.shard} given twice ({seen[s.shard]} and {s.folder})")
+                raise Abort(M("shard.twice", "shard {shard} given twice ({first} and {second})",
+                              shard=s.shard, first=seen[s.shard], second=s.folder))
             seen[s.shard] = s.folder
             if s.shard not in owners.roots:
-                raise Abort(f"{s.folder}: shard {s.shard} is not a top-level area of this content")
+                raise Abort(M("shard.not_top_level", "{folder}: shard {shard} is not a top-level area "
+                              "of this content", folder=s.folder, shard=s.shard))
             if s.fingerprint != print_:
-                raise Abort(f"{s.folder}: shard {s.shard} was built from other content, templates, "
-                            "build date or site-builder version; build every shard and the "
-                            "assembly from the same commit on the same day")
+                raise Abort(M("shard.other_content", "{folder}: shard {shard} was built from other "
+                              "content, templates, build date or site-builder version; build "
+                              "every shard and the assembly from the same commit on the same day",
+                              folder=s.folder, shard=s.shard))
             for path in s.paths:
                 if owners(path) != s.shard:
-                    raise Abort(f"{s.folder}: {path} does not belong to shard {s.shard}")
+                    raise Abort(M("shard.foreign_page", "{folder}: {path} does not belong to shard "
+                                  "{shard}", folder=s.folder, path=path, shard=s.shard))
         missing = sorted(set(owners.roots) - set(seen))
         if missing:
-            raise Abort(f"missing shard(s) {', '.join(missing)}: build each with "
-                        "`site-builder build --shard ID` and pass all their outputs")
+            raise Abort(M("shard.missing", "missing shard(s) {missing}: build each with "
+                          "`site-builder build --shard ID` and pass all their outputs",
+                          missing=", ".join(missing)))
         self.shards, self.owners = shards, owners
 
     def wanted(self, path: str) -> bool:
@@ -163,8 +173,9 @@ class Assembly:
         for s in self.shards:
             for path in s.paths:
                 if not safe_join(s.folder, path).is_file():
-                    raise Abort(f"{s.folder}: {path} is listed in {SHARD_FILE} but missing; "
-                                "build the shard again")
+                    raise Abort(M("shard.page_missing", "{folder}: {path} is listed in {file} but "
+                                  "missing; build the shard again", folder=s.folder, path=path,
+                                  file=SHARD_FILE))
             link_files(s.folder, staged, s.paths)
             linked += s.paths
         return linked
@@ -181,7 +192,7 @@ class Assembly:
                 try:
                     data = search.read_manifest(s.folder)
                 except search.ManifestError as exc:
-                    raise Abort(f"{exc}; build the shard again") from None
+                    raise Abort(M("shard.manifest", "{what}; build the shard again", what=exc.args[0])) from None
                 for entry in data["shards"]:
                     folder = safe_join(s.folder, f"{search.BUNDLES}/{entry['id']}")
                     files = [p.relative_to(s.folder).as_posix() for p in sorted(folder.rglob("*"))

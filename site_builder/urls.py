@@ -21,6 +21,8 @@ import urllib.parse
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .messages import M
+
 WEB = ("http", "https")
 CONTACT = ("tel", "mailto")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -84,22 +86,22 @@ def web_problem(url: str) -> str | None:
     """Why `url` (which starts with http:// or https://) is not one well-formed web
     address; None when it is."""
     if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
-        return "one address, without spaces or line breaks"
+        return M("url.why_spaces", "one address, without spaces or line breaks")
     if "\\" in url:
-        return "write the address with / instead of \\"
+        return M("url.why_backslash", "write the address with / instead of \\")
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        return "not a valid address"
+        return M("url.why_invalid", "not a valid address")
     if parts.scheme.lower() not in WEB or not url[len(parts.scheme) + 1:].startswith("//"):
-        return "a full address starting with https://"
+        return M("url.why_scheme", "a full address starting with https://")
     if "@" in parts.netloc:
-        return "no user name before the host: the part before @ hides the real site"
+        return M("url.why_userinfo", "no user name before the host: the part before @ hides the real site")
     host = parts.hostname or ""
     if not host or not _HOST.match(host if ":" not in host else f"[{host}]") \
             or host.startswith(".") or ".." in host or port == 0:
-        return "a host name such as example.org after //"
+        return M("url.why_host", "a host name such as example.org after //")
     return None
 
 

@@ -24,6 +24,7 @@ from .hours import Calendar, Closure, Hours, parse_hours, twelve_hour_warnings
 from .judgment import check_alternatives, judge, refuse_placeholders
 from .load import INVALID, Doc, MarkdownDoc, RawContent, display_path
 from .markdown import AnyId, LinkTargets, render_markdown
+from .messages import M
 from .model import (Article, Contact, CrisisLine, Directory, Event, Link, Page, Phone, Region,
                     Service, Site, Stat, Target)
 from .parallel import map_ordered
@@ -67,11 +68,11 @@ def today_in(tz: str) -> date:
 def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site | None:
     if doc is None:
         if not _reported(problems, root_path + "site.yaml"):  # unreadable, a link…: said so
-            problems.error(root_path + "site.yaml", 0, "-", "missing (every content folder "
-                           "needs site.yaml with title, base_url and crisis)")
+            problems.error(root_path + "site.yaml", 0, "-", M("site.missing", "missing (every "
+                           "content folder needs site.yaml with title, base_url and crisis)"))
         return None
     c = Checker(doc, problems)
-    data = c.mapping(doc.data, (), SITE_KEYS, "site.yaml")
+    data = c.mapping(doc.data, (), SITE_KEYS, M("noun.site_yaml", "site.yaml"))
     if data is None:
         return None
     title = c.text(data.get("title"), ("title",), SITE["title"].max_len)
@@ -79,28 +80,31 @@ def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site |
     if base_url and urlsplit(base_url).scheme == "http":
         pass  # already warned by url()
     if base_url and (urlsplit(base_url).query or urlsplit(base_url).fragment):
-        c.error(("base_url",), "must not have ?query or #fragment (e.g. https://example.org/xinli/)")
+        c.error(("base_url",), M("site.base_url_query", "must not have ?query or #fragment "
+                                 "(e.g. https://example.org/xinli/)"))
     language = data.get("language") if data.get("language") is not None else "zh-Hans"
     if language in DEFAULT_LANGUAGE_ALIASES:
         language = "zh-Hans"
     if language != "zh-Hans" and language is not INVALID:
-        c.error(("language",), f"{language!r} is not available as the default UI language "
-                "(zh-Hans; more languages can be added with `languages`)")
+        c.error(("language",), M("site.language", "{language!r} is not available as the default "
+                "UI language (zh-Hans; more languages can be added with `languages`)",
+                language=language))
     timezone = c.text(data.get("timezone"), ("timezone",)) or "Asia/Shanghai"
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        c.error(("timezone",), f"{timezone!r} is not a time zone (an IANA name such as Asia/Shanghai)")
+        c.error(("timezone",), M("site.timezone", "{timezone!r} is not a time zone (an IANA name "
+                                 "such as Asia/Shanghai)", timezone=timezone))
         timezone = "Asia/Shanghai"
     crisis: list[CrisisLine] = []
     entries = c.list(data.get("crisis"), ("crisis",))
     low, high = SITE["crisis"].min_items, SITE["crisis"].max_items
     if "crisis" in data and isinstance(data.get("crisis"), list) and not low <= len(entries) <= high:
-        c.error(("crisis",), f"has {len(entries)} entries (1 to 3 hotlines for the top of every page)",
-                key_line=True)
+        c.error(("crisis",), M("site.crisis_count", "has {count} entries (1 to 3 hotlines for the "
+                               "top of every page)", count=len(entries)), key_line=True)
     for i, entry in enumerate(entries):
         where = ("crisis", i)
-        item = c.mapping(entry, where, CRISIS_LINE.keys(), "a crisis line")
+        item = c.mapping(entry, where, CRISIS_LINE.keys(), M("noun.crisis_line", "a crisis line"))
         if item is None:
             continue
         label = c.text(item.get("label"), where + ("label",), CRISIS_LINE["label"].max_len)
@@ -134,7 +138,8 @@ def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site |
 
 def _search(c: Checker, value: Any) -> Vocabulary:
     """site.yaml `search: {risk_words, needs}`: added to the built-in vocabulary."""
-    data = c.mapping(value, ("search",), SEARCH.keys(), "search") if value is not None else None
+    data = c.mapping(value, ("search",), SEARCH.keys(), M("noun.search", "search")) \
+        if value is not None else None
     risk: list[str] = []
     for i, word in enumerate(c.list((data or {}).get("risk_words"), ("search", "risk_words"))):
         text = c.text(word, ("search", "risk_words", i), SEARCH["risk_words"].max_len)
@@ -143,24 +148,26 @@ def _search(c: Checker, value: Any) -> Vocabulary:
     needs: dict[str, dict] = {}
     raw_needs = (data or {}).get("needs")
     if raw_needs is not None and not isinstance(raw_needs, dict):
-        c.error(("search", "needs"), "must be a mapping of need words "
-                "(`失眠: {services: [counseling], title: 睡不着怎么办}`)")
+        c.error(("search", "needs"), M("search.needs_not_mapping", "must be a mapping of need "
+                "words (`失眠: {{services: [counseling], title: 睡不着怎么办}}`)"))
         raw_needs = None
     for word, spec in (raw_needs or {}).items():
         where = ("search", "needs", word)
         text = str(word).strip()
         if not text or len(text) > NEED_WORD_MAX:
-            c.error(where, f"need word {text!r} must be 1 to {NEED_WORD_MAX} characters", key_line=True)
+            c.error(where, M("search.need_word_length", "need word {word!r} must be 1 to {max} "
+                             "characters", word=text, max=NEED_WORD_MAX), key_line=True)
             continue
-        item = c.mapping(spec, where, NEED.keys(), f"the need {text!r}")
+        item = c.mapping(spec, where, NEED.keys(), M("noun.need", "the need {word!r}", word=text))
         if item is None:
             continue
         got = {k: c.choices(item.get(k), where + (k,), NEED[k].vocab)
                for k in ("kinds", "services", "audiences")}
         title = c.text(item.get("title"), where + ("title",), NEED["title"].max_len)
         if not any(item.get(k) for k in NEED.keys()) and set(spec) <= set(NEED.keys()):
-            c.error(where, f"the need {text!r} names no kinds, services or audiences "
-                    "(at least one of them, or a title for a built-in need word)", key_line=True)
+            c.error(where, M("search.need_empty", "the need {word!r} names no kinds, services or "
+                    "audiences (at least one of them, or a title for a built-in need word)",
+                    word=text), key_line=True)
             continue
         needs[text] = {**got, "title": title}
     return extended(tuple(risk), needs)
@@ -174,11 +181,12 @@ def _reported(problems: Problems, path: str) -> bool:
 def _targets(c: Checker, value: Any) -> dict:
     if value is None:
         return {}
-    data = c.mapping(value, ("targets",), {k: False for k in SITE["targets"].vocab}, "targets")
+    data = c.mapping(value, ("targets",), {k: False for k in SITE["targets"].vocab},
+                     M("noun.targets", "targets"))
     out = {}
     for kind, spec in (data or {}).items():
         where = ("targets", kind)
-        item = c.mapping(spec, where, TARGET.keys(), f"the {kind} target")
+        item = c.mapping(spec, where, TARGET.keys(), M("noun.target", "the {kind} target", kind=kind))
         if item is None:
             continue
         level = c.choice(item.get("level"), where + ("level",), TARGET["level"].vocab)
@@ -195,14 +203,14 @@ def _target_stages(c: Checker, value: Any, where: tuple) -> tuple[tuple[int | No
         share = c.number(value, where, low, high)
         return ((None, share),) if share is not None else ()
     if not value:
-        c.error(where, "is an empty list (a share such as 0.8, or stages "
-                "[{year: 2019, share: 0.2}, …])")
+        c.error(where, M("target.empty_stages", "is an empty list (a share such as 0.8, or "
+                         "stages [{{year: 2019, share: 0.2}}, …])"))
         return ()
     stages: dict[int, float] = {}
     ok = True
     for i, entry in enumerate(value):
         at = where + (i,)
-        item = c.mapping(entry, at, TARGET_STAGE.keys(), "a target stage")
+        item = c.mapping(entry, at, TARGET_STAGE.keys(), M("noun.target_stage", "a target stage"))
         if item is None:
             ok = False
             continue
@@ -210,7 +218,8 @@ def _target_stages(c: Checker, value: Any, where: tuple) -> tuple[tuple[int | No
                          TARGET_STAGE["year"].high)
         share = c.number(item.get("share"), at + ("share",), low, high)
         if year is not None and year in stages:
-            c.error(at + ("year",), f"{year} is given twice (one share per year)")
+            c.error(at + ("year",), M("target.year_twice", "{year} is given twice (one share per "
+                                      "year)", year=year))
             ok = False
         elif year is None or share is None:
             ok = False
@@ -226,33 +235,36 @@ def validate_regions(doc: Doc | None, root_path: str, problems: Problems) -> tup
     roots: list[Region] = []
     if doc is None:
         if not _reported(problems, root_path + "regions.yaml"):
-            problems.error(root_path + "regions.yaml", 0, "-",
-                           "missing (every content folder needs regions.yaml listing its areas)")
+            problems.error(root_path + "regions.yaml", 0, "-", M("regions.missing", "missing "
+                           "(every content folder needs regions.yaml listing its areas)"))
         return regions, roots
     c = Checker(doc, problems)
     id_lines: dict[str, int] = {}
     items = c.list(doc.data, ())
     if doc.data is None or (isinstance(doc.data, list) and not items):
-        c.error((), "lists no areas (a list of `{id, name, level, children}` entries)")
+        c.error((), M("regions.empty", "lists no areas (a list of `{{id, name, level, children}}` "
+                      "entries)"))
     # Iterative walk (no recursion limit on deep or wide trees).
     stack = [(item, (i,), None) for i, item in reversed(list(enumerate(items)))]
     while stack:
         value, where, parent = stack.pop()
-        data = c.mapping(value, where, REGION_KEYS, "an area")
+        data = c.mapping(value, where, REGION_KEYS, M("noun.area", "an area"))
         if data is None:
             continue
-        rid = c.slug(data.get("id"), where + ("id",), "area id")
+        rid = c.slug(data.get("id"), where + ("id",), M("noun.area_id", "area id"))
         name = c.text(data.get("name"), where + ("name",), AREA["name"].max_len)
         level = c.choice(data.get("level"), where + ("level",), AREA["level"].vocab, _LEVEL_WORDS)
         if parent is not None and level and vocab.LEVEL_ORDER[level] <= vocab.LEVEL_ORDER[parent.level]:
             below = [lv for lv, i in vocab.LEVEL_ORDER.items() if i > vocab.LEVEL_ORDER[parent.level]]
-            expected = f"a level under it: {', '.join(below)}" if below else "nothing is below a community"
-            c.error(where + ("level",), f"{level!r} is not below its parent {parent.id!r}, "
-                    f"which is a {parent.level} ({expected})")
+            expected = M("regions.levels_below", "a level under it: {levels}", levels=", ".join(below)) \
+                if below else M("regions.nothing_below", "nothing is below a community")
+            c.error(where + ("level",), M("regions.level_not_below", "{level!r} is not below its "
+                    "parent {parent!r}, which is a {parent_level} ({expected})", level=level,
+                    parent=parent.id, parent_level=parent.level, expected=expected))
             level = None
         if rid and rid in regions:
-            c.error(where + ("id",), f"area id {rid!r} is used twice "
-                    f"(each id once; it is already used on line {id_lines[rid]})")
+            c.error(where + ("id",), M("regions.id_twice", "area id {id!r} is used twice "
+                    "(each id once; it is already used on line {line})", id=rid, line=id_lines[rid]))
             rid = None
         region = None
         if rid and name and level:
@@ -275,10 +287,10 @@ def validate_holidays(doc: Doc | None, problems: Problems) -> Calendar:
     if doc is None or doc.data is None:
         return Calendar(off, workdays)
     c = Checker(doc, problems)
-    data = c.mapping(doc.data, (), HOLIDAYS.keys(), "holidays.yaml") or {}
+    data = c.mapping(doc.data, (), HOLIDAYS.keys(), M("noun.holidays_yaml", "holidays.yaml")) or {}
     for i, item in enumerate(c.list(data.get("off"), ("off",))):
         where = ("off", i)
-        entry = c.mapping(item, where, HOLIDAY.keys(), "a holiday")
+        entry = c.mapping(item, where, HOLIDAY.keys(), M("noun.holiday", "a holiday"))
         if entry is None:
             continue
         name = c.text(entry.get("name"), where + ("name",), HOLIDAY["name"].max_len)
@@ -291,8 +303,8 @@ def validate_holidays(doc: Doc | None, problems: Problems) -> Calendar:
         end = c.date(last, where + ("dates",)) if last else start
         if start and end:
             if end < start or (end - start).days > 60:
-                c.error(where + ("dates",), f"{text!r} is not a range of up to 60 days "
-                        "(FIRST..LAST, e.g. 2026-10-01..2026-10-08)")
+                c.error(where + ("dates",), M("holidays.bad_range", "{text!r} is not a range of up "
+                        "to 60 days (FIRST..LAST, e.g. 2026-10-01..2026-10-08)", text=text))
                 continue
             day = start
             while day <= end:
@@ -300,7 +312,7 @@ def validate_holidays(doc: Doc | None, problems: Problems) -> Calendar:
                 day += timedelta(days=1)
     for i, item in enumerate(c.list(data.get("workdays"), ("workdays",))):
         where = ("workdays", i)
-        entry = c.mapping(item, where, WORKDAY.keys(), "a make-up workday")
+        entry = c.mapping(item, where, WORKDAY.keys(), M("noun.workday", "a make-up workday"))
         if entry is None:
             continue
         day = c.date(entry.get("date"), where + ("date",))
@@ -308,7 +320,8 @@ def validate_holidays(doc: Doc | None, problems: Problems) -> Calendar:
         as_day = c.choice(entry.get("as", WORKDAY["as"].default), where + ("as",), vocab_days())
         if day and as_day:
             if day in off:
-                c.error(where + ("date",), f"{day} is also listed under off (a day is either off or a workday)")
+                c.error(where + ("date",), M("holidays.off_and_workday", "{day} is also listed under "
+                        "off (a day is either off or a workday)", day=day))
             workdays[day] = (name or "", vocab_days().index(as_day))
     return Calendar(off, workdays)
 
@@ -323,8 +336,8 @@ def _phone(c: Checker, value: Any, where: tuple, ext: Any, label: str | None) ->
     if value is None or value is INVALID:
         return None
     if isinstance(value, (bool, list, dict)):
-        c.error(where, f"must be a phone number, not {_kind_of(value)} "
-                "(one number in quotes, e.g. \"0755-55501234\")")
+        c.error(where, M("phone.not_text", "must be a phone number, not {kind} "
+                "(one number in quotes, e.g. \"0755-55501234\")", kind=_kind_of(value)))
         return None
     text = str(c.doc.raw.get(where, value)).strip()
     if bidi_control(text) is not None:
@@ -334,7 +347,8 @@ def _phone(c: Checker, value: Any, where: tuple, ext: Any, label: str | None) ->
     if ext is not None and ext is not INVALID:
         ext_text = str(c.doc.raw.get(where[:-1] + ("ext",), ext)).strip()
         if not ext_text.isdigit() or len(ext_text) > 6:
-            c.error(where[:-1] + ("ext",), f"{ext_text!r} is not an extension (1–6 digits)")
+            c.error(where[:-1] + ("ext",), M("phone.bad_ext", "{ext!r} is not an extension "
+                                             "(1–6 digits)", ext=ext_text))
             ext_text = None
     try:
         parsed = parse_phone(text, ext_text)
@@ -342,11 +356,12 @@ def _phone(c: Checker, value: Any, where: tuple, ext: Any, label: str | None) ->
         split = human.split_extension(text) if ext is None else None
         if split:
             number, extension = split
-            c.error(where, f"{text!r} is a number with an extension (write "
-                    f"{{number: \"{number}\", ext: \"{extension}\"}}; the page dials the "
-                    "number, then the extension)")
+            c.error(where, M("phone.has_extension", "{text!r} is a number with an extension "
+                             "(write {{number: \"{number}\", ext: \"{ext}\"}}; the page dials "
+                             "the number, then the extension)", text=text, number=number,
+                             ext=extension))
         else:
-            c.error(where, str(exc))
+            c.error(where, exc.args[0])
         return None
     if parsed.warning:
         c.warning(where, parsed.warning)
@@ -356,12 +371,13 @@ def _phone(c: Checker, value: Any, where: tuple, ext: Any, label: str | None) ->
 def _phones(c: Checker, value: Any) -> tuple[Phone, ...]:
     out = []
     if isinstance(value, str):
-        c.error(("phones",), "must be a list (write phones: [\"0755-55501234\"])")
+        c.error(("phones",), M("phones.not_list", "must be a list (write phones: "
+                               "[\"0755-55501234\"])"))
         return ()
     for i, item in enumerate(c.list(value, ("phones",))):
         where = ("phones", i)
         if isinstance(item, dict):
-            entry = c.mapping(item, where, PHONE_ENTRY.keys(), "a phone")
+            entry = c.mapping(item, where, PHONE_ENTRY.keys(), M("noun.phone", "a phone"))
             if entry is None:
                 continue
             label = c.text(entry.get("label"), where + ("label",), PHONE_ENTRY["label"].max_len)
@@ -378,15 +394,17 @@ def _location(c: Checker, value: Any) -> coords.Point | None:
         return None
     if isinstance(value, str) and human.amap_pair(value):
         lat, lon, *_ = human.amap_pair(value)
-        c.error(("location",), f"{value.strip()!r} is Amap's copied longitude,latitude (write "
-                f"location: {{lat: {lat:g}, lon: {lon:g}, crs: gcj02}})")
+        c.error(("location",), M("location.amap_string", "{value!r} is Amap's copied "
+                                 "longitude,latitude (write location: {{lat: {lat:g}, lon: "
+                                 "{lon:g}, crs: gcj02}})", value=value.strip(), lat=lat, lon=lon))
         return None
-    data = c.mapping(value, ("location",), LOCATION.keys(), "location")
+    data = c.mapping(value, ("location",), LOCATION.keys(), M("noun.location", "location"))
     if data is None:
         return None
     if _looks_swapped(data.get("lat"), data.get("lon")):
-        c.error(("location",), f"{data['lat']}, {data['lon']} is outside China; lat and lon "
-                "look swapped (lat 3.8…53.6 and lon 73.5…135.1; copy both numbers from the map)")
+        c.error(("location",), M("location.swapped", "{lat}, {lon} is outside China; lat and lon "
+                "look swapped (lat 3.8…53.6 and lon 73.5…135.1; copy both numbers from the map)",
+                lat=data["lat"], lon=data["lon"]))
         return None
     lat = c.number(data.get("lat"), ("location", "lat"), LOCATION["lat"].low, LOCATION["lat"].high)
     lon = c.number(data.get("lon"), ("location", "lon"), LOCATION["lon"].low, LOCATION["lon"].high)
@@ -399,15 +417,15 @@ def _location(c: Checker, value: Any) -> coords.Point | None:
     if "crs" not in data:
         c.warning(("location",), NO_CRS)
     if not coords.in_china_bbox(lat, lon):
-        c.error(("location",), f"{lat:g}, {lon:g} is outside China "
-                "(lat 3.8…53.6 and lon 73.5…135.1; copy both numbers from the map)")
+        c.error(("location",), M("location.outside_china", "{lat:g}, {lon:g} is outside China "
+                "(lat 3.8…53.6 and lon 73.5…135.1; copy both numbers from the map)", lat=lat, lon=lon))
         return None
     return coords.point(lat, lon, crs)
 
 
-NO_CRS = ("has no crs, so it is read as wgs84 (GPS): a point copied from Amap or Tencent Maps "
-          "is then off by hundreds of metres (add crs: gcj02 for Amap or Tencent, bd09 for Baidu, "
-          "wgs84 for GPS)")
+NO_CRS = M("location.no_crs", "has no crs, so it is read as wgs84 (GPS): a point copied from "
+           "Amap or Tencent Maps is then off by hundreds of metres (add crs: gcj02 for Amap or "
+           "Tencent, bd09 for Baidu, wgs84 for GPS)")
 
 
 def _looks_swapped(lat: Any, lon: Any) -> bool:
@@ -421,7 +439,7 @@ def _looks_swapped(lat: Any, lon: Any) -> bool:
 def _closure(c: Checker, value: Any) -> Closure | None:
     if value is None:
         return None
-    data = c.mapping(value, ("closed",), CLOSURE.keys(), "closed")
+    data = c.mapping(value, ("closed",), CLOSURE.keys(), M("noun.closed", "closed"))
     if data is None:
         return None
     start = c.date(data.get("from"), ("closed", "from"))
@@ -429,7 +447,8 @@ def _closure(c: Checker, value: Any) -> Closure | None:
     reason = c.text(data.get("reason"), ("closed", "reason"), CLOSURE["reason"].max_len)
     alternative = c.text(data.get("alternative"), ("closed", "alternative"), CLOSURE["alternative"].max_len)
     if start and until and until < start:
-        c.error(("closed", "until"), f"{until} is before `from` {start} (a date on or after it)")
+        c.error(("closed", "until"), M("closed.until_before_from", "{until} is before `from` "
+                                       "{start} (a date on or after it)", until=until, start=start))
         return None
     return Closure(start, until, reason, alternative) if start else None
 
@@ -454,8 +473,9 @@ def _hours(c: Checker, value: Any) -> Hours | None:
     if mapping and not parse_hours(mapping)[1]:
         lines = "`, `".join(f"{k}: {v if v == 'closed' else chr(34) + v + chr(34)}"
                             for k, v in mapping.items())
-        errors = [(None, f"'{value.strip()}' is one line of text (write `hours:` alone on its "
-                         f"line and the days indented below it: `{lines}`)")]
+        errors = [(None, M("hours.one_line", "'{text}' is one line of text (write `hours:` "
+                           "alone on its line and the days indented below it: `{lines}`)",
+                           text=value.strip(), lines=lines))]
     for key, message in errors:
         where = ("hours", key) if key is not None else ("hours",)
         c.error(where, message, key_line=key is not None)
@@ -470,7 +490,7 @@ def _stats(c: Checker, value: Any, today: date) -> tuple[Stat, ...]:
     out = []
     for i, item in enumerate(c.list(value, ("stats",))):
         where = ("stats", i)
-        data = c.mapping(item, where, STAT.keys(), "a stats entry")
+        data = c.mapping(item, where, STAT.keys(), M("noun.stats_entry", "a stats entry"))
         if data is None:
             continue
         year = c.integer(data.get("year"), where + ("year",), STAT["year"].low, today.year)
@@ -483,12 +503,14 @@ def _stats(c: Checker, value: Any, today: date) -> tuple[Stat, ...]:
 
 
 def _translations(c: Checker, value: Any) -> dict:
-    data = c.mapping(value, ("translations",), {k: False for k in TRANSLATION_LANGS}, "translations") \
+    data = c.mapping(value, ("translations",), {k: False for k in TRANSLATION_LANGS},
+                     M("noun.translations", "translations")) \
         if value is not None else {}
     out = {}
     for lang, fields in (data or {}).items():
         where = ("translations", lang)
-        entry = c.mapping(fields, where, TRANSLATION_KEYS, f"the {lang} translation")
+        entry = c.mapping(fields, where, TRANSLATION_KEYS, M("noun.translation", "the {lang} "
+                                                             "translation", lang=lang))
         if entry is None:
             continue
         out[lang] = {k: c.text(v, where + (k,), TRANSLATION[k].max_len) for k, v in entry.items()}
@@ -501,9 +523,9 @@ def validate_service(doc: Doc, regions: dict[str, Region], site: Site | None,
     c = Checker(doc, problems)
     sid = doc.rel.rsplit("/", 1)[-1][: -len(".yaml")]
     if not SLUG.match(sid):
-        c.error((), f"file name {sid!r} is not a valid service id "
-                "(1–64 characters: lowercase a-z, 0-9 and -; rename the file)")
-    data = c.mapping(doc.data, (), SERVICE_KEYS, "a service record")
+        c.error((), M("service.bad_file_name", "file name {id!r} is not a valid service id "
+                "(1–64 characters: lowercase a-z, 0-9 and -; rename the file)", id=sid))
+    data = c.mapping(doc.data, (), SERVICE_KEYS, M("noun.service_record", "a service record"))
     if data is None:
         return None
     raw_kind = data.get("kind")
@@ -515,27 +537,31 @@ def validate_service(doc: Doc, regions: dict[str, Region], site: Site | None,
         region = regions.get(rid)
         if region is None and regions:
             named = region_named(rid, regions)
-            hint = f"did you mean {named!r}? " if named else _suggest(rid, regions)
-            c.error(("region",), f"{rid!r} is not an area in regions.yaml "
-                    f"({hint}an id from regions.yaml)")
+            hint = (M("hint.did_you_mean", "did you mean {word!r}? ", word=named) if named
+                    else _suggest(rid, regions))
+            c.error(("region",), M("service.unknown_region", "{id!r} is not an area in "
+                    "regions.yaml ({hint}an id from regions.yaml)", id=rid, hint=hint))
     address = c.text(data.get("address"), ("address",), SERVICE["address"].max_len)
     if kind and kind not in NO_ADDRESS_KINDS and data.get("address") is None \
             and "address" not in data and ("address",) not in c.misspelled:
-        c.error(("address",), f"missing required key 'address' (a {kind} needs the street address; "
-                "only hotline and online records may leave it out)")
+        c.error(("address",), M("service.missing_address", "missing required key 'address' "
+                "(a {kind} needs the street address; only hotline and online records may leave "
+                "it out)", kind=kind))
     point = _location(c, data.get("location"))
     phones = _phones(c, data.get("phones"))
     website = c.url(data.get("website"), ("website",))
     email = c.text(data.get("email"), ("email",), SERVICE["email"].max_len)
     if email and not EMAIL.match(email):
-        c.error(("email",), f"{email!r} is not an e-mail address (name@example.org)")
+        c.error(("email",), M("service.bad_email", "{email!r} is not an e-mail address "
+                              "(name@example.org)", email=email))
         email = None
     wechat = c.text(data.get("wechat"), ("wechat",), SERVICE["wechat"].max_len)
     if not any(data.get(k) not in (None, INVALID) for k in CONTACT_KEYS):
-        c.error((), "no way to reach the service (at least one of phones, website, email, wechat)")
+        c.error((), M("service.no_contact", "no way to reach the service (at least one of "
+                      "phones, website, email, wechat)"))
     others = []
     for i, item in enumerate(c.list(data.get("other_contacts"), ("other_contacts",))):
-        entry = c.mapping(item, ("other_contacts", i), CONTACT.keys(), "a contact")
+        entry = c.mapping(item, ("other_contacts", i), CONTACT.keys(), M("noun.contact", "a contact"))
         if entry is not None:
             label = c.text(entry.get("label"), ("other_contacts", i, "label"), CONTACT["label"].max_len)
             text = c.text(entry.get("value"), ("other_contacts", i, "value"), CONTACT["value"].max_len)
@@ -544,14 +570,16 @@ def validate_service(doc: Doc, regions: dict[str, Region], site: Site | None,
     hours = _hours(c, data.get("hours"))
     verified = c.date(data.get("verified"), ("verified",))
     if verified and verified > today:
-        c.error(("verified",), f"{verified} is in the future (the date the record was last checked, "
-                f"on or before {today})")
+        c.error(("verified",), M("service.verified_future", "{verified} is in the future (the "
+                "date the record was last checked, on or before {today})", verified=verified,
+                today=today))
     langs = []
     for i, tag in enumerate(c.list(data.get("languages"), ("languages",))):
         if isinstance(tag, str) and LANG_TAG.match(tag):
             langs.append(tag)
         elif tag is not INVALID:
-            c.error(("languages", i), f"{tag!r} is not a language tag (BCP 47, e.g. zh, yue, en)")
+            c.error(("languages", i), M("service.bad_language", "{tag!r} is not a language tag "
+                                        "(BCP 47, e.g. zh, yue, en)", tag=tag))
     fields = dict(
         id=sid, source=doc.rel, name=c.text(data.get("name"), ("name",), SERVICE["name"].max_len), kind=kind,
         region=region, address=address, point=point, phones=phones, website=website,
@@ -576,12 +604,14 @@ def validate_service(doc: Doc, regions: dict[str, Region], site: Site | None,
     age = (today - verified).days
     fields["stale"] = site is not None and age > site.stale_after_days
     if fields["stale"]:
-        c.warning(("verified",), f"last checked {verified}, {age} days ago: the page tells "
-                  f"visitors it may be out of date (call the service, then update verified; "
-                  f"stale_after_days is {site.stale_after_days})")
+        c.warning(("verified",), M("service.stale", "last checked {verified}, {age} days ago: "
+                  "the page tells visitors it may be out of date (call the service, then update "
+                  "verified; stale_after_days is {limit})", verified=verified, age=age,
+                  limit=site.stale_after_days))
     if point is None and kind not in NO_ADDRESS_KINDS:
-        problems.warning(doc.path, doc.line("address"), "location", "missing: the page cannot link to maps or show distances "
-                  "(add location: {lat, lon, crs} copied from Amap or Baidu Maps)")
+        problems.warning(doc.path, doc.line("address"), "location", M("service.no_location",
+                         "missing: the page cannot link to maps or show distances (add location: "
+                         "{{lat, lon, crs}} copied from Amap or Baidu Maps)"))
     return fields
 
 
@@ -625,15 +655,16 @@ def _front(md: MarkdownDoc, problems: Problems, keys: dict[str, bool], what: str
 def validate_article(md: MarkdownDoc, services: set[str], today: date, problems: Problems,
                      inherited: dict | None) -> dict | None:
     keys = ARTICLE_KEYS if inherited is None else {**ARTICLE_KEYS, "date": False}
-    c, data = _front(md, problems, keys, "article front matter")
+    c, data = _front(md, problems, keys, M("noun.article_front", "article front matter"))
     if not SLUG.match(md.slug):
-        c.error((), f"file name {md.slug!r} is not a valid slug (lowercase a-z, 0-9 and -; rename the file)")
+        c.error((), M("article.bad_file_name", "file name {slug!r} is not a valid slug "
+                      "(lowercase a-z, 0-9 and -; rename the file)", slug=md.slug))
     if data is None:
         return None
     inherited = inherited or {}
     event = None
     if data.get("event") is not None:
-        ev = c.mapping(data["event"], ("event",), EVENT_KEYS, "event")
+        ev = c.mapping(data["event"], ("event",), EVENT_KEYS, M("noun.event", "event"))
         if ev is not None:
             start = c.datetime(ev.get("start"), ("event", "start"))
             end = c.datetime(ev.get("end"), ("event", "end"))
@@ -641,11 +672,13 @@ def validate_article(md: MarkdownDoc, services: set[str], today: date, problems:
             sid = c.text(ev.get("service"), ("event", "service"), EVENT["service"].max_len)
             if sid is not None:
                 if sid not in services:
-                    c.error(("event", "service"), f"{sid!r} is not a service "
-                            f"({_suggest(sid, services)}a file name in services/ without .yaml)")
+                    c.error(("event", "service"), M("event.unknown_service", "{id!r} is not a "
+                            "service ({hint}a file name in services/ without .yaml)", id=sid,
+                            hint=_suggest(sid, services)))
             if start and end and end < start:
-                c.error(("event", "end"), f"{end:%Y-%m-%d %H:%M} is before the start "
-                        f"{start:%Y-%m-%d %H:%M} (an end after the start)")
+                c.error(("event", "end"), M("event.end_before_start", "{end:%Y-%m-%d %H:%M} is "
+                        "before the start {start:%Y-%m-%d %H:%M} (an end after the start)",
+                        end=end, start=start))
             elif start and place:
                 event = (start, end, place, sid)
     fields = dict(
@@ -663,17 +696,20 @@ def validate_article(md: MarkdownDoc, services: set[str], today: date, problems:
         draft=bool(c.boolean(data.get("draft"), ("draft",))),
     )
     if fields["date"] and fields["date"] > today and not fields["draft"]:
-        c.warning(("date",), f"{fields['date']} is in the future (the article is published now anyway)")
+        c.warning(("date",), M("article.date_future", "{date} is in the future (the article is "
+                               "published now anyway)", date=fields["date"]))
     return fields if c.ok else None
 
 
 def validate_page(md: MarkdownDoc, problems: Problems) -> dict | None:
-    c, data = _front(md, problems, PAGE_KEYS, "page front matter")
+    c, data = _front(md, problems, PAGE_KEYS, M("noun.page_front", "page front matter"))
     if not SLUG.match(md.slug):
-        c.error((), f"file name {md.slug!r} is not a valid slug (lowercase a-z, 0-9 and -; rename the file)")
+        c.error((), M("article.bad_file_name", "file name {slug!r} is not a valid slug "
+                      "(lowercase a-z, 0-9 and -; rename the file)", slug=md.slug))
     elif md.slug in RESERVED_SLUGS:
-        c.error((), f"the page name {md.slug!r} is used by the site itself "
-                f"(rename the file; reserved: {', '.join(sorted(RESERVED_SLUGS))})")
+        c.error((), M("page.reserved", "the page name {slug!r} is used by the site itself "
+                "(rename the file; reserved: {reserved})", slug=md.slug,
+                reserved=", ".join(sorted(RESERVED_SLUGS))))
     if data is None:
         return None
     fields = dict(slug=md.slug, source=md.rel, lang=md.lang,
@@ -692,8 +728,9 @@ def _translated(docs: list[MarkdownDoc], folder: str, problems: Problems) -> tup
         if lang is None:
             base.append(md)
         elif lang not in TRANSLATION_LANGS:
-            problems.error(md.path, 0, "-", f"{md.rel.rsplit('/', 1)[-1]!r}: unknown translation "
-                           f"language (name translations <slug>.en.md or <slug>.zh-Hant.md)")
+            problems.error(md.path, 0, "-", M("translation.unknown_language", "{name!r}: unknown "
+                           "translation language (name translations <slug>.en.md or "
+                           "<slug>.zh-Hant.md)", name=md.rel.rsplit("/", 1)[-1]))
         else:
             translations.append(md)
     return base, translations
@@ -748,15 +785,17 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
         if md.slug in unreadable["articles"]:
             continue  # what it inherits is unknown until the article can be read
         if md.slug not in article_slugs:
-            problems.error(md.path, 0, "-", f"translation of {md.slug!r}, but articles/{md.slug}.md "
-                           "does not exist (the default-language article must exist)")
+            problems.error(md.path, 0, "-", M("translation.no_article", "translation of {slug!r}, "
+                           "but articles/{slug}.md does not exist (the default-language article "
+                           "must exist)", slug=md.slug))
             continue
         validate_article(md, services_stub, today, problems, by_slug.get(md.slug))
     page_fields = [(md, f) for md in pages if (f := validate_page(md, problems)) is not None]
     for md in page_tr:
         if md.slug not in targets.pages:  # (unreadable pages are in targets.pages)
-            problems.error(md.path, 0, "-", f"translation of {md.slug!r}, but pages/{md.slug}.md "
-                           "does not exist (the default-language page must exist)")
+            problems.error(md.path, 0, "-", M("translation.no_page", "translation of {slug!r}, "
+                           "but pages/{slug}.md does not exist (the default-language page must "
+                           "exist)", slug=md.slug))
         else:
             validate_page(md, problems)
     # Each service record on its own (its description's links may point at any article), on every core (parallel.map_ordered): its fields, its
@@ -822,5 +861,5 @@ def _media_warnings(raw: RawContent, problems: Problems) -> None:
     for media in raw.media:
         if media.size > 500_000:
             problems.warning(display_path(media.source, raw.root), 0, "-",
-                             f"{media.size // 1000} KB is heavy for residents on slow phones "
-                             "(keep media files under 500 KB)")
+                             M("media.heavy", "{kb} KB is heavy for residents on slow phones "
+                               "(keep media files under 500 KB)", kb=media.size // 1000))

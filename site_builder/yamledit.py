@@ -26,6 +26,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from .imports.yamlout import ORDER
+from .messages import M
 
 _LAYOUTS = ((2, 4, 2), (2, 2, 0))
 """(mapping, sequence, offset) indents tried in turn: `- ` two spaces in (the house style,
@@ -124,7 +125,8 @@ class Record:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            raise EditError(f"{path}: cannot be read ({exc})") from None
+            raise EditError(M("edit.unreadable", "{path}: cannot be read ({what})", path=path,
+                              what=exc)) from None
         return cls.parse(path, text)
 
     @classmethod
@@ -133,10 +135,12 @@ class Record:
         try:
             data = _yaml(layout).load(text)
         except YAMLError as exc:
-            raise EditError(f"{path}: not valid YAML ({str(exc).splitlines()[0]}); "
-                            "fix it first (`site-builder check`)") from None
+            raise EditError(M("edit.bad_yaml", "{path}: not valid YAML ({what}); fix it first "
+                              "(`site-builder check`)", path=path,
+                              what=str(exc).splitlines()[0])) from None
         if not isinstance(data, CommentedMap):
-            raise EditError(f"{path}: is not a mapping of `key: value` lines")
+            raise EditError(M("edit.not_mapping", "{path}: is not a mapping of `key: value` lines",
+                              path=path))
         return cls(path, text, data, layout)
 
     def get(self, key: str, default: Any = None) -> Any:

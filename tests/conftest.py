@@ -11,6 +11,7 @@ and one community) and `services/station.yaml`, whose lines are (see `service()`
 """
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +21,11 @@ from site_builder.build import Report, check
 from site_builder.errors import Problem
 
 TODAY = date(2026, 11, 25)
+
+# The tests that read messages word for word read the English source text: every test runs
+# with SITE_BUILDER_MESSAGES=en (its subprocesses too) unless it sets the language itself
+# (tests/test_messages.py reads the Chinese ones).
+os.environ["SITE_BUILDER_MESSAGES"] = "en"
 
 SITE = """\
 title: 测试心理服务地图

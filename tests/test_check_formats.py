@@ -36,6 +36,9 @@ PROBLEMS = [  # (path, line, field, message, severity), in the order check print
     ("content/services/station.yaml", 11, "website", "'http://example.org/' uses plain http (an "
      "https:// address is safer; it is shown as given)", "warning"),
 ]
+CODES = ["file.wrong_extension", "hours.bad_key", "choice.not_allowed", "number.invalid",
+         "url.plain_http"]
+"""The stable machine code of each of PROBLEMS (messages.py), beside the text in json/github."""
 SUMMARY = "4 error(s), 1 warning(s): fix the errors above (a build would stop here)\n"
 
 
@@ -63,15 +66,17 @@ def test_github_annotations(content_dir, capsys):
     code, out, err = run(capsys, "--format", "github")
     assert code == 1
     assert out == (
-        "::error file=content/services/a%2Cb.yml::not a .yaml file (did you mean `a,b.yaml`?)\n"
-        "::error file=content/services/line.yaml,line=6,title=hours.8%3A00::'8:00' is not a day or "
-        "day range (expected mon…sun, a range like mon-fri, or holidays)\n"
-        "::error file=content/services/station.yaml,line=2,title=kind::'clinc' is not allowed "
-        f"(did you mean 'clinic'? one of: {KINDS})\n"
-        "::error file=content/site.yaml,line=5,title=targets.clinic.share::'100%25' is not a number "
-        "(a number from 0 to 1)\n"
-        "::warning file=content/services/station.yaml,line=11,title=website::'http://example.org/' "
-        "uses plain http (an https:// address is safer; it is shown as given)\n")
+        "::error file=content/services/a%2Cb.yml,title=[file.wrong_extension]::not a .yaml file "
+        "(did you mean `a,b.yaml`?)\n"
+        "::error file=content/services/line.yaml,line=6,title=hours.8%3A00 [hours.bad_key]::'8:00' "
+        "is not a day or day range (expected mon…sun, a range like mon-fri, or holidays)\n"
+        "::error file=content/services/station.yaml,line=2,title=kind [choice.not_allowed]::'clinc' "
+        f"is not allowed (did you mean 'clinic'? one of: {KINDS})\n"
+        "::error file=content/site.yaml,line=5,title=targets.clinic.share [number.invalid]::'100%25' "
+        "is not a number (a number from 0 to 1)\n"
+        "::warning file=content/services/station.yaml,line=11,title=website [url.plain_http]::"
+        "'http://example.org/' uses plain http (an https:// address is safer; it is shown as "
+        "given)\n")
     assert err == SUMMARY
 
 
@@ -107,7 +112,8 @@ def test_json(content_dir, capsys):
     assert json.loads(out) == {
         "ok": False,
         "counts": {"errors": 4, "warnings": 1},
-        "problems": [dict(zip(("path", "line", "field", "message", "severity"), p)) for p in PROBLEMS],
+        "problems": [{**dict(zip(("path", "line", "field", "message", "severity"), p)),
+                      "code": code} for p, code in zip(PROBLEMS, CODES)],
         "summary": None,
     }
     assert "mon…sun" in out  # UTF-8 as is, not JSON escapes

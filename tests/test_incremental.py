@@ -352,7 +352,8 @@ def test_cli_incremental_summary(site):
     content, out, cache = site
     cmd = [sys.executable, "-m", "site_builder", "build", "--content", str(content),
            "--out", str(out), "--cache", str(cache)]
-    env = {"SITE_BUILDER_TODAY": TODAY.isoformat(), "PATH": "/usr/bin:/bin"}
+    env = {"SITE_BUILDER_TODAY": TODAY.isoformat(), "PATH": "/usr/bin:/bin",
+           "SITE_BUILDER_MESSAGES": "en"}  # the summary read word for word is the English one
     subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
     # Nothing changed at all: the build has nothing to do, and says so.
     result = subprocess.run(cmd, capture_output=True, text=True, env=env)

@@ -165,7 +165,8 @@ def test_import_understands_human_forms(site, capsys):
     assert main(["check"]) == 0  # the new records build
 
 
-def test_import_reports_every_problem_with_its_cell(site, capsys):
+def test_import_reports_every_problem_with_its_cell(site, capsys, monkeypatch):
+    monkeypatch.setenv("SITE_BUILDER_MESSAGES", "zh-Hans")  # as a Chinese site shows them
     before = snapshot(site)
     sheet(Path("d.xlsx"), [
         HEADER + ["备注"],
@@ -189,11 +190,11 @@ def test_import_reports_every_problem_with_its_cell(site, capsys):
     assert "d.xlsx:汇总表!I2: 开放时间: “9:00-17:00”没有写哪几天" in err
     assert "d.xlsx:汇总表!J2: 服务对象: “老人家”不是可选的值（是不是“老年人”？" in err
     # the validator's own messages, as a hand-written file gets them, at their cells
-    assert ("d.xlsx:汇总表!E3: 地址: address: missing required key 'address' (a counseling_room "
-            "needs the street address") in err
-    assert "d.xlsx:汇总表!L3: 核实日期: verified: 2027-01-05 is in the future" in err
+    assert ("d.xlsx:汇总表!E3: 地址: address: 缺少必填项 “address”（counseling_room 需要填写"
+            "街道地址") in err
+    assert "d.xlsx:汇总表!L3: 核实日期: verified: 2027-01-05 是将来的日期" in err
     assert "d.xlsx:汇总表!A5: 编号: 编号“futian-ok-room”在第 3 行已经用过" in err
-    assert lines[-1] == "11 error(s) in d.xlsx: nothing was written (fix them and import again)"
+    assert lines[-1] == "d.xlsx 里有 11 个错误：没有写入任何文件（请改正后重新导入）"
     assert snapshot(site) == before
 
 
@@ -323,7 +324,8 @@ def test_stale_list_by_region_due_within_and_reimported(site, capsys):
     rows[1][5] = "2020-01-01"  # earlier than the record's date now
     Path("called.csv").write_text("".join(",".join(r) + "\r\n" for r in rows), encoding="utf-8")
     code, _, err = run(capsys, "import", "stale", "called.csv")
-    assert code == 1 and "called.csv:called!F2: 核实日期: 2020-01-01 早于记录里的核实日期 2026-11-28" in err
+    assert code == 1 and ("called.csv:called!F2: 核实日期: 2020-01-01 is before the record's date of "
+                           "verification 2026-11-28") in err
 
 
 def test_phone_cell_that_excel_made_a_number(site, capsys):
@@ -331,7 +333,7 @@ def test_phone_cell_that_excel_made_a_number(site, capsys):
                                     None, 75555500121, "每天 09:00-17:00", None, None, "2026-11-01"]])
     code, _, err = run(capsys, "import", "xlsx", "d.xlsx")
     assert code == 1
-    assert "d.xlsx:汇总表!H2: 电话: “75555500121”是数字格式的单元格，开头的 0 已被表格软件去掉" in err
+    assert "d.xlsx:汇总表!H2: 电话: '75555500121' is a number cell: the spreadsheet dropped its leading 0" in err
 
 
 def test_xls_and_ods_reader_reads_what_openpyxl_reads(site, capsys):
@@ -382,8 +384,9 @@ def test_area_given_as_district_street_community_names(site, capsys):
     ])
     code, _, err = run(capsys, "import", "xlsx", "d.xlsx")
     assert code == 1
-    assert "d.xlsx:汇总表!D4: 所属区域: “不存在街道”不是 regions.yaml 里的区域" in err
-    assert "warning: d.xlsx:汇总表!A5: -: 只有一个单元格有内容（“合计：3 个”），不像一条服务记录，已忽略" in err
+    assert "d.xlsx:汇总表!D4: 所属区域: '不存在街道' is not an area of regions.yaml" in err
+    assert ("warning: d.xlsx:汇总表!A5: -: only one cell has content ('合计：3 个'): not a service "
+            "record, left out") in err
     errors = [line for line in err.splitlines() if not line.startswith("warning: ")]
     assert len(errors) == 2  # the one above and the summary line
     sheet(Path("d.xlsx"), [

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..messages import M
 from ..errors import Abort
 from . import build
 
@@ -30,5 +31,6 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve()
     for shard in shards:
         if shard.resolve() == out:
-            raise Abort(f"--out {args.out} is one of the shards; assemble into another folder")
+            raise Abort(M("assemble.out_is_shard", "--out {out} is one of the shards; assemble into "
+                          "another folder", out=args.out))
     return build.run(args, assemble=shards)

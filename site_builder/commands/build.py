@@ -12,6 +12,7 @@ from ..fixes import apply as fixes
 from ..progress import for_terminal
 from ..signals import exit_status, stop_on_sigterm
 from ..supervise import Budget
+from ..messages import say
 from .common import print_problems, today
 
 BUILD_WARNINGS_SHOWN = 20
@@ -58,28 +59,32 @@ def run(args: argparse.Namespace, assemble: list[Path] | None = None) -> int:
         progress.close()
         content = Path(args.content)
         print_problems(fixes.mark_fixable(exc.problems, fixes.plan(content, {p.path for p in exc.problems})))
-        print(f"{len(exc.problems)} error(s): the site was not built; "
-              f"{args.out} is unchanged", file=sys.stderr)
+        print(say("build.content_errors", "{count} error(s): the site was not built; {out} is "
+                  "unchanged", count=len(exc.problems), out=args.out), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         progress.close()
-        print(f"interrupted: the site was not built; {args.out} is unchanged", file=sys.stderr)
+        print(say("build.interrupted", "interrupted: the site was not built; {out} is unchanged",
+                  out=args.out), file=sys.stderr)
         return exit_status()
     finally:
         progress.close()
     print_warnings(report)
     shard = getattr(args, "shard", None)
-    what = f" (shard {shard}: its pages and search bundles only)" if shard else ""
-    print(f"built {args.out}{what}: {summary(report)} in {time.perf_counter() - start:.2f} s "
-          f"({stage_seconds(report)})")
+    what = (say("build.shard_only", " (shard {shard}: its pages and search bundles only)",
+                shard=shard) if shard else "")
+    print(say("build.built", "built {out}{what}: {summary} in {seconds:.2f} s ({stages})",
+              out=args.out, what=what, summary=summary(report),
+              seconds=time.perf_counter() - start, stages=stage_seconds(report)))
     if assemble is not None and report.search is not None:
-        print(f"search: {len(report.search.reused)} bundle(s) of the shards reused, "
-              f"{len(report.search.indexed)} indexed here")
+        print(say("build.search_reused", "search: {reused} bundle(s) of the shards reused, "
+                  "{indexed} indexed here", reused=len(report.search.reused),
+                  indexed=len(report.search.indexed)))
     if report.interrupted:  # after the swap: the new site is live, say so
-        left = (f"; the previous copy {report.leftover} is removed by the next build"
-                if report.leftover else "")
-        print(f"interrupted after the new site was published: {args.out} is the new "
-              f"site{left}", file=sys.stderr)
+        left = (say("build.leftover", "; the previous copy {leftover} is removed by the next "
+                    "build", leftover=report.leftover) if report.leftover else "")
+        print(say("build.interrupted_after_swap", "interrupted after the new site was published: "
+                  "{out} is the new site{left}", out=args.out, left=left), file=sys.stderr)
     return 0
 
 
@@ -88,27 +93,35 @@ def print_warnings(report: Report) -> None:
     warnings = report.problems.warnings
     print_problems(warnings[:BUILD_WARNINGS_SHOWN])
     if len(warnings) > BUILD_WARNINGS_SHOWN:
-        print(f"… and {len(warnings) - BUILD_WARNINGS_SHOWN} more warning(s): "
-              "run `site-builder check` to see them all", file=sys.stderr)
+        print(say("build.more_warnings", "… and {count} more warning(s): run `site-builder "
+                  "check` to see them all", count=len(warnings) - BUILD_WARNINGS_SHOWN),
+              file=sys.stderr)
 
 
 def summary(report: Report) -> str:
     """`1561 pages (… services, … articles; incremental: …), … indexed for search, … warning(s)`."""
     d = report.directory
-    what = f"{len(d.services)} services, {len(d.articles)} articles" if d else ""
+    what = say("build.what", "{services} services, {articles} articles", services=len(d.services),
+               articles=len(d.articles)) if d else ""
     counts = report.incremental
     if counts is not None:
-        what += (f"; incremental: {counts.rendered} rendered ({counts.changed} changed), "
-                 f"{counts.unchanged} unchanged, {counts.deleted} deleted")
+        what += say("build.incremental", "; incremental: {rendered} rendered ({changed} changed), "
+                    "{unchanged} unchanged, {deleted} deleted", rendered=counts.rendered,
+                    changed=counts.changed, unchanged=counts.unchanged, deleted=counts.deleted)
     search = report.search
     shards = ""
     if search is not None and search.shards:
-        shards = f" in {len(search.shards)} shards" + (
-            f" ({len(search.indexed)} re-indexed)" if search.reused else "")
-    searched = ("search being updated" if report.search_pending
-                else f"{report.indexed} indexed for search{shards}")
-    return (f"{report.pages} pages ({what}), {searched}, "
-            f"{len(report.problems.warnings)} warning(s)")
+        shards = say("build.shards", " in {count} shards", count=len(search.shards))
+        if search.reused:
+            shards += say("build.shards_reindexed", " ({count} re-indexed)", count=len(search.indexed))
+    if report.search_pending:
+        searched = say("build.search_pending", "search being updated")
+    else:
+        searched = say("build.indexed", "{indexed} indexed for search{shards}",
+                       indexed=report.indexed, shards=shards)
+    return say("build.summary", "{pages} pages ({what}), {searched}, {warnings} "
+               "warning(s)", pages=report.pages, what=what, searched=searched,
+               warnings=len(report.problems.warnings))
 
 
 def stage_seconds(report: Report) -> str:

@@ -16,6 +16,7 @@ from .. import links, reports
 from ..build import check
 from ..errors import Abort
 from ..fixes import apply as fixes
+from ..messages import M, say
 from .common import print_problems, today
 
 FORMATS = ("text", "github", "json", "csv")
@@ -46,9 +47,10 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if (args.region or args.due_within) and not args.stale:
-        raise Abort("--region and --due-within go with --stale")
+        raise Abort(M("check.stale_options", "--region and --due-within go with --stale"))
     if args.stale and args.format == "github":
-        raise Abort("--stale lists services, not problems: use --format text, csv or json")
+        raise Abort(M("check.stale_github", "--stale lists services, not problems: use --format "
+                      "text, csv or json"))
     start = time.perf_counter()
     content = Path(args.content)
     if args.fix and content.is_dir():
@@ -70,21 +72,23 @@ def run(args: argparse.Namespace) -> int:
         if len(errors) > GITHUB_SHOWN or len(warnings) > GITHUB_SHOWN:
             # The rest are not on the pull request, and the log shows annotations without
             # their file: list them all with file and line.
-            print(f"GitHub shows {GITHUB_SHOWN} errors and {GITHUB_SHOWN} warnings of a step on the "
-                  f"pull request; all {len(problems)} problems:", file=sys.stderr)
+            print(say("check.github_all", "GitHub shows {shown} errors and {shown} warnings of a "
+                      "step on the pull request; all {count} problems:", shown=GITHUB_SHOWN,
+                      count=len(problems)), file=sys.stderr)
             print_problems(problems)
     elif args.format == "csv":
         _out(reports.problems_csv(problems))
     else:
         _out(reports.problems_json(problems, _summary(d) if not errors else None))
     if errors:
-        print(f"{len(errors)} error(s), {len(warnings)} warning(s): fix the errors above "
-              f"(a build would stop here)", file=sys.stderr)
+        print(say("check.errors", "{errors} error(s), {warnings} warning(s): fix the errors above "
+                  "(a build would stop here)", errors=len(errors), warnings=len(warnings)),
+              file=sys.stderr)
         return 1
     summary = _summary(d)
-    print(f"ok: {summary['services']} services, {summary['areas']} areas, "
-          f"{summary['articles']} articles, {summary['pages']} pages; {summary['stale']} stale; "
-          f"{len(warnings)} warning(s) in {time.perf_counter() - start:.2f} s",
+    print(say("check.ok", "ok: {services} services, {areas} areas, {articles} articles, {pages} "
+              "pages; {stale} stale; {warnings} warning(s) in {seconds:.2f} s", **summary,
+              warnings=len(warnings), seconds=time.perf_counter() - start),
           file=sys.stderr if args.format != "text" else sys.stdout)
     return 0
 
@@ -96,8 +100,9 @@ def _fix(content: Path) -> None:
         _out(fix.diff())
         fixes.write(fix)
     changes = sum(len(f.changes) for f in done)
-    print(f"check --fix: {changes} change(s) in {len(done)} file(s)" if done else
-          "check --fix: nothing to fix", file=sys.stderr)
+    print(say("fix.summary", "check --fix: {changes} change(s) in {files} file(s)",
+              changes=changes, files=len(done)) if done else
+          say("fix.nothing", "check --fix: nothing to fix"), file=sys.stderr)
 
 
 def _out(text: str) -> None:
@@ -123,12 +128,13 @@ def _stale(args: argparse.Namespace, content: Path, report) -> int:
             _out(reports.problems_json(errors, None))
         else:
             print_problems(errors)
-        print(f"{len(errors)} error(s): fix them first (the list of stale services needs "
-              "content without errors)", file=sys.stderr)
+        print(say("check.stale_errors", "{count} error(s): fix them first (the list of stale "
+                  "services needs content without errors)", count=len(errors)), file=sys.stderr)
         return 1
     d = report.directory
     if args.region and args.region not in d.regions:
-        raise Abort(f"--region {args.region!r} is not an area in regions.yaml")
+        raise Abort(M("check.stale_region", "--region {region!r} is not an area in regions.yaml",
+                      region=args.region))
     rows = reports.stale_rows(d, content, args.region, max(0, args.due_within))
     if args.format == "csv":
         _out(reports.stale_csv(rows, d.site.stale_after_days))

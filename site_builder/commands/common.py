@@ -6,6 +6,7 @@ import sys
 from datetime import date
 
 from ..errors import Problem
+from ..messages import say
 
 
 def today() -> date | None:
@@ -19,3 +20,9 @@ def print_problems(problems: list[Problem], stream=None) -> None:
     for problem in problems:
         prefix = "warning: " if problem.severity == "warning" else ""
         print(f"{prefix}{problem}", file=stream)
+
+
+def error_text(exc: BaseException) -> str:
+    """`error: <message>` for an Abort (or another one-line failure), in the run's language."""
+    message = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+    return say("cli.error", "error: {message}", message=message)

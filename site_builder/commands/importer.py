@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .. import vocab
 from ..errors import Abort
 from ..imports.hsds import ImportError_, Options, import_hsds, load_regions
+from ..messages import M, say
 from .common import today
 
 
@@ -38,20 +39,23 @@ def run(args: argparse.Namespace) -> int:
     content = Path(args.content) if args.content else out
     regions = load_regions(content)
     if args.content and not regions:
-        raise Abort(f"{content}/regions.yaml lists no areas (pass the content folder of the site)")
+        raise Abort(M("import.no_regions", "{content}/regions.yaml lists no areas (pass the "
+                      "content folder of the site)", content=content))
     if args.region and regions and args.region not in regions:
-        raise Abort(f"--region {args.region!r} is not an area in {content}/regions.yaml")
+        raise Abort(M("import.unknown_region", "--region {region!r} is not an area in "
+                      "{content}/regions.yaml", region=args.region, content=content))
     options = Options(regions=regions, region=args.region, kind=args.kind,
                       today=today() or date.today(), timezone_offset=_offset(content))
     try:
         result = import_hsds(Path(args.path), out, options)
     except ImportError_ as exc:
-        raise Abort(str(exc)) from None
+        raise Abort(exc.args[0] if exc.args else str(exc)) from None
     for note in result.notes:
         print(note, file=sys.stderr)
-    print(f"imported {len(result.written)} service(s) into {out / 'services'}; "
-          f"{result.skipped} not imported; {len(result.notes)} note(s) above. "
-          f"Run `site-builder check --content {out}` next")
+    print(say("import.done", "imported {count} service(s) into {folder}; {skipped} not imported; "
+              "{notes} note(s) above. Run `site-builder check --content {out}` next",
+              count=len(result.written), folder=out / "services", skipped=result.skipped,
+              notes=len(result.notes), out=out))
     return 0 if result.written or not result.skipped else 1
 
 

@@ -6,8 +6,9 @@ import sys
 from pathlib import Path
 
 from .. import __version__
+from ..messages import say
 from ..scaffold import AlreadyExists, new_site
-from .common import today
+from .common import error_text, today
 
 
 def register(sub) -> None:
@@ -21,12 +22,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         written = new_site(target, __version__, today())
     except AlreadyExists as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(error_text(exc), file=sys.stderr)
         return 1
     for path in written:
-        print(f"created {path}")
-    print(f"next: cd {target}, edit content/site.yaml (title, base_url, crisis) and replace every "
-          "待填写：… in content/services/, then run `site-builder check` and `site-builder build`; "
-          ".github/workflows/site.yml and .gitlab-ci.yml publish it from CI "
-          f"(they install site-builder=={__version__})")
+        print(say("init.created", "created {path}", path=path))
+    print(say("init.next", "next: cd {target}, edit content/site.yaml (title, base_url, crisis) "
+              "and replace every 待填写：… in content/services/, then run `site-builder check` and "
+              "`site-builder build`; .github/workflows/site.yml and .gitlab-ci.yml publish it "
+              "from CI (they install site-builder=={version})", target=target,
+              version=__version__))
     return 0

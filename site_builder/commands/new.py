@@ -8,7 +8,8 @@ from pathlib import Path
 from .. import vocab
 from ..load import display_path
 from ..scaffold import AlreadyExists, new_article, new_service
-from .common import today
+from ..messages import say
+from .common import error_text, today
 
 
 def register(sub) -> None:
@@ -27,8 +28,8 @@ def register(sub) -> None:
 
 
 def _done(path: Path, content: Path) -> int:
-    print(f"created {display_path(path, content)}: replace every 待填写：… with the real text, "
-          "then run `site-builder check`")
+    print(say("new.created", "created {path}: replace every 待填写：… with the real text, then run "
+              "`site-builder check`", path=display_path(path, content)))
     return 0
 
 
@@ -37,7 +38,7 @@ def run_service(args: argparse.Namespace) -> int:
     try:
         path = new_service(content, args.id, args.kind, args.region, today())
     except AlreadyExists as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(error_text(exc), file=sys.stderr)
         return 1
     return _done(path, content)
 
@@ -47,6 +48,6 @@ def run_article(args: argparse.Namespace) -> int:
     try:
         path = new_article(content, args.slug, today())
     except AlreadyExists as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(error_text(exc), file=sys.stderr)
         return 1
     return _done(path, content)

@@ -13,6 +13,7 @@ from pathlib import Path
 from .. import coverage_report
 from ..build import check
 from ..coverage import coverage
+from ..messages import say
 from .check import _out
 from .common import print_problems, today
 
@@ -34,8 +35,8 @@ def run(args: argparse.Namespace) -> int:
     errors = report.problems.errors
     if errors or report.directory is None:
         print_problems(errors)
-        print(f"{len(errors)} error(s): fix them first (the coverage report needs content "
-              "without errors)", file=sys.stderr)
+        print(say("report.errors", "{count} error(s): fix them first (the coverage report needs "
+                  "content without errors)", count=len(errors)), file=sys.stderr)
         return 1
     cov = coverage(report.directory)
     formats = {"text": coverage_report.to_text, "csv": coverage_report.to_csv,

@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..messages import say
 from ..schema import stale_schemas, write_schemas
 
 
@@ -22,11 +23,13 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         stale = stale_schemas(out)
         if stale:
-            print(f"{len(stale)} schema file(s) in {out} missing or out of date: {', '.join(stale)} "
-                  f"(run `site-builder schema --out {out}`)", file=sys.stderr)
+            print(say("schema.stale", "{count} schema file(s) in {out} missing or out of date: "
+                      "{files} (run `site-builder schema --out {out}`)", count=len(stale), out=out,
+                      files=", ".join(stale)), file=sys.stderr)
             return 1
-        print(f"ok: the schemas in {out} are up to date")
+        print(say("schema.ok", "ok: the schemas in {out} are up to date", out=out))
         return 0
     written = write_schemas(out)
-    print(f"wrote {len(written)} schema(s) to {out}: {', '.join(p.name for p in written)}")
+    print(say("schema.wrote", "wrote {count} schema(s) to {out}: {files}", count=len(written),
+              out=out, files=", ".join(p.name for p in written)))
     return 0

@@ -28,7 +28,8 @@ from ..watch import Rebuilder
 from ..publish import PublishError, check_output_dir, remove_tree
 from ..write import BuildError
 from .build import BUILD_WARNINGS_SHOWN, DEFAULT_CACHE, stage_seconds, summary
-from .common import print_problems, today
+from ..messages import M, say
+from .common import error_text, print_problems, today
 
 
 def register(sub) -> None:
@@ -71,11 +72,12 @@ class Session:
             self._failed([str(p) for p in exc.problems], exc.problems)
             return False
         except (Abort, IndexError_, BuildError, PublishError, OSError) as exc:
-            self._failed([f"error: {exc}"])
+            self._failed([error_text(exc)])
             return False
         except Exception:  # a bug in site-builder: show it, and keep serving
             traceback.print_exc()
-            self._failed(["error: site-builder failed (a bug; the traceback is in the terminal)"])
+            self._failed([say("serve.bug", "error: site-builder failed (a bug; the traceback is "
+                              "in the terminal)")])
             return False
         self.live.publish([], report.directory.site.base_path if report.directory else None)
         seconds = time.perf_counter() - start
@@ -83,8 +85,9 @@ class Session:
         warnings = report.problems.warnings
         print_problems([w for w in warnings if w not in self._warned][:BUILD_WARNINGS_SHOWN])
         self._warned = set(warnings)
-        print(f"built {self.out} in {seconds:.2f} s: {summary(report)} ({stage_seconds(report)})",
-              flush=True)
+        print(say("serve.built", "built {out} in {seconds:.2f} s: {summary} ({stages})",
+                  out=self.out, seconds=seconds, summary=summary(report),
+                  stages=stage_seconds(report)), flush=True)
         for old in self._old:  # after the tabs were told: deleting a large site takes seconds
             remove_tree(old)
         self._old.clear()
@@ -111,7 +114,7 @@ class Session:
 
     def rebuild(self) -> None:
         """Called by the watcher after a burst of changes."""
-        print("change detected: rebuilding …", flush=True)
+        print(say("serve.rebuilding", "change detected: rebuilding …"), flush=True)
         self.build()
 
     def _failed(self, lines: list[str], problems: list | None = None) -> None:
@@ -119,9 +122,9 @@ class Session:
             print_problems(problems)
         else:
             print("\n".join(lines), file=sys.stderr)
-        print(f"{len(lines)} error(s): still serving the last good site "
-              f"(the errors are shown on every page until they are fixed)", file=sys.stderr,
-              flush=True)
+        print(say("serve.failed", "{count} error(s): still serving the last good site (the "
+                  "errors are shown on every page until they are fixed)", count=len(lines)),
+              file=sys.stderr, flush=True)
         self.live.publish(lines)
 
 
@@ -143,7 +146,8 @@ _interrupt = as_interrupt
 def run(args: argparse.Namespace) -> int:
     content, out = Path(args.content), Path(args.out)
     if not content.is_dir():
-        raise Abort(f"content folder {content} does not exist (pass --content DIR)")
+        raise Abort(M("content.missing", "content folder {content} does not exist (pass "
+                      "--content DIR)", content=content))
     check_output_dir(out, content)
     live = Live(base_path_hint(content))
     session = Session(content, out, Path(args.cache), live)
@@ -151,24 +155,26 @@ def run(args: argparse.Namespace) -> int:
     try:  # the port first: a busy port should not wait for a build to be reported
         server = make_server(out, live.base_path, args.port, live=live)
     except OSError as exc:
-        raise Abort(f"cannot serve on 127.0.0.1:{args.port}: {exc.strerror or exc} "
-                    "(choose another --port, or 0 for any free port)") from exc
+        raise Abort(M("serve.port", "cannot serve on 127.0.0.1:{port}: {why} (choose another "
+                      "--port, or 0 for any free port)", port=args.port,
+                      why=exc.strerror or exc)) from exc
     previous_term = signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly as on Ctrl-C
     try:
         rebuilder.start()  # before the first build, so that no edit made during it is missed
         session.build(for_terminal())
-        print(f"serving {out} at http://127.0.0.1:{server.server_address[1]}{live.base_path} "
-              "(Ctrl-C to stop)", flush=True)
+        print(say("serve.serving", "serving {out} at {url} (Ctrl-C to stop)", out=out,
+                  url=f"http://127.0.0.1:{server.server_address[1]}{live.base_path}"), flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        print("stopping …", flush=True)
+        print(say("serve.stopping", "stopping …"), flush=True)
         live.close()
         server.server_close()
         if rebuilder.busy:
-            print("waiting for the build in progress (Ctrl-C again to quit at once) …", flush=True)
+            print(say("serve.waiting", "waiting for the build in progress (Ctrl-C again to quit "
+                      "at once) …"), flush=True)
         rebuilder.stop(timeout=None)
         signal.signal(signal.SIGTERM, previous_term)
-    print("stopped", flush=True)
+    print(say("serve.stopped", "stopped"), flush=True)
     return 0

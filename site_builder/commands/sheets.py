@@ -8,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 
+from ..messages import M, say
 from ..errors import Abort, Problem
 from ..sheets import stale as stale_import
 from ..sheets.apply import CellProblem, Sheet, apply, describe, plan_import
@@ -70,18 +71,24 @@ def register_import(what) -> None:
 def run_export(args: argparse.Namespace) -> int:
     content, out = Path(args.content), Path(args.out)
     if not (content / "services").is_dir():
-        raise Abort(f"{content}/services does not exist (pass --content DIR)")
+        raise Abort(M("verify.no_services", "{path} does not exist (pass --content DIR)",
+                      path=content / "services"))
     if out.suffix.lower() != ".xlsx":
-        raise Abort(f"--out {out}: the file name must end in .xlsx")
+        raise Abort(M("sheets.out_not_xlsx", "--out {out}: the file name must end in .xlsx",
+                      out=out))
     tree = region_tree(content)
     if args.region and args.region not in tree:
-        raise Abort(f"--region {args.region!r} is not an area in {content}/regions.yaml")
+        raise Abort(M("sheets.unknown_region", "--region {region!r} is not an area in "
+                      "{content}/regions.yaml", region=args.region, content=content))
     count, unread = export_xlsx(content, out, args.region)
     for line in unread:
-        print(f"warning: {line} (left out of the sheet)", file=sys.stderr)
-    where = f" in {tree[args.region][0]} ({args.region})" if args.region else ""
-    print(f"wrote {out}: {count} service(s){where}; edit it, then "
-          f"`site-builder import xlsx {out} --dry-run` shows what would change")
+        print(say("sheets.left_out", "warning: {line} (left out of the sheet)", line=line),
+              file=sys.stderr)
+    where = (say("sheets.in_area", " in {name} ({region})", name=tree[args.region][0],
+                 region=args.region) if args.region else "")
+    print(say("sheets.wrote", "wrote {out}: {count} service(s){where}; edit it, then "
+              "`site-builder import xlsx {out} --dry-run` shows what would change", out=out,
+              count=count, where=where))
     return 0
 
 
@@ -98,35 +105,39 @@ def print_cell_problems(problems: list) -> None:
         if isinstance(p, Problem):
             print_problems([p])
         else:
-            print(f"{'warning: ' if p.severity == 'warning' else ''}{p}", file=sys.stderr)
+            print(say("cli.warning_line", "warning: {line}", line=p) if p.severity == "warning"
+                  else str(p), file=sys.stderr)
 
 
 def run_import(args: argparse.Namespace) -> int:
     services = Path(args.out)
     content = Path(args.content) if args.content else services.parent
     if not (content / "regions.yaml").is_file():
-        raise Abort(f"{content}/regions.yaml does not exist (pass --content DIR, the content "
-                    "folder the records belong to)")
+        raise Abort(M("sheets.no_regions", "{content}/regions.yaml does not exist (pass "
+                      "--content DIR, the content folder the records belong to)",
+                      content=content))
     try:
         services.resolve().relative_to(content.resolve())
     except ValueError:
-        raise Abort(f"--out {services} is not inside the content folder {content} (the records "
-                    "are checked with the rest of the content)") from None
+        raise Abort(M("sheets.out_outside", "--out {out} is not inside the content folder "
+                      "{content} (the records are checked with the rest of the content)",
+                      out=services, content=content)) from None
     keep: set[str] = set()
     if args.region:
         if not args.delete_missing:
-            raise Abort("--region only limits --delete-missing (the sheet itself says which "
-                        "records it holds)")
+            raise Abort(M("sheets.region_without_delete", "--region only limits "
+                          "--delete-missing (the sheet itself says which records it holds)"))
         tree = region_tree(content)
         if args.region not in tree:
-            raise Abort(f"--region {args.region!r} is not an area in {content}/regions.yaml")
+            raise Abort(M("sheets.unknown_region", "--region {region!r} is not an area in "
+                          "{content}/regions.yaml", region=args.region, content=content))
         area = below(tree, args.region)
         records, _ = read_plain(services)
         keep = {sid for sid, (_, r) in records.items() if r.get("region") not in area}
     try:
         table = read_table(Path(args.file), args.sheet)
     except SheetError as exc:
-        raise Abort(str(exc)) from None
+        raise Abort(exc.args[0]) from None
     tree = region_tree(content)
     sheet = Sheet(table, Context(regions={rid: name for rid, (name, _, _) in tree.items()},
                                  parents={rid: parent for rid, (_, _, parent) in tree.items()}))
@@ -135,17 +146,19 @@ def run_import(args: argparse.Namespace) -> int:
     print_cell_problems(plan.problems)
     errors = plan.errors
     if errors:
-        print(f"{len(errors)} error(s) in {table.file}: nothing was written (fix them and "
-              "import again)", file=sys.stderr)
+        print(say("sheets.errors", "{count} error(s) in {file}: nothing was written (fix them "
+                  "and import again)", count=len(errors), file=table.file), file=sys.stderr)
         return 1
     for change in plan.changes:
         print(describe(change, content, args.dry_run))
     counts = {a: sum(1 for c in plan.changes if c.action == a) for a in ("create", "update", "delete")}
-    summary = (f"{counts['create']} new, {counts['update']} updated, {counts['delete']} deleted, "
-               f"{plan.unchanged} unchanged")
+    summary = say("sheets.counts", "{new} new, {updated} updated, {deleted} deleted, "
+                  "{unchanged} unchanged", new=counts["create"], updated=counts["update"],
+                  deleted=counts["delete"], unchanged=plan.unchanged)
     if args.dry_run:
-        print(f"{summary}: nothing written (--dry-run)")
+        print(say("sheets.dry_run", "{summary}: nothing written (--dry-run)", summary=summary))
         return 0
     apply(plan)
-    print(f"{summary} ({table.file}, sheet {table.sheet}); the records pass `site-builder check`")
+    print(say("sheets.imported", "{summary} ({file}, sheet {sheet}); the records pass "
+              "`site-builder check`", summary=summary, file=table.file, sheet=table.sheet))
     return 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..messages import M, say
 from ..errors import Abort
 from ..load import display_path
 from ..sheets.cells import CellError, parse_date
@@ -36,26 +37,31 @@ def run(args: argparse.Namespace) -> int:
     content = Path(args.content)
     services = content / "services"
     if not services.is_dir():
-        raise Abort(f"{services} does not exist (pass --content DIR)")
+        raise Abort(M("verify.no_services", "{path} does not exist (pass --content DIR)",
+                      path=services))
     if not (args.ids or args.region or args.operator):
-        raise Abort("say which records: service ids, --region ID or --operator NAME")
+        raise Abort(M("verify.which", "say which records: service ids, --region ID or "
+                      "--operator NAME"))
     today = site_today(content)
     try:
         day = parse_date(args.date) if args.date else today
     except CellError:
-        raise Abort(f"--date {args.date!r} is not a date (YYYY-MM-DD, e.g. 2026-11-30)") from None
+        raise Abort(M("verify.bad_date", "--date {value!r} is not a date (YYYY-MM-DD, e.g. "
+                      "2026-11-30)", value=args.date)) from None
     if day > today:
-        raise Abort(f"--date {day} is in the future (today is {today})")
+        raise Abort(M("verify.future_date", "--date {day} is in the future (today is {today})",
+                      day=day, today=today))
     records, unread = read_plain(services)
     for line in unread:
-        print(f"warning: {line}", file=sys.stderr)
+        print(say("cli.warning_line", "warning: {line}", line=line), file=sys.stderr)
     chosen: list[str] = []
     missing = [sid for sid in args.ids if sid not in records]
     chosen += [sid for sid in args.ids if sid in records]
     if args.region:
         tree = region_tree(content)
         if args.region not in tree:
-            raise Abort(f"--region {args.region!r} is not an area in {content}/regions.yaml")
+            raise Abort(M("sheets.unknown_region", "--region {region!r} is not an area in "
+                          "{content}/regions.yaml", region=args.region, content=content))
         area = below(tree, args.region)
         chosen += [sid for sid, (_, r) in records.items() if r.get("region") in area]
     if args.operator:
@@ -63,23 +69,32 @@ def run(args: argparse.Namespace) -> int:
                    if str(r.get("operator") or "").strip() == args.operator.strip()]
     if missing:
         for sid in missing:
-            print(f"{services / (sid + '.yaml')}: no such service record", file=sys.stderr)
-        print(f"{len(missing)} unknown id(s): nothing was written", file=sys.stderr)
+            print(say("verify.no_such_record", "{path}: no such service record",
+                      path=services / (sid + '.yaml')), file=sys.stderr)
+        print(say("verify.unknown_ids", "{count} unknown id(s): nothing was written",
+                  count=len(missing)), file=sys.stderr)
         return 1
     chosen = list(dict.fromkeys(chosen))
     if not chosen:
-        print("no service matches: nothing to verify", file=sys.stderr)
+        print(say("verify.none_match", "no service matches: nothing to verify"), file=sys.stderr)
         return 1
     try:
         dated = set_verified(records, {sid: day for sid in chosen})
     except EditError as exc:
-        raise Abort(str(exc)) from None
-    verb = "would set" if args.dry_run else "set"
+        raise Abort(exc.args[0]) from None
     for sid, path, old, new in dated.set:
-        print(f"{verb} {display_path(path, content)}: verified {old or '-'} → {new}")
+        shown = display_path(path, content)
+        print(say("verify.would_set", "would set {path}: verified {old} → {new}", path=shown,
+                  old=old or "-", new=new) if args.dry_run else
+              say("verify.set", "set {path}: verified {old} → {new}", path=shown, old=old or "-",
+                  new=new))
     if not args.dry_run:
         save(dated)
-    print(f"{len(dated.set)} record(s) {'to verify' if args.dry_run else 'verified'} on {day}, "
-          f"{len(dated.same)} already had that date"
-          + ("; nothing written (--dry-run)" if args.dry_run else ""))
+    if args.dry_run:
+        print(say("verify.dry_summary", "{count} record(s) to verify on {day}, {same} already had "
+                  "that date; nothing written (--dry-run)", count=len(dated.set), day=day,
+                  same=len(dated.same)))
+    else:
+        print(say("verify.summary", "{count} record(s) verified on {day}, {same} already had that "
+                  "date", count=len(dated.set), day=day, same=len(dated.same)))
     return 0

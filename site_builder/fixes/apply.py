@@ -9,10 +9,11 @@ from pathlib import Path
 
 from ..errors import Problem, Problems
 from ..load import _FRONT, _ignored, display_path, read_text
+from ..messages import Joined, M
 from .rewrite import Change, fix_yaml
 
 FIXABLE = "`check --fix` can correct this"
-"""Appended to every error that `check --fix` would correct."""
+"""Appended to every error that `check --fix` would correct (messages.py: `fix.can_correct`)."""
 
 
 @dataclass
@@ -103,6 +104,7 @@ def mark_fixable(problems: list[Problem], fixes: list[FileFix]) -> list[Problem]
     for p in problems:
         changes = by_path.get(p.path, ())
         if p.severity == "error" and any(_corrects(c, p) for c in changes):
-            p = replace(p, message=f"{p.message}; {FIXABLE}")
+            p = replace(p, message=Joined(p.message, M("fix.can_correct", "; `check --fix` can "
+                                                        "correct this")))
         out.append(p)
     return out

@@ -23,6 +23,8 @@ from .. import vocab
 from ..coords import in_china_bbox
 from ..exports.hsds import ALTERNATIVE_NOTE, BYDAY, CLOSURE_WORD, HOLIDAY_WORD, TAXONOMY, VOCABULARIES, WORKDAY_WORD
 from ..fields import SLUG
+from ..messages import M
+from ..messages import text as message_text
 from ..phones import PhoneError, parse_phone
 from ..schema import LANG_TAG
 from .reading import ImportError_, Source, read_dataset
@@ -38,12 +40,14 @@ FREE_TEXT = {"alternate_name": "别名", "eligibility_description": "服务对�
              "interpretation_services": "翻译服务", "wait_time": "等候时间",
              "accreditations": "资质", "licenses": "许可证", "alert": "提示"}
 """Free-text HSDS fields the content format has no field for: added to the description."""
-NOT_MAPPED = {"contacts": "named contacts have no field in the content format",
-              "funding": "funding has no field in the content format",
-              "cost_options": "structured costs have no field in the content format (see cost)",
-              "required_documents": "required documents have no field in the content format",
-              "program": "programs have no field in the content format",
-              "metadata": "change history is not kept in records"}
+NOT_MAPPED = {"contacts": M("hsds.no_contacts", "named contacts have no field in the content format"),
+              "funding": M("hsds.no_funding", "funding has no field in the content format"),
+              "cost_options": M("hsds.no_cost_options", "structured costs have no field in the "
+                                "content format (see cost)"),
+              "required_documents": M("hsds.no_documents", "required documents have no field in "
+                                      "the content format"),
+              "program": M("hsds.no_program", "programs have no field in the content format"),
+              "metadata": M("hsds.no_metadata", "change history is not kept in records")}
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ class Note:
     why: str
 
     def __str__(self) -> str:
-        return f"{self.path}: record {self.record}: {self.field}: {self.why}"
+        return f"{self.path}: record {self.record}: {self.field}: {message_text(self.why)}"
 
 
 @dataclass
@@ -89,12 +93,15 @@ class _Mapper:
         if value in (None, "", []):
             return []
         if not isinstance(value, list):
-            self.note(key, f"is {type(value).__name__}, not a list of objects: left out")
+            self.note(key, M("hsds.not_a_list", "is {type}, not a list of objects: left out",
+                             type=type(value).__name__))
             return []
         bad = [v for v in value if not isinstance(v, dict)]
         if bad:
-            self.note(key, f"{len(bad)} entr{'y is' if len(bad) == 1 else 'ies are'} not "
-                      "objects: left out")
+            self.note(key, M("hsds.entry_not_object", "{count} entry is not objects: left out",
+                             count=len(bad)) if len(bad) == 1 else
+                      M("hsds.entries_not_objects", "{count} entries are not objects: left out",
+                        count=len(bad)))
         return [v for v in value if isinstance(v, dict)]
 
     def _attributes(self) -> list[tuple[str, str]]:
@@ -105,8 +112,9 @@ class _Mapper:
             if term.get("taxonomy") == TAXONOMY and code:
                 out.append((code, a.get("value") or ""))
             else:
-                self.note("attributes", f"attribute {term.get('name') or code or a.get('id')!r} "
-                          f"of another taxonomy has no field in the content format")
+                self.note("attributes", M("hsds.other_taxonomy", "attribute {name!r} of another "
+                          "taxonomy has no field in the content format",
+                          name=term.get("name") or code or a.get("id")))
         return out
 
     def values(self, code: str) -> list[str]:
@@ -121,18 +129,19 @@ class _Mapper:
         s = self.s
         name = _text(s.get("name"))
         if not name:
-            self.note("name", "missing (a record needs a name): not imported")
+            self.note("name", M("hsds.no_name", "missing (a record needs a name): not imported"))
             return None
         status = s.get("status")
         if status in ("inactive", "defunct"):
-            self.note("status", f"{status!r}: the service no longer runs; not imported")
+            self.note("status", M("hsds.inactive", "{status!r}: the service no longer runs; not "
+                                  "imported", status=status))
             return None
         rec: dict[str, Any] = {"name": name}
         kinds = self.vocab_values("kind")
         rec["kind"] = kinds[0] if kinds else self.o.kind
         if not kinds:
-            self.note("kind", f"HSDS has no service kind: set to {self.o.kind!r} (check it, "
-                      f"or pass --kind)")
+            self.note("kind", M("hsds.no_kind", "HSDS has no service kind: set to {kind!r} (check "
+                                "it, or pass --kind)", kind=self.o.kind))
         rec["region"] = self.region()
         if rec["region"] is None:
             return None
@@ -141,7 +150,8 @@ class _Mapper:
         if address:
             rec["address"] = address
         elif rec["kind"] not in ("hotline", "online"):
-            self.note("address", f"no address: kind set to 'online' (a {rec['kind']} needs one)")
+            self.note("address", M("hsds.no_address", "no address: kind set to 'online' (a {kind} "
+                                   "needs one)", kind=rec["kind"]))
             rec["kind"] = "online"
         point = self.point(location)
         if point:
@@ -153,7 +163,8 @@ class _Mapper:
         if url and re.match(r"^https?://", url):
             rec["website"] = url
         elif url:
-            self.note("url", f"{url!r} is not an http(s) address: left out")
+            self.note("url", M("hsds.bad_url", "{url!r} is not an http(s) address: left out",
+                               url=url))
         email = _text(s.get("email"))
         if email:
             rec["email"] = email
@@ -166,14 +177,15 @@ class _Mapper:
             org = s.get("organization") or {}
             if _text(org.get("website")) and re.match(r"^https?://", org["website"]):
                 rec["website"] = org["website"]
-                self.note("url", "no way to reach the service itself: the organization's "
-                          "website is used")
+                self.note("url", M("hsds.org_website", "no way to reach the service itself: the "
+                                   "organization's website is used"))
             elif _text(org.get("email")):
                 rec["email"] = org["email"]
-                self.note("email", "no way to reach the service itself: the organization's "
-                          "e-mail is used")
+                self.note("email", M("hsds.org_email", "no way to reach the service itself: the "
+                                     "organization's e-mail is used"))
             else:
-                self.note("phones", "no phone, website or e-mail (a record needs one): not imported")
+                self.note("phones", M("hsds.no_contact", "no phone, website or e-mail (a record "
+                                      "needs one): not imported"))
                 return None
         hours, note, closed = self.hours()
         rec["hours"] = hours
@@ -207,8 +219,8 @@ class _Mapper:
             rec["closed"] = closed
         elif status == "temporarily closed":
             rec["closed"] = {"from": self.o.today}
-            self.note("status", f"temporarily closed without dates: closed from {self.o.today} "
-                      "until further notice")
+            self.note("status", M("hsds.closed_no_dates", "temporarily closed without dates: "
+                                  "closed from {today} until further notice", today=self.o.today))
         for value in self.values("stats")[:1]:
             self._json_field(rec, "stats", value)
         for value in self.values("translations")[:1]:
@@ -222,7 +234,7 @@ class _Mapper:
         try:
             rec[key] = json.loads(value)
         except json.JSONDecodeError:
-            self.note(key, "attribute value is not JSON: left out")
+            self.note(key, M("hsds.not_json", "attribute value is not JSON: left out"))
         if key == "stats" and isinstance(rec.get(key), list):
             rec[key] = [{k: v for k, v in st.items() if v is not None} for st in rec[key]
                         if isinstance(st, dict)]
@@ -254,19 +266,21 @@ class _Mapper:
                     if _text(a.get(key)) in names:
                         return names[a[key]]
         if default:
-            self.note("region", f"no area in regions.yaml matches the service area or "
-                      f"address: set to {default!r} (--region)")
+            self.note("region", M("hsds.region_default", "no area in regions.yaml matches the "
+                                  "service area or address: set to {region!r} (--region)",
+                                  region=default))
             return default
-        self.note("region", "no area in regions.yaml matches (pass --content with its "
-                  "regions.yaml, or --region ID): not imported")
+        self.note("region", M("hsds.no_region", "no area in regions.yaml matches (pass --content "
+                              "with its regions.yaml, or --region ID): not imported"))
         return None
 
     def location(self) -> dict:
         sals = self.items(self.s, "service_at_locations")
         locations = [sal["location"] if isinstance(sal.get("location"), dict) else {} for sal in sals]
         if len(locations) > 1:
-            self.note("service_at_locations", f"{len(locations)} locations: the first is "
-                      "imported (a record is one service point; import the others as records)")
+            self.note("service_at_locations", M("hsds.many_locations", "{count} locations: the "
+                      "first is imported (a record is one service point; import the others as "
+                      "records)", count=len(locations)))
         return locations[0] if locations else {}
 
     def address(self, location: dict) -> str | None:
@@ -293,7 +307,8 @@ class _Mapper:
             return None
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and -90 <= v <= 180
                    for v in (lat, lon)) or not -90 <= lat <= 90 or not in_china_bbox(lat, lon):
-            self.note("location", f"{lat}, {lon} is not a point in China (WGS-84): left out")
+            self.note("location", M("hsds.bad_point", "{lat}, {lon} is not a point in China "
+                                    "(WGS-84): left out", lat=lat, lon=lon))
             return None
         return {"lat": lat, "lon": lon, "crs": "wgs84"}
 
@@ -310,11 +325,12 @@ class _Mapper:
             try:
                 parse_phone(number, ext_text)
             except PhoneError as exc:
-                self.note("phones", f"{exc}: left out")
+                self.note("phones", M("hsds.bad_phone", "{why}: left out", why=exc.args[0]))
                 continue
             label = _text(p.get("description"))
             if label and len(label) > 40:
-                self.note("phones", f"description of {number} is too long for a label: left out")
+                self.note("phones", M("hsds.long_label", "description of {number} is too long "
+                                      "for a label: left out", number=number))
                 label = None
             if ext_text or label:
                 entry = {"number": number}
@@ -361,8 +377,9 @@ class _Mapper:
                 else:
                     failed = True
                     texts.append(desc or f"{sch.get('valid_from', '')}–{sch.get('valid_to', '')}")
-                    self.note("schedules", f"schedule {sch.get('id')} is dated ({dated}): the "
-                              "hours format has weekly hours only (kept in hours_note)")
+                    self.note("schedules", M("hsds.dated_schedule", "schedule {id} is dated "
+                              "({dated}): the hours format has weekly hours only (kept in "
+                              "hours_note)", id=sch.get("id"), dated=dated))
                 continue
             if not opens and not closes:
                 if "预约" in desc or "appointment" in desc.lower():
@@ -399,14 +416,16 @@ class _Mapper:
         try:
             start = date.fromisoformat(str(sch.get("valid_from")))
         except ValueError:
-            self.note("schedules", f"closure {sch.get('id')} has no valid_from date: left out")
+            self.note("schedules", M("hsds.closure_no_start", "closure {id} has no valid_from "
+                                     "date: left out", id=sch.get("id")))
             return None
         out: dict[str, Any] = {"from": start}
         if sch.get("valid_to"):
             try:
                 out["until"] = date.fromisoformat(str(sch["valid_to"]))
             except ValueError:
-                self.note("schedules", f"closure {sch.get('id')}: valid_to is not a date")
+                self.note("schedules", M("hsds.closure_bad_end", "closure {id}: valid_to is not a "
+                                         "date", id=sch.get("id")))
         m = re.search(r"（([^（）]*)）$", desc)
         if m:
             out["reason"] = m.group(1)
@@ -420,18 +439,21 @@ class _Mapper:
         for key in ("opens_at", "closes_at"):
             m = _TIME.match(str(sch.get(key) or "").strip())
             if not m or int(m.group(1)) > 24 or int(m.group(2)) > 59:
-                self.note("schedules", f"schedule {sch.get('id')}: {key} {sch.get(key)!r} is not "
-                          "a time (HH:MM)")
+                self.note("schedules", M("hsds.bad_time", "schedule {id}: {key} {value!r} is not "
+                                         "a time (HH:MM)", id=sch.get("id"), key=key,
+                                         value=sch.get(key)))
                 return None
             zone = m.group(4)
             if zone and zone != "Z" and _offset(zone) != self.o.timezone_offset:
-                self.note("schedules", f"schedule {sch.get('id')}: {key} is in UTC{zone}, not the "
-                          "site's zone (times kept as written)")
+                self.note("schedules", M("hsds.time_zone", "schedule {id}: {key} is in UTC{zone}, "
+                                         "not the site's zone (times kept as written)",
+                                         id=sch.get("id"), key=key, zone=zone))
             times.append(int(m.group(1)) * 60 + int(m.group(2)))
         tz = sch.get("timezone")
         if isinstance(tz, (int, float)) and tz != self.o.timezone_offset:
-            self.note("schedules", f"schedule {sch.get('id')}: timezone UTC{tz:+g} is not the "
-                      f"site's (UTC{self.o.timezone_offset:+g}; times kept as written)")
+            self.note("schedules", M("hsds.timezone", "schedule {id}: timezone UTC{tz:+g} is not "
+                                     "the site's (UTC{site:+g}; times kept as written)",
+                                     id=sch.get("id"), tz=tz, site=self.o.timezone_offset))
         start, end = times
         if start >= 1440:
             return None
@@ -440,24 +462,30 @@ class _Mapper:
     def _days(self, sch: dict) -> list[int] | None:
         why = None
         if (sch.get("freq") or "WEEKLY") != "WEEKLY":
-            why = f"freq {sch.get('freq')} (only WEEKLY maps to weekly hours)"
+            why = M("hsds.why_freq", "freq {freq} (only WEEKLY maps to weekly hours)",
+                    freq=sch.get("freq"))
         elif sch.get("interval") not in (None, 1, 1.0):
-            why = f"every {sch.get('interval')} weeks (weekly hours repeat every week)"
+            why = M("hsds.why_interval", "every {interval} weeks (weekly hours repeat every week)",
+                    interval=sch.get("interval"))
         elif any(sch.get(k) for k in ("byweekno", "bymonthday", "byyearday", "count", "until")):
-            why = "byweekno/bymonthday/byyearday/count/until limit the days (weekly hours cannot)"
+            why = M("hsds.why_limits", "byweekno/bymonthday/byyearday/count/until limit the days "
+                    "(weekly hours cannot)")
         if why:
-            self.note("schedules", f"schedule {sch.get('id')}: {why}: hours set to unknown, "
-                      "the schedule text kept in hours_note")
+            self.note("schedules", M("hsds.schedule_unknown", "schedule {id}: {why}: hours set to "
+                                     "unknown, the schedule text kept in hours_note",
+                                     id=sch.get("id"), why=why))
             return None
         byday = str(sch.get("byday") or "")
         if not byday:
-            self.note("schedules", f"schedule {sch.get('id')}: no byday: taken as every day")
+            self.note("schedules", M("hsds.no_byday", "schedule {id}: no byday: taken as every day",
+                                     id=sch.get("id")))
             return list(range(7))
         days = []
         for part in byday.replace(" ", "").split(","):
             if part.upper() not in BYDAY:
-                self.note("schedules", f"schedule {sch.get('id')}: byday {part!r} is not a "
-                          "weekday (MO…SU): hours set to unknown")
+                self.note("schedules", M("hsds.bad_byday", "schedule {id}: byday {part!r} is not a "
+                                         "weekday (MO…SU): hours set to unknown", id=sch.get("id"),
+                                         part=part))
                 return None
             days.append(BYDAY.index(part.upper()))
         return days
@@ -470,8 +498,8 @@ class _Mapper:
                 if code not in out:
                     out.append(code)
             else:
-                self.note("languages", f"{code or lang.get('name')!r} is not a language tag "
-                          "(BCP 47): left out")
+                self.note("languages", M("hsds.bad_language", "{code!r} is not a language tag "
+                                         "(BCP 47): left out", code=code or lang.get("name")))
         return out
 
     def accessibility(self, location: dict) -> list[str]:
@@ -483,8 +511,10 @@ class _Mapper:
             if key:
                 out.append(key)
             else:
-                self.note("accessibility", f"{(a.get('description') or '')[:60]!r} is not one of "
-                          f"{', '.join(vocab.ACCESSIBILITY)}: left out (add it to the description)")
+                self.note("accessibility", M("hsds.bad_accessibility", "{text!r} is not one of "
+                          "{choices}: left out (add it to the description)",
+                          text=(a.get("description") or "")[:60],
+                          choices=", ".join(vocab.ACCESSIBILITY)))
         return out
 
     def description(self) -> str | None:
@@ -495,15 +525,17 @@ class _Mapper:
                 value = _text(self.s.get(key))
                 if value and value not in text:
                     extra.append(f"{label}：{value}")
-                    self.note(key, "no field in the content format: added to the description")
+                    self.note(key, M("hsds.to_description", "no field in the content format: added to "
+                                     "the description"))
             for key in ("minimum_age", "maximum_age"):
                 if self.s.get(key) not in (None, ""):
                     extra.append(f"{'最低' if key == 'minimum_age' else '最高'}年龄：{self.s[key]:g}"
                                  if isinstance(self.s[key], (int, float)) else str(self.s[key]))
-                    self.note(key, "no field in the content format: added to the description")
+                    self.note(key, M("hsds.to_description", "no field in the content format: added to "
+                                     "the description"))
             text = "\n\n".join(p for p in [text.strip()] + extra if p)
         if len(text) > 2000:
-            self.note("description", "longer than 2000 characters: cut")
+            self.note("description", M("hsds.description_cut", "longer than 2000 characters: cut"))
             text = text[:1999] + "…"
         return text or None
 
@@ -514,13 +546,13 @@ class _Mapper:
                 try:
                     day = date.fromisoformat(value[:10])
                 except ValueError:
-                    self.note(key, f"{value!r} is not a date")
+                    self.note(key, M("hsds.bad_date", "{value!r} is not a date", value=value))
                     continue
                 if day <= self.o.today:
                     return day
-                self.note(key, f"{day} is in the future")
-        self.note("verified", f"no assured_date: set to the import date {self.o.today} "
-                  "(check the record)")
+                self.note(key, M("hsds.future_date", "{day} is in the future", day=day))
+        self.note("verified", M("hsds.no_assured_date", "no assured_date: set to the import date "
+                                "{today} (check the record)", today=self.o.today))
         return self.o.today
 
 
@@ -561,8 +593,9 @@ def map_service(source: Source, options: Options, used_ids: set[str]) -> tuple[t
         # Foreign data of a shape HSDS does not allow (a phone that is a number, a list
         # where an object belongs): the record is reported, the others go on.
         rid = source.service.get("id", "?") if isinstance(source.service, dict) else "?"
-        return None, [Note(source.path, str(rid), "-", f"not HSDS 3.0 as expected "
-                                                       f"({type(exc).__name__}: {exc}): not imported")]
+        return None, [Note(source.path, str(rid), "-", M("hsds.not_hsds", "not HSDS 3.0 as "
+                                                         "expected ({error}): not imported",
+                                                         error=f"{type(exc).__name__}: {exc}"))]
 
 
 # ----------------------------------------------------------------- writing
@@ -611,7 +644,8 @@ def import_hsds(path: Path, out: Path, options: Options) -> Result:
         target = folder / f"{rid}.yaml"
         if rid in existing or target.exists():  # pragma: no cover - ids avoid existing files
             result.notes.append(Note(source.path, str(source.service.get("id")), "id",
-                                     f"services/{rid}.yaml exists: not replaced"))
+                                     M("hsds.exists", "services/{id}.yaml exists: not replaced",
+                                       id=rid)))
             result.skipped += 1
             continue
         header = f"Imported from HSDS {source.path} (id {source.service.get('id', '?')}) on {options.today}"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import csvsafe
+from ..messages import M
 
 
 class ImportError_(Exception):
@@ -33,14 +34,15 @@ def read_dataset(path: Path) -> list[Source]:
             return _read_tables(folder)
         files = sorted(folder.glob("*.json"))
         if not files:
-            raise ImportError_(f"{path}: no services.csv and no .json file (an HSDS data "
-                               "package folder or JSON document was expected)")
+            raise ImportError_(M("hsds.no_files", "{path}: no services.csv and no .json file (an "
+                                 "HSDS data package folder or JSON document was expected)",
+                                 path=path))
         out: list[Source] = []
         for f in files:
             out += _read_json(f)
         return _dedupe(out)
     if not path.is_file():
-        raise ImportError_(f"{path} does not exist")
+        raise ImportError_(M("hsds.no_path", "{path} does not exist", path=path))
     return _dedupe(_read_json(path))
 
 
@@ -48,7 +50,8 @@ def _read_json(path: Path) -> list[Source]:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportError_(f"{path}: not a JSON document ({exc})") from None
+        raise ImportError_(M("hsds.not_json_file", "{path}: not a JSON document ({error})",
+                             path=path, error=exc)) from None
     if isinstance(data, dict) and isinstance(data.get("services.csv"), list):
         # HSDS's tabular form in one JSON document: {"services.csv": [rows], …}
         tables = {name: [{k: v for k, v in row.items() if v not in (None, "")}

@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from ..messages import M
 from ..model import Directory, Region
 
 FORMAT = 1
@@ -260,13 +261,16 @@ def read_manifest(site: Path) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ManifestError(f"{path}: cannot read the search manifest ({exc})") from None
+        raise ManifestError(M("search.manifest_unreadable", "{path}: cannot read the search "
+                              "manifest ({what})", path=path, what=exc)) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT \
             or not isinstance(data.get("shards"), list):
-        raise ManifestError(f"{path}: not a search manifest of format {FORMAT}")
+        raise ManifestError(M("search.manifest_format", "{path}: not a search manifest of "
+                              "format {format}", path=path, format=FORMAT))
     for shard in data["shards"]:
         if not isinstance(shard, dict) or not {"id", "bundle", "regions", "pages"} <= shard.keys():
-            raise ManifestError(f"{path}: a shard lacks id, bundle, regions or pages")
+            raise ManifestError(M("search.manifest_shard", "{path}: a shard lacks id, bundle, "
+                                  "regions or pages", path=path))
     return data
 
 
@@ -277,7 +281,7 @@ def merge_manifests(manifests: Iterable[dict], site_shard: dict | None = None) -
     Raises ManifestError when two manifests hold the same shard id or the same region."""
     manifests = list(manifests)
     if not manifests:
-        raise ManifestError("no search manifest to merge")
+        raise ManifestError(M("search.nothing_to_merge", "no search manifest to merge"))
     areas: list[dict] = []
     seen: dict[str, str] = {}
     owner: dict[str, str] = {}
@@ -286,11 +290,14 @@ def merge_manifests(manifests: Iterable[dict], site_shard: dict | None = None) -
             if s["id"] == m.get("site", SITE):
                 continue
             if s["id"] in seen:
-                raise ManifestError(f"search shard {s['id']} is in two of the manifests merged")
+                raise ManifestError(M("search.shard_twice", "search shard {id} is in two of the "
+                                      "manifests merged", id=s["id"]))
             seen[s["id"]] = s["id"]
             for r in s["regions"]:
                 if r in owner:
-                    raise ManifestError(f"region {r} is in search shards {owner[r]} and {s['id']}")
+                    raise ManifestError(M("search.region_twice", "region {region} is in search shards "
+                                          "{first} and {second}", region=r, first=owner[r],
+                                          second=s["id"]))
                 owner[r] = s["id"]
             areas.append(s)
     if site_shard is None:

@@ -23,6 +23,7 @@ from ..errors import Problem
 from ..fields import SLUG
 from ..load import display_path
 from ..yamledit import EditError, Record, new_text, write_atomic
+from ..messages import Listed, M, say, text
 from .cells import MESSAGES, CellError, text_of
 from .columns import (AREA_PART_HEADERS, BY_KEY, Column, Context, area_from_parts,
                       header_index, normal_header, root_key)
@@ -43,7 +44,7 @@ class CellProblem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.sheet}!{self.cell}: {self.header}: {self.message}"
+        return f"{self.file}:{self.sheet}!{self.cell}: {self.header}: {text(self.message)}"
 
 
 @dataclass
@@ -99,7 +100,7 @@ class Sheet:
 
     def problem(self, row: int, col: int | None, header: str, code: str, severity: str = "error",
                 **values) -> None:
-        message = MESSAGES[code].format(**values)
+        message = MESSAGES[code](**values)
         self.add(row, col, header, message, severity)
 
     def add(self, row: int, col: int | None, header: str, message: str, severity: str = "error"):
@@ -156,7 +157,7 @@ class Sheet:
                 except CellError as exc:
                     index = getattr(exc, "column", 0)
                     col = cols[index] if cols[index] is not None else cols[0]
-                    self.add(number, col, column.headers[index], str(exc))
+                    self.add(number, col, column.headers[index], exc.message)
                     row.ok = False
             filled = [v for v in values if text_of(v)]
             if len(filled) == 1:  # 合计, 注：… under the table: not a record
@@ -169,7 +170,7 @@ class Sheet:
                         row.values["region"] = area_from_parts(names, self.ctx)
                     except CellError as exc:
                         last = max(i for i, n in zip(self.area_parts, names) if n)
-                        self.add(number, last, "所属区域", str(exc))
+                        self.add(number, last, "所属区域", exc.message)
                         row.ok = False
             row.id = row.values.pop("id", None)
             if row.id:
@@ -255,7 +256,7 @@ def plan_import(sheet: Sheet, services: Path, content: Path, *, delete_missing: 
                 record = Record.load(path)
             except EditError as exc:
                 col, header = sheet.cell_of("id", row.number)
-                sheet.add(row.number, col, header, str(exc))
+                sheet.add(row.number, col, header, exc.args[0])
                 plan.problems.append(sheet.problems[-1])
                 continue
             change = Change(row.id, path, "update", row=row.number)
@@ -340,7 +341,8 @@ def _mapped(report, copy: Path, target: Path, rows: dict, changed: set, sheet: S
             if p.severity == "warning" and sid not in changed:
                 continue
             col, header = sheet.cell_of(root_key(p.field), rows[sid].number)
-            detail = p.message if p.field == "-" else f"{p.field}: {p.message}"
+            detail = p.message if p.field == "-" else M("cell.field_detail", "{field}: {message}",
+                                                           field=p.field, message=p.message)
             cell = f"{column_letter(col) if col is not None else 'A'}{rows[sid].number}"
             out.append(CellProblem(sheet.table.file, sheet.table.sheet, cell, header, detail,
                                    p.severity))
@@ -361,16 +363,23 @@ def apply(plan: Plan) -> None:
 
 
 def describe(change: Change, content: Path, dry_run: bool) -> str:
-    verb = {"create": "would create" if dry_run else "created",
-            "update": "would update" if dry_run else "updated",
-            "delete": "would delete" if dry_run else "deleted"}[change.action]
+    """One line of what an import does (or would do) to a record, in the run's language."""
     where = display_path(change.path, content)
-    row = f" (row {change.row})" if change.row else ""
+    row = say("sheets.row", " (row {row})", row=change.row) if change.row else ""
     if change.action == "delete":
-        return f"{verb} {where}: not in the sheet"
+        return (say("sheets.would_delete", "would delete {where}: not in the sheet", where=where)
+                if dry_run else say("sheets.deleted", "deleted {where}: not in the sheet",
+                                    where=where))
     if change.action == "create":
-        made = " (no 编号 column: the id is made from 名称; add a 编号 column to choose it)" \
-            if change.made_id else ""
-        return f"{verb} {where}{row}{made}"
-    fields = "; ".join(f"{h}: “{old}” → “{new}”" for h, old, new in change.fields)
-    return f"{verb} {where}{row}: {fields}"
+        made = say("sheets.made_id", " (no 编号 column: the id is made from 名称; add a 编号 "
+                   "column to choose it)") if change.made_id else ""
+        return (say("sheets.would_create", "would create {where}{row}{made}", where=where,
+                    row=row, made=made) if dry_run else
+                say("sheets.created", "created {where}{row}{made}", where=where, row=row,
+                    made=made))
+    fields = Listed([M("sheets.field_change", "{header}: “{old}” → “{new}”", header=h, old=old,
+                       new=new) for h, old, new in change.fields]).render()
+    return (say("sheets.would_update", "would update {where}{row}: {fields}", where=where,
+                row=row, fields=fields) if dry_run else
+            say("sheets.updated", "updated {where}{row}: {fields}", where=where, row=row,
+                fields=fields))

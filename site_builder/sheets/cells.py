@@ -4,7 +4,7 @@ coordinate system, dates (`2026年11月1日`, `2026/11/1`, Excel date cells), li
 vocabulary words (`所有人、老年人`).
 
 `parse_*` functions read a cell into the value a record holds and raise `CellError` with a
-message in Chinese (from MESSAGES: one table, so that it is easy to translate); `format_*`
+message (from MESSAGES: one table, a `cell.*` message of messages.py each); `format_*`
 functions write a record's value as a cell. `format_x(parse_x(cell))` is canonical: two cells
 that mean the same give the same text, which is how an import tells a change from a cell
 merely written differently.
@@ -20,37 +20,38 @@ from typing import Any
 from .. import hours as hours_mod
 from ..coords import in_china_bbox
 from ..hours import DAYS, parse_hours
+from ..messages import M, Listed
 from ..phones import PhoneError, parse_phone
 
-MESSAGES = {
-    "date": "“{text}”不是日期（应为 2026-11-01、2026/11/1 或 2026年11月1日）",
-    "future": "{day} 在今天（{today}）之后（核实日期是最近一次核实的日期）",
-    "phone": "“{text}”不是电话号码（应为带区号的号码如 0755-5550 0121，手机号，或 12356 这样的短号；分机写成“转 8021”）",
-    "phone_number_cell": "“{text}”是数字格式的单元格，开头的 0 已被表格软件去掉（把单元格设为文本格式，写上区号的 0，如 0755-5550 0121）",
-    "ext": "“{text}”不是分机号（“转”后应为 1–6 位数字）",
-    "hours": "“{text}”看不懂（应为“周一至周五 08:30-12:00，14:00-17:30；周六 09:00-12:00”，或 24小时、需预约、未公布）",
-    "hours_days": "“{text}”没有写哪几天（在时间前写上周一至周五、工作日、周末或每天）",
-    "hours_check": "{detail}",
-    "coords": "“{text}”不是坐标（应为高德地图复制的“经度,纬度”，如 113.883812,22.554071）",
-    "coords_out": "“{text}”不在中国境内（经度 73.5–135.1，纬度 3.8–53.6）",
-    "crs": "“{text}”不是坐标系（应为 GCJ-02（高德、腾讯）、WGS-84（GPS）或 BD-09（百度））",
-    "crs_alone": "有坐标系但没有经纬度（填上经纬度，或清空坐标系）",
-    "choice": "“{text}”不是可选的值（{hint}可选：{allowed}）",
-    "did_you_mean": "是不是“{suggestion}”？",
-    "slug": "“{text}”不能作编号（1–64 个小写字母 a-z、数字和 -，如 futian-hualin-room；编号即文件名）",
-    "missing_id": "缺少编号（每行一个编号：小写字母、数字和 -，如 futian-hualin-room）",
-    "duplicate_id": "编号“{text}”在第 {first} 行已经用过（每个服务一个编号）",
-    "region": "“{text}”不是 regions.yaml 里的区域（{hint}填区域编号或名称）",
-    "region_many": "名称“{text}”对应多个区域（{ids}）：请填区域编号",
-    "number": "“{text}”不是数字",
-    "missing_name": "缺少名称（表格没有“编号”列时，按名称对应记录）",
-    "no_id_column": "缺少“编号”列和“名称”列（编号即文件名，导出的表格第一列就是；没有编号时按名称对应记录）",
-    "not_a_record": "只有一个单元格有内容（“{text}”），不像一条服务记录，已忽略",
-    "unknown_column": "未知的列，已忽略（可用的列见“说明”表）",
-    "no_header": "找不到表头（第一行应为“编号”“名称”等列名，见导出表格的“说明”表）",
-    "validation": "{detail}",
-    "verified_back": "{new} 早于记录里的核实日期 {old}（核实日期只能往后改）",
-    "not_found": "没有编号为“{text}”的服务（{hint}）",
+MESSAGES = {  # key -> the message (English here, Chinese in messages.zh-Hans.yaml `cell.*`)
+    "date": lambda **v: M("cell.date", "{text!r} is not a date (2026-11-01, 2026/11/1 or 2026年11月1日)", **v),
+    "future": lambda **v: M("cell.future", "{day} is after today ({today}) (the date of verification is the date of the last check)", **v),
+    "phone": lambda **v: M("cell.phone", "{text!r} is not a phone number (a number with its area code such as 0755-5550 0121, a mobile number, or a short number such as 12356; an extension as “转 8021”)", **v),
+    "phone_number_cell": lambda **v: M("cell.phone_number_cell", "{text!r} is a number cell: the spreadsheet dropped its leading 0 (format the cell as text and write the area code's 0, as in 0755-5550 0121)", **v),
+    "ext": lambda **v: M("cell.ext", "{text!r} is not an extension (1–6 digits after 转)", **v),
+    "hours": lambda **v: M("cell.hours", "{text!r} cannot be read (hours such as “周一至周五 08:30-12:00，14:00-17:30；周六 09:00-12:00”, or 24小时, 需预约, 未公布)", **v),
+    "hours_days": lambda **v: M("cell.hours_days", "{text!r} does not say which days (write 周一至周五, 工作日, 周末 or 每天 before the times)", **v),
+    "hours_check": lambda **v: M("cell.hours_check", "{detail}", **v),
+    "coords": lambda **v: M("cell.coords", "{text!r} is not a coordinate pair (Amap's copied “longitude,latitude”, such as 113.883812,22.554071)", **v),
+    "coords_out": lambda **v: M("cell.coords_out", "{text!r} is outside China (longitude 73.5–135.1, latitude 3.8–53.6)", **v),
+    "crs": lambda **v: M("cell.crs", "{text!r} is not a coordinate system (GCJ-02 for Amap or Tencent, WGS-84 for GPS, or BD-09 for Baidu)", **v),
+    "crs_alone": lambda **v: M("cell.crs_alone", "a coordinate system without coordinates (fill in the coordinates, or empty the coordinate system)", **v),
+    "choice": lambda **v: M("cell.choice", "{text!r} is not one of the allowed values ({hint}one of: {allowed})", **v),
+    "did_you_mean": lambda **v: M("cell.did_you_mean", "did you mean {suggestion!r}? ", **v),
+    "slug": lambda **v: M("cell.slug", "{text!r} cannot be an id (1–64 lowercase letters a-z, digits and -, such as futian-hualin-room; the id is the file name)", **v),
+    "missing_id": lambda **v: M("cell.missing_id", "no id (one id a row: lowercase letters, digits and -, such as futian-hualin-room)", **v),
+    "duplicate_id": lambda **v: M("cell.duplicate_id", "id {text!r} is already used on row {first} (one id per service)", **v),
+    "region": lambda **v: M("cell.region", "{text!r} is not an area of regions.yaml ({hint}an area's id or name)", **v),
+    "region_many": lambda **v: M("cell.region_many", "the name {text!r} fits several areas ({ids}): write the area's id", **v),
+    "number": lambda **v: M("cell.number", "{text!r} is not a number", **v),
+    "missing_name": lambda **v: M("cell.missing_name", "no name (without an 编号 column, rows are matched to records by name)", **v),
+    "no_id_column": lambda **v: M("cell.no_id_column", "no 编号 column and no 名称 column (the id is the file name, the first column of an exported sheet; without ids, rows are matched by name)", **v),
+    "not_a_record": lambda **v: M("cell.not_a_record", "only one cell has content ({text!r}): not a service record, left out", **v),
+    "unknown_column": lambda **v: M("cell.unknown_column", "unknown column, left out (the columns are listed on the 说明 sheet)", **v),
+    "no_header": lambda **v: M("cell.no_header", "no header row (the first row names the columns 编号, 名称 …, see the exported sheet's 说明 sheet)", **v),
+    "validation": lambda **v: M("cell.validation", "{detail}", **v),
+    "verified_back": lambda **v: M("cell.verified_back", "{new} is before the record's date of verification {old} (it can only move forward)", **v),
+    "not_found": lambda **v: M("cell.not_found", "no service has the id {text!r} ({hint})", **v),
 }
 
 
@@ -58,7 +59,8 @@ class CellError(ValueError):
     """A cell that cannot be read; the message is in Chinese."""
 
     def __init__(self, code: str, **values: Any):
-        super().__init__(MESSAGES[code].format(**values))
+        self.message = MESSAGES[code](**values)
+        super().__init__(self.message)
         self.code = code
 
 
@@ -373,13 +375,14 @@ def parse_hours_cell(value: Any) -> str | dict:
                 raise CellError("hours", text=segment) from None
         for key in (["holidays"] if holidays else _keys(days)):
             if key in mapping:
-                raise CellError("hours_check", detail=f"“{segment}”与前面的时间重复了同一天")
+                raise CellError("hours_check", detail=M("cell.hours_same_day", "{text!r} names a day "
+                                "the times before it already gave", text=segment))
             mapping[key] = times
     if not mapping:
         raise CellError("hours", text=raw)
     parsed, errors = parse_hours(mapping)
     if errors:
-        raise CellError("hours_check", detail="；".join(msg for _, msg in errors))
+        raise CellError("hours_check", detail=Listed([msg for _, msg in errors]))
     if all(v == "closed" for k, v in mapping.items() if k != "holidays") and "holidays" not in mapping:
         raise CellError("hours", text=raw)
     return mapping
@@ -486,7 +489,7 @@ def parse_choice(value: Any, table: dict[str, str], aliases: dict[str, str] | No
         return text.lower()
     words = list(table.values()) + list(table)
     close = difflib.get_close_matches(text, words, n=1, cutoff=0.5)
-    hint = MESSAGES["did_you_mean"].format(suggestion=close[0]) if close else ""
+    hint = MESSAGES["did_you_mean"](suggestion=close[0]) if close else ""
     raise CellError("choice", text=text, hint=hint, allowed="、".join(table.values()))
 
 

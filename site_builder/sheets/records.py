@@ -1,6 +1,7 @@
 """The service records of a content folder read loosely (as `import` and `verify` need
 them even when some other file has an error): ids, raw fields, areas below an area."""
 from __future__ import annotations
+from ..messages import M
 
 from pathlib import Path
 
@@ -54,11 +55,13 @@ def read_plain(services: Path) -> tuple[dict[str, tuple[Path, dict]], list[str]]
         try:
             data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            problems.append(f"{path}: cannot be read ({str(exc).splitlines()[0]}); "
-                            "fix it first (`site-builder check`)")
+            problems.append(M("edit.cannot_read", "{path}: cannot be read ({what}); fix it "
+                              "first (`site-builder check`)", path=path,
+                              what=str(exc).splitlines()[0]))
             continue
         if not isinstance(data, dict):
-            problems.append(f"{path}: is not a mapping of `key: value` lines")
+            problems.append(M("edit.not_mapping", "{path}: is not a mapping of `key: value` lines",
+                              path=path))
             continue
         records[path.stem] = (path, data)
     return records, problems

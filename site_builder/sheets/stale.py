@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import Abort
 from ..load import display_path
+from ..messages import M, say, text
 from ..validate import today_in
 from .cells import MESSAGES, CellError, parse_date, text_of
 from ..yamledit import EditError
@@ -39,11 +40,12 @@ def run(args: argparse.Namespace) -> int:
     content = Path(args.content)
     services = content / "services"
     if not services.is_dir():
-        raise Abort(f"{services} does not exist (pass --content DIR)")
+        raise Abort(M("verify.no_services", "{path} does not exist (pass --content DIR)",
+                      path=services))
     try:
         table = read_table(Path(args.file))
     except SheetError as exc:
-        raise Abort(str(exc)) from None
+        raise Abort(exc.args[0]) from None
     where = f"{table.file}:{table.sheet}!"
     header = None
     for number, values in table.rows[:10]:
@@ -54,8 +56,9 @@ def run(args: argparse.Namespace) -> int:
             header = (number, ids[0], days[0])
             break
     if header is None:
-        raise Abort(f"{table.file}: no header row with the columns 编号 and 核实日期 "
-                    "(the CSV of `site-builder check --stale --format csv` has them)")
+        raise Abort(M("stale.no_header", "{file}: no header row with the columns 编号 and 核实日期 "
+                      "(the CSV of `site-builder check --stale --format csv` has them)",
+                      file=table.file))
     head, id_col, date_col = header
     records, unread = read_plain(services)
     today = site_today(content)
@@ -69,42 +72,49 @@ def run(args: argparse.Namespace) -> int:
         if not sid:
             continue
         if sid not in records:
-            errors.append(f"{where}{column_letter(id_col)}{number}: 编号: " + MESSAGES["not_found"]
-                          .format(text=sid, hint=f"services/{sid}.yaml 不存在或读不出"))
+            errors.append(f"{where}{column_letter(id_col)}{number}: 编号: " + text(MESSAGES[
+                "not_found"](text=sid, hint=M("stale.no_file", "services/{id}.yaml does not "
+                                               "exist or cannot be read", id=sid))))
             continue
         try:
             day = parse_date(cell)
         except CellError as exc:
-            errors.append(f"{where}{column_letter(date_col)}{number}: 核实日期: {exc}")
+            errors.append(f"{where}{column_letter(date_col)}{number}: 核实日期: {text(exc.message)}")
             continue
         if day is None:
             continue
         old = records[sid][1].get("verified")
         if day > today:
             errors.append(f"{where}{column_letter(date_col)}{number}: 核实日期: "
-                          + MESSAGES["future"].format(day=day, today=today))
+                          + text(MESSAGES["future"](day=day, today=today)))
         elif isinstance(old, date) and day < old:
             errors.append(f"{where}{column_letter(date_col)}{number}: 核实日期: "
-                          + MESSAGES["verified_back"].format(new=day, old=old))
+                          + text(MESSAGES["verified_back"](new=day, old=old)))
         else:
             dates[sid] = day
     for line in unread:
-        print(f"warning: {line}", file=sys.stderr)
+        print(say("cli.warning_line", "warning: {line}", line=line), file=sys.stderr)
     if errors:
         print("\n".join(errors), file=sys.stderr)
-        print(f"{len(errors)} error(s) in {table.file}: nothing was written (fix them and "
-              "import again)", file=sys.stderr)
+        print(say("sheets.errors", "{count} error(s) in {file}: nothing was written (fix them "
+                  "and import again)", count=len(errors), file=table.file), file=sys.stderr)
         return 1
     try:
         dated = set_verified(records, dates)
     except EditError as exc:
-        raise Abort(str(exc)) from None
-    verb = "would set" if args.dry_run else "set"
+        raise Abort(exc.args[0]) from None
     for sid, path, old, new in dated.set:
-        print(f"{verb} {display_path(path, content)}: verified {old or '-'} → {new}")
+        shown = display_path(path, content)
+        print(say("verify.would_set", "would set {path}: verified {old} → {new}", path=shown,
+                  old=old or "-", new=new) if args.dry_run else
+              say("verify.set", "set {path}: verified {old} → {new}", path=shown, old=old or "-",
+                  new=new))
     if not args.dry_run:
         save(dated)
-    print(f"{len(dated.set)} record(s) {'to date' if args.dry_run else 'dated'}, "
-          f"{len(dated.same)} already had that date"
-          + ("; nothing written (--dry-run)" if args.dry_run else ""))
+    if args.dry_run:
+        print(say("stale.dry_summary", "{count} record(s) to date, {same} already had that date; "
+                  "nothing written (--dry-run)", count=len(dated.set), same=len(dated.same)))
+    else:
+        print(say("stale.summary", "{count} record(s) dated, {same} already had that date",
+                  count=len(dated.set), same=len(dated.same)))
     return 0

@@ -2,6 +2,7 @@
 (openpyxl), .xls/.ods (python-calamine, when installed) or CSV (UTF-8 or GB18030, as Excel
 on a Chinese Windows saves it) as rows of cell values with their row numbers."""
 from __future__ import annotations
+from ..messages import M
 
 import csv
 import io
@@ -153,21 +154,23 @@ def write_workbook(path: Path, rows: list[list], regions: list[tuple[str, str, s
 def read_table(path: Path, sheet: str | None = None) -> Table:
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise SheetError(f"{path} does not exist")
+        raise SheetError(M("sheets.no_file", "{path} does not exist", path=path))
     if suffix in (".csv", ".txt", ".tsv"):
         return _read_csv(path)
     if suffix in (".xlsx", ".xlsm"):
         return _read_openpyxl(path, sheet)
     if suffix in (".xls", ".ods", ".xlsb"):
         return _read_calamine(path, sheet)
-    raise SheetError(f"{path}: unknown spreadsheet type {suffix or '(none)'} "
-                     "(expected .xlsx, .xls, .ods or .csv)")
+    raise SheetError(M("sheets.unknown_type", "{path}: unknown spreadsheet type {suffix} "
+                       "(expected .xlsx, .xls, .ods or .csv)", path=path,
+                       suffix=suffix or "(none)"))
 
 
 def _pick(names: list[str], wanted: str | None, path: Path) -> str:
     if wanted:
         if wanted not in names:
-            raise SheetError(f"{path} has no sheet {wanted!r} (sheets: {', '.join(names)})")
+            raise SheetError(M("sheets.no_sheet", "{path} has no sheet {sheet!r} (sheets: "
+                               "{names})", path=path, sheet=wanted, names=", ".join(names)))
         return wanted
     return SERVICES_SHEET if SERVICES_SHEET in names else names[0]
 
@@ -186,7 +189,8 @@ def _read_openpyxl(path: Path, sheet: str | None) -> Table:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
-        raise SheetError(f"{path}: not an .xlsx workbook ({exc})") from None
+        raise SheetError(M("sheets.not_xlsx", "{path}: not an .xlsx workbook ({what})",
+                           path=path, what=exc)) from None
     try:
         name = _pick(wb.sheetnames, sheet, path)
         ws = wb[name]
@@ -200,8 +204,9 @@ def _read_calamine(path: Path, sheet: str | None) -> Table:
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:
-        raise SheetError(f"{path}: reading {path.suffix} needs python-calamine "
-                         "(pip install python-calamine==0.9.1), or save the sheet as .xlsx") from None
+        raise SheetError(M("sheets.needs_calamine", "{path}: reading {suffix} needs "
+                           "python-calamine (pip install python-calamine==0.9.1), or save the "
+                           "sheet as .xlsx", path=path, suffix=path.suffix)) from None
     try:
         wb = CalamineWorkbook.from_path(str(path))
         name = _pick(list(wb.sheet_names), sheet, path)
@@ -210,7 +215,8 @@ def _read_calamine(path: Path, sheet: str | None) -> Table:
     except SheetError:
         raise
     except Exception as exc:
-        raise SheetError(f"{path}: cannot be read as a spreadsheet ({exc})") from None
+        raise SheetError(M("sheets.unreadable", "{path}: cannot be read as a spreadsheet "
+                           "({what})", path=path, what=exc)) from None
     return Table(str(path), name, _kept(enumerate(data, start=1)))
 
 
@@ -223,7 +229,8 @@ def _read_csv(path: Path) -> Table:
         except UnicodeDecodeError:
             continue
     else:
-        raise SheetError(f"{path}: not UTF-8 or GB18030 text (save it as CSV UTF-8)")
+        raise SheetError(M("sheets.not_text", "{path}: not UTF-8 or GB18030 text (save it as "
+                           "CSV UTF-8)", path=path))
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
