@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .fields import Checker
+from .messages import M
 from .schema import FOOTER
 
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼港澳台"
@@ -79,18 +80,19 @@ def read_footer(c: Checker, value: Any) -> Footer | None:
             return None
         compact = re.sub(r"\s+", "", found)
         if not pattern.fullmatch(compact):
-            c.error(("footer", key), f"{found!r} is not {expected}")
+            c.error(("footer", key), M("footer.bad_code", "{found!r} is not {expected}",
+                                       found=found, expected=expected))
             return None
         return compact
 
     return Footer(
         host=text("host"),
-        icp=code("icp", ICP, "an ICP filing number (a province abbreviation, ICP备, the digits, "
-                             "号 and an optional -n: 粤ICP备12345678号-1)"),
-        police_filing=code("police_filing", POLICE, "a public-security filing number (a province "
-                           "abbreviation, 公网安备, 14 digits, 号: 粤公网安备44030402000001号)"),
-        gov_site_code=code("gov_site_code", GOV_CODE, "a government website identifier code "
-                           "(10 digits, e.g. 4403000001, or bm and 8 digits for a department's site)"),
+        icp=code("icp", ICP, M("footer.icp_expected", "an ICP filing number (a province "
+                             "abbreviation, ICP备, the digits, 号 and an optional -n: 粤ICP备12345678号-1)")),
+        police_filing=code("police_filing", POLICE, M("footer.police_expected", "a public-security filing "
+                           "number (a province abbreviation, 公网安备, 14 digits, 号: 粤公网安备44030402000001号)")),
+        gov_site_code=code("gov_site_code", GOV_CODE, M("footer.gov_code_expected", "a government website "
+                           "identifier code (10 digits, e.g. 4403000001, or bm and 8 digits for a department's site)")),
         contact=text("contact"))
 
 
@@ -101,8 +103,8 @@ def read_share_image(c: Checker, value: Any, media_root: Path, media: set[str]) 
         return None
     rel = name.removeprefix("/").removeprefix("media/")
     if rel not in media:
-        c.error(("share_image",), f"media/{rel} does not exist (a PNG or JPEG file in media/, "
-                "e.g. share_image: share.png for media/share.png)")
+        c.error(("share_image",), M("share.missing", "media/{rel} does not exist (a PNG or JPEG "
+                "file in media/, e.g. share_image: share.png for media/share.png)", rel=rel))
         return None
     from PIL import Image, UnidentifiedImageError
     try:
@@ -111,11 +113,13 @@ def read_share_image(c: Checker, value: Any, media_root: Path, media: set[str]) 
     except (OSError, UnidentifiedImageError):
         fmt, width, height = None, 0, 0
     if fmt not in ("PNG", "JPEG"):
-        c.error(("share_image",), f"media/{rel} is not a PNG or JPEG image (WeChat shows those)")
+        c.error(("share_image",), M("share.not_image", "media/{rel} is not a PNG or JPEG image "
+                "(WeChat shows those)", rel=rel))
         return None
     if min(width, height) < MIN_SHARE:
-        c.error(("share_image",), f"media/{rel} is {width}×{height} px (at least "
-                f"{MIN_SHARE}×{MIN_SHARE}: WeChat shows no picture for a smaller one)")
+        c.error(("share_image",), M("share.too_small", "media/{rel} is {width}×{height} px (at "
+                "least {min}×{min}: WeChat shows no picture for a smaller one)", rel=rel,
+                width=width, height=height, min=MIN_SHARE))
         return None
     return ShareImage(f"media/{rel}", width, height, "image/png" if fmt == "PNG" else "image/jpeg")
 

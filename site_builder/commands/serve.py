@@ -101,12 +101,12 @@ class Session:
             indexed = reindex(self.out, self.content, lock=self.live.lock, discard=self._old.append,
                               plan=plan)
         except (Abort, IndexError_, PublishError, OSError) as exc:
-            self._failed([f"error: search was not updated: {exc}"])
+            self._failed([say("serve.search_failed", "error: search was not updated: {error}", error=exc)])
             return False
         # No second reload: the tabs show the pages already (a search typed from now on
         # finds the edit).
-        print(f"search updated in {time.perf_counter() - start:.2f} s: {indexed} pages indexed",
-              flush=True)
+        print(say("serve.search_updated", "search updated in {seconds:.2f} s: {indexed} pages indexed",
+                  seconds=time.perf_counter() - start, indexed=indexed), flush=True)
         for old in self._old:
             remove_tree(old)
         self._old.clear()
