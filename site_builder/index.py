@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .search import shards as shards_mod
+from .messages import M
 from .search.bundle import (HINTS, IndexError_, _settle, default_budget,  # noqa: F401
                             index_bundle, indexed_pages, run)
 from .supervise import Budget, ChildFailed
@@ -117,7 +118,8 @@ async def _index_all(site: Path, todo: dict[str, list[str] | None], budget: Budg
             size = len(pages) if pages is not None else sum(1 for _ in site.rglob("*.html"))
             return await index_bundle(site, site / shards_mod.BUNDLES / shard_id, pages,
                                       budget or default_budget(size),
-                                      f"Pagefind (search shard {shard_id})")
+                                      M("index.shard_name", "Pagefind (search shard {shard})",
+                                        shard=shard_id))
 
     tasks = {shard_id: asyncio.ensure_future(one(shard_id, pages)) for shard_id, pages in todo.items()}
     if not tasks:
@@ -162,9 +164,11 @@ def index_site(site: Path, plan: shards_mod.Plan | None = None, budget: Budget |
     except (IndexError_, OSError):
         raise
     except ChildFailed as exc:
-        raise IndexError_(f"{exc} (nothing was published)") from exc
+        raise IndexError_(M("index.not_published", "{error} (nothing was published)",
+                                error=exc.args[0] if exc.args else str(exc))) from exc
     except Exception as exc:  # the Pagefind service reports failures as plain exceptions
-        raise IndexError_(f"Pagefind could not index the site: {exc}") from exc
+        raise IndexError_(M("index.could_not_site", "Pagefind could not index the site: {error}",
+                                error=str(exc))) from exc
     for shard_id in reused:
         counts[shard_id] = indexed_pages(site / shards_mod.BUNDLES / shard_id)
     shards_mod.write_manifest(site, shards_mod.manifest(plan, counts, digests, pagefind_version()))

@@ -248,9 +248,11 @@ class Part:
             except (IndexError_, OSError):
                 raise
             except ChildFailed as exc:
-                raise IndexError_(f"{exc} (nothing was published)") from exc
+                raise IndexError_(M("index.not_published", "{error} (nothing was published)",
+                                error=exc.args[0] if exc.args else str(exc))) from exc
             except Exception as exc:  # the Pagefind service reports failures as plain exceptions
-                raise IndexError_(f"Pagefind could not index the shard: {exc}") from exc
+                raise IndexError_(M("index.could_not_shard", "Pagefind could not index the shard: {error}",
+                                error=str(exc))) from exc
         digests = {sid: shard_digest(staged, pages) for sid, pages in todo.items()}
         search.write_manifest(staged, search.manifest(search.Plan(mine, {}), counts, digests,
                                                       pagefind_version()))

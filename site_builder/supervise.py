@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Awaitable, TypeVar
 
+from .messages import M
+
 T = TypeVar("T")
 
 MEMORY_POLL = 0.2
@@ -61,8 +63,8 @@ def describe_exit(code: int) -> str:
             name = signal.Signals(-code).name
         except ValueError:
             name = f"signal {-code}"
-        return f"was killed by {name}"
-    return f"exited with status {code}"
+        return M("child.killed_by", "was killed by {signal}", signal=name)
+    return M("child.exited", "exited with status {code}", code=code)
 
 
 class Supervised:
@@ -88,7 +90,8 @@ class Supervised:
             if used is not None and used > limit:
                 self.kill()
                 if not self._over.done():
-                    self._over.set_result(f"used more than its memory budget of {limit} MiB")
+                    self._over.set_result(M("child.over_memory", "used more than its memory budget of "
+                                            "{limit} MiB", limit=limit))
                 return
             await asyncio.sleep(MEMORY_POLL)
 
@@ -130,13 +133,17 @@ class Supervised:
             why, cause = describe_exit(code), "killed" if code == -SIGKILL else "exited"
         elif also is not None and also.done():
             error = also.exception() if not also.cancelled() else None
-            reason = f"unreadable reply: {type(error).__name__}" if error else "no reply"
-            why, cause = f"stopped answering ({reason})", "silent"
+            reason = M("child.unreadable_reply", "unreadable reply: {error}",
+                       error=type(error).__name__) if error else M("child.no_reply", "no reply")
+            why, cause = M("child.silent", "stopped answering ({reason})", reason=reason), "silent"
         else:
-            why = f"did not finish within its time budget of {self.budget.seconds:g} s"
+            why = M("child.over_time", "did not finish within its time budget of {seconds} s",
+                    seconds=f"{self.budget.seconds:g}")
             cause = "time"
         hint = self.hints.get(cause)
-        raise ChildFailed(f"{self.name} {why} while {doing}" + (f": {hint}" if hint else ""))
+        raise ChildFailed(M("child.failed", "{name} {why} while {doing}{hint}", name=self.name,
+                            why=why, doing=doing,
+                            hint=M("child.hint", ": {hint}", hint=hint) if hint else ""))
 
     def kill(self) -> None:
         if self.process.returncode is None:

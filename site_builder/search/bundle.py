@@ -27,6 +27,7 @@ from pagefind.service import PagefindService
 from ..pagefind_stable import PagefindFormatError, normalise
 from ..publish import disk_full
 from ..supervise import Budget, Supervised
+from ..messages import M
 
 
 class IndexError_(Exception):
@@ -34,12 +35,15 @@ class IndexError_(Exception):
 
 
 HINTS = {
-    "killed": "the out-of-memory killer does this when memory runs out (Pagefind needs "
-              "about 0.1 MB a page): free memory or use a larger machine, then build again",
-    "exited": "build again; if it fails again, reinstall it with bash scripts/setup.sh",
-    "silent": "build again; if it fails again, reinstall it with bash scripts/setup.sh",
-    "memory": "raise --index-memory, or build on a machine with more memory",
-    "time": "raise --index-timeout if the machine is just slow",
+    "killed": M("index.hint_killed", "the out-of-memory killer does this when memory runs out "
+                "(Pagefind needs about 0.1 MB a page): free memory or use a larger machine, "
+                "then build again"),
+    "exited": M("index.hint_again", "build again; if it fails again, reinstall it with bash "
+                "scripts/setup.sh"),
+    "silent": M("index.hint_again", "build again; if it fails again, reinstall it with bash "
+                "scripts/setup.sh"),
+    "memory": M("index.hint_memory", "raise --index-memory, or build on a machine with more memory"),
+    "time": M("index.hint_time", "raise --index-timeout if the machine is just slow"),
 }
 """What to do, by the way the Pagefind process failed (the end of the one-line error)."""
 STALLED = 60.0
@@ -79,8 +83,9 @@ async def _settle(bundle: Path, timeout: float = STALLED, child: Supervised | No
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(bundle))
         if loop.time() > deadline:
             empty = sorted(p.relative_to(bundle).as_posix() for p, n in sizes.items() if not n)
-            raise IndexError_(f"Pagefind's files were not written within {timeout:.0f} s "
-                              f"(empty: {', '.join(empty[:5]) or 'none'})")
+            raise IndexError_(M("index.not_written", "Pagefind's files were not written within "
+                                "{seconds} s (empty: {empty})", seconds=f"{timeout:.0f}",
+                                empty=", ".join(empty[:5]) or M("index.none", "none")))
         last = sizes
         if child is None:
             await asyncio.sleep(0.02)
@@ -117,15 +122,16 @@ async def index_bundle(site: Path, bundle: Path, pages: list[str] | None, budget
         service = PagefindService()  # the wrapper's `async with` is not used: see _stop
         await service.launch()
     except Exception as exc:  # FileNotFoundError: no binary, PermissionError, …
-        raise IndexError_(f"{name} could not be started: {exc} (run bash scripts/setup.sh "
-                          f"to install it)") from exc
+        raise IndexError_(M("index.not_started", "{name} could not be started: {error} (run "
+                            "bash scripts/setup.sh to install it)", name=name, error=str(exc))) from exc
     child = Supervised(service._backend, name, budget, HINTS)
     replies = service._poll_task  # ends (with an error) when the replies cannot be read
     try:
-        index = await child.call(service.create_index(config), "starting", replies)
+        index = await child.call(service.create_index(config),
+                                 M("index.doing_start", "starting"), replies)
         glob = None if pages is None else glob_of(pages)
-        await child.call(index.add_directory(str(site), glob=glob), "indexing the pages", replies)
-        await child.call(index.write_files(), "writing the index", replies)
+        await child.call(index.add_directory(str(site), glob=glob), M("index.doing_pages", "indexing the pages"), replies)
+        await child.call(index.write_files(), M("index.doing_write", "writing the index"), replies)
         await _settle(bundle, child=child, replies=replies)
     except BaseException:
         child.kill()  # failed or interrupted: nothing of its work is wanted
@@ -135,8 +141,9 @@ async def index_bundle(site: Path, bundle: Path, pages: list[str] | None, budget
     try:
         normalise(bundle)
     except PagefindFormatError as exc:  # a Pagefind upgrade changed its formats
-        raise IndexError_(f"{name}'s index is not in the form site-builder can make "
-                          f"reproducible (nothing was changed): {exc}") from exc
+        raise IndexError_(M("index.bad_format", "{name}'s index is not in the form site-builder "
+                            "can make reproducible (nothing was changed): {error}", name=name,
+                            error=str(exc))) from exc
     return indexed_pages(bundle)
 
 
