@@ -84,9 +84,12 @@ def test_nothing_hostile_reaches_the_pages(hostile, tmp_path):
                 continue
             assert (script.attributes.get("src") or "").startswith("/xinli/static/"), name
         assert tree.css_first("iframe, object, embed") is None, name
-        # The only SVG is the dashboard's own charts (text escaped, nothing active in them).
+        # The only SVGs are the dashboard's own charts (text escaped) and the QR codes of the
+        # page's own address (segno, for print); nothing active in them.
         for svg in tree.css("svg"):
-            assert name.removeprefix("elder/") == "coverage/index.html" and svg.attributes.get("class") == "chart", name
+            kind = svg.attributes.get("class")
+            assert kind == "qr" or (name.removeprefix("elder/") == "coverage/index.html"
+                                    and kind == "chart"), name
             assert svg.css_first("script, foreignObject, a, use, image") is None, name
     service = pages["services/evil/index.html"]
     assert service.css_first("h1").text() == EVIL[0]  # shown literally
