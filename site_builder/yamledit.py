@@ -20,10 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+try:  # only the editing commands need it: `check` and `build` run without it
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+except ModuleNotFoundError:  # an environment set up before this dependency: _need() says so
+    YAML = None  # type: ignore[assignment,misc]
 
 from .imports.yamlout import ORDER
 from .messages import M
@@ -39,7 +42,14 @@ class EditError(Exception):
     """The file cannot be edited (not YAML, not a mapping)."""
 
 
+def _need() -> None:
+    if YAML is None:
+        raise EditError(M("edit.no_ruamel", "ruamel.yaml is not installed, which editing records "
+                          "in place needs (run bash scripts/setup.sh, or pip install -e .)"))
+
+
 def _yaml(layout: tuple[int, int, int]) -> YAML:
+    _need()
     y = YAML()
     y.preserve_quotes = True
     y.width = 4096
@@ -212,6 +222,7 @@ def write_atomic(path: Path, text: str) -> None:
 def new_text(fields: dict, header: str | None = None) -> str:
     """A new record's text in the house style: keys in the content format's order, a
     comment line on top."""
+    _need()
     data = CommentedMap()
     keys = [k for k in ORDER if k in fields] + [k for k in fields if k not in ORDER]
     for key in keys:
