@@ -136,6 +136,25 @@ async def _index_all(site: Path, todo: dict[str, list[str] | None], budget: Budg
     return {shard_id: result for shard_id, result in zip(tasks, results)}
 
 
+def index_bundles(site: Path, todo: dict[str, list[str] | None], budget: Budget | None,
+                  jobs: int, whole_site: bool) -> dict[str, int]:
+    """Run Pagefind for the shards in `todo` (shard id → its pages, None for all) and
+    return the pages indexed per shard; any failure becomes one IndexError_ line."""
+    try:
+        return run(_index_all(site.absolute(), todo, budget, jobs))
+    except (IndexError_, OSError):
+        raise
+    except ChildFailed as exc:
+        raise IndexError_(M("index.not_published", "{error} (nothing was published)",
+                            error=exc.args[0] if exc.args else str(exc))) from exc
+    except Exception as exc:  # the Pagefind service reports failures as plain exceptions
+        if whole_site:
+            raise IndexError_(M("index.could_not_site", "Pagefind could not index the site: {error}",
+                                error=str(exc))) from exc
+        raise IndexError_(M("index.could_not_shard", "Pagefind could not index the shard: {error}",
+                            error=str(exc))) from exc
+
+
 def index_site(site: Path, plan: shards_mod.Plan | None = None, budget: Budget | None = None,
                previous: Path | None = None, jobs: int | None = None) -> Indexed:
     """Index the HTML pages of `site` into `site/pagefind/<shard>/` and write the manifest.
@@ -159,16 +178,7 @@ def index_site(site: Path, plan: shards_mod.Plan | None = None, budget: Budget |
         link_files(previous, site, files)
     todo = {sid: pages for sid, pages in pages_of.items() if sid not in reused}
     sizes = [len(p) for p in todo.values() if p is not None]
-    try:
-        counts = run(_index_all(site.absolute(), todo, budget, jobs or jobs_for(sizes)))
-    except (IndexError_, OSError):
-        raise
-    except ChildFailed as exc:
-        raise IndexError_(M("index.not_published", "{error} (nothing was published)",
-                                error=exc.args[0] if exc.args else str(exc))) from exc
-    except Exception as exc:  # the Pagefind service reports failures as plain exceptions
-        raise IndexError_(M("index.could_not_site", "Pagefind could not index the site: {error}",
-                                error=str(exc))) from exc
+    counts = index_bundles(site, todo, budget, jobs or jobs_for(sizes), whole_site=True)
     for shard_id in reused:
         counts[shard_id] = indexed_pages(site / shards_mod.BUNDLES / shard_id)
     shards_mod.write_manifest(site, shards_mod.manifest(plan, counts, digests, pagefind_version()))

@@ -26,13 +26,12 @@ from pathlib import Path
 from . import __version__
 from .errors import Abort
 from .messages import M
-from .index import Indexed, _index_all, index_site, jobs_for, pagefind_version, shard_digest
+from .index import Indexed, index_bundles, index_site, jobs_for, pagefind_version, shard_digest
 from .model import Directory, Region
 from .publish import Target, discard_staging, staging_dir
 from .render import STATIC, TEMPLATES
 from .search import shards as search
-from .search.bundle import IndexError_, run
-from .supervise import Budget, ChildFailed
+from .supervise import Budget
 from .write import link_files, safe_join
 
 SHARD_FILE = "shard.json"
@@ -242,17 +241,8 @@ class Part:
         todo = {s.id: [p for p in s.pages if (staged / p).is_file()] for s in mine}
         counts: dict[str, int] = {}
         if todo:
-            try:
-                counts = run(_index_all(staged.absolute(), todo, budget,
-                                        jobs_for([len(p) for p in todo.values()])))
-            except (IndexError_, OSError):
-                raise
-            except ChildFailed as exc:
-                raise IndexError_(M("index.not_published", "{error} (nothing was published)",
-                                error=exc.args[0] if exc.args else str(exc))) from exc
-            except Exception as exc:  # the Pagefind service reports failures as plain exceptions
-                raise IndexError_(M("index.could_not_shard", "Pagefind could not index the shard: {error}",
-                                error=str(exc))) from exc
+            counts = index_bundles(staged, todo, budget, jobs_for([len(p) for p in todo.values()]),
+                                   whole_site=False)
         digests = {sid: shard_digest(staged, pages) for sid, pages in todo.items()}
         search.write_manifest(staged, search.manifest(search.Plan(mine, {}), counts, digests,
                                                       pagefind_version()))
