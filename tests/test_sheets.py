@@ -184,7 +184,7 @@ def test_import_reports_every_problem_with_its_cell(site, capsys, monkeypatch):
     lines = err.splitlines()
     cells = [line.split(": ", 2)[-2].rsplit("!", 1)[1] if line.startswith("warning") else line.split(": ", 1)[0].rsplit("!", 1)[1] for line in lines if "汇总表!" in line]
     assert cells == ["M1", "C2", "D2", "F2", "H2", "I2", "J2", "L2", "E3", "L3", "A4", "A5"]
-    assert lines[0] == "warning: d.xlsx:汇总表!M1: 备注: 未知的列，已忽略（可用的列见“说明”表）"
+    assert lines[0] == "警告：d.xlsx:汇总表!M1: 备注: 未知的列，已忽略（可用的列见“说明”表）"
     assert "d.xlsx:汇总表!C2: 类型: “咨询室X”不是可选的值（是不是“心理咨询室”？" in err
     assert "d.xlsx:汇总表!H2: 电话: “0482-821”不是电话号码" in err
     assert "d.xlsx:汇总表!I2: 开放时间: “9:00-17:00”没有写哪几天" in err

@@ -18,8 +18,8 @@ def today() -> date | None:
 def print_problems(problems: list[Problem], stream=None) -> None:
     stream = stream or sys.stderr
     for problem in problems:
-        prefix = "warning: " if problem.severity == "warning" else ""
-        print(f"{prefix}{problem}", file=stream)
+        print(say("cli.warning_line", "warning: {line}", line=problem)
+              if problem.severity == "warning" else str(problem), file=stream)
 
 
 def error_text(exc: BaseException) -> str:

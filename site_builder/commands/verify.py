@@ -8,12 +8,10 @@ from pathlib import Path
 
 from ..messages import M, say
 from ..errors import Abort
-from ..load import display_path
 from ..sheets.cells import CellError, parse_date
 from ..sheets.records import below, read_plain, region_tree
-from ..yamledit import EditError
 from ..sheets.stale import site_today
-from ..sheets.verify import save, set_verified
+from ..sheets.verify import write_dates
 
 
 def register(sub) -> None:
@@ -78,18 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if not chosen:
         print(say("verify.none_match", "no service matches: nothing to verify"), file=sys.stderr)
         return 1
-    try:
-        dated = set_verified(records, {sid: day for sid in chosen})
-    except EditError as exc:
-        raise Abort(exc.args[0]) from None
-    for sid, path, old, new in dated.set:
-        shown = display_path(path, content)
-        print(say("verify.would_set", "would set {path}: verified {old} → {new}", path=shown,
-                  old=old or "-", new=new) if args.dry_run else
-              say("verify.set", "set {path}: verified {old} → {new}", path=shown, old=old or "-",
-                  new=new))
-    if not args.dry_run:
-        save(dated)
+    dated = write_dates(records, {sid: day for sid in chosen}, content, args.dry_run)
     if args.dry_run:
         print(say("verify.dry_summary", "{count} record(s) to verify on {day}, {same} already had "
                   "that date; nothing written (--dry-run)", count=len(dated.set), day=day,

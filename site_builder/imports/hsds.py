@@ -28,7 +28,7 @@ from ..messages import text as message_text
 from ..phones import PhoneError, parse_phone
 from ..schema import LANG_TAG
 from .reading import ImportError_, Source, read_dataset
-from .yamlout import record_yaml
+from .yamlout import phone_entry, record_yaml
 
 __all__ = ["ImportError_", "Note", "Options", "Result", "import_hsds", "load_regions",
            "map_service", "read_dataset"]
@@ -332,15 +332,7 @@ class _Mapper:
                 self.note("phones", M("hsds.long_label", "description of {number} is too long "
                                       "for a label: left out", number=number))
                 label = None
-            if ext_text or label:
-                entry = {"number": number}
-                if ext_text:
-                    entry["ext"] = ext_text
-                if label:
-                    entry["label"] = label
-                out.append(entry)
-            else:
-                out.append(number)
+            out.append(phone_entry(number, ext_text, label))
         return out
 
     def hours(self) -> tuple[Any, str | None, dict | None]:

@@ -13,6 +13,18 @@ ORDER = ("name", "kind", "region", "address", "location", "phones", "website", "
          "closed", "stats", "translations")
 
 
+def phone_entry(number: str, ext: str | None = None, label: str | None = None) -> str | dict:
+    """A `phones` list item: the plain number, or `{number, ext?, label?}` when it has more."""
+    if not ext and not label:
+        return number
+    entry: dict = {"number": number}
+    if ext:
+        entry["ext"] = ext
+    if label:
+        entry["label"] = label
+    return entry
+
+
 def scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -21,6 +21,7 @@ from .. import hours as hours_mod
 from ..coords import in_china_bbox
 from ..hours import DAYS, parse_hours
 from ..messages import M, Listed
+from ..imports.yamlout import phone_entry
 from ..phones import PhoneError, parse_phone
 
 MESSAGES = {  # key -> the message (English here, Chinese in messages.zh-Hans.yaml `cell.*`)
@@ -201,15 +202,7 @@ def parse_phone_cell(value: Any) -> list:
             parse_phone(number, ext)
         except PhoneError:
             raise CellError("phone", text=part.strip()) from None
-        if ext or label:
-            entry: dict = {"number": number}
-            if ext:
-                entry["ext"] = ext
-            if label:
-                entry["label"] = label
-            out.append(entry)
-        else:
-            out.append(number)
+        out.append(phone_entry(number, ext, label))
     return out
 
 

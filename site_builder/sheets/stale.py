@@ -8,14 +8,12 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import Abort
-from ..load import display_path
 from ..messages import M, say, text
 from ..validate import today_in
 from .cells import MESSAGES, CellError, parse_date, text_of
-from ..yamledit import EditError
 from .columns import normal_header
 from .records import read_plain
-from .verify import save, set_verified
+from .verify import write_dates
 from .workbook import SheetError, column_letter, read_table
 
 ID_HEADERS = {normal_header(h) for h in ("编号", "服务编号", "service id", "id")}
@@ -99,18 +97,7 @@ def run(args: argparse.Namespace) -> int:
         print(say("sheets.errors", "{count} error(s) in {file}: nothing was written (fix them "
                   "and import again)", count=len(errors), file=table.file), file=sys.stderr)
         return 1
-    try:
-        dated = set_verified(records, dates)
-    except EditError as exc:
-        raise Abort(exc.args[0]) from None
-    for sid, path, old, new in dated.set:
-        shown = display_path(path, content)
-        print(say("verify.would_set", "would set {path}: verified {old} → {new}", path=shown,
-                  old=old or "-", new=new) if args.dry_run else
-              say("verify.set", "set {path}: verified {old} → {new}", path=shown, old=old or "-",
-                  new=new))
-    if not args.dry_run:
-        save(dated)
+    dated = write_dates(records, dates, content, args.dry_run)
     if args.dry_run:
         print(say("stale.dry_summary", "{count} record(s) to date, {same} already had that date; "
                   "nothing written (--dry-run)", count=len(dated.set), same=len(dated.same)))

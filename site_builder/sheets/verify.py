@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..yamledit import Record
+from ..errors import Abort
+from ..load import display_path
+from ..messages import say
+from ..yamledit import EditError, Record
 
 
 @dataclass
@@ -40,3 +43,21 @@ def set_verified(records: dict[str, tuple[Path, dict]], dates: dict[str, date]) 
 def save(dated: Dated) -> None:
     for record in dated.edited.values():
         record.save()
+
+
+def write_dates(records: dict[str, tuple[Path, dict]], dates: dict[str, date], content: Path,
+                dry_run: bool) -> Dated:
+    """Set the dates, say each change (or what would change), and save unless `dry_run`."""
+    try:
+        dated = set_verified(records, dates)
+    except EditError as exc:
+        raise Abort(exc.args[0]) from None
+    for _sid, path, old, new in dated.set:
+        shown = display_path(path, content)
+        print(say("verify.would_set", "would set {path}: verified {old} → {new}", path=shown,
+                  old=old or "-", new=new) if dry_run else
+              say("verify.set", "set {path}: verified {old} → {new}", path=shown, old=old or "-",
+                  new=new))
+    if not dry_run:
+        save(dated)
+    return dated
