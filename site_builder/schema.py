@@ -4,7 +4,7 @@ One declaration per record type (`SITE`, `AREA`, `SERVICE`, `ARTICLE`…), each 
 `Field`s in the documented order, with the Chinese description that editors see. Two
 things are made from it:
 
-* the validator's key tables (`validate.SERVICE_KEYS` is `SERVICE.keys()`), its length
+* the validator's key tables (`validate_service.SERVICE_KEYS` is `SERVICE.keys()`), its length
   limits, ranges and vocabularies (`SERVICE["name"].max_len`), so an allowed key or a
   limit is written once;
 * the JSON Schemas (draft 2020-12) that editors' tools use for completion, hovers and

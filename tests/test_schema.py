@@ -155,10 +155,10 @@ def test_every_key_has_a_chinese_description():
 
 
 def test_vocabularies_and_keys_come_from_the_validator_tables():
-    from site_builder import validate, vocab
+    from site_builder import validate, validate_service, vocab
     service = schema.json_schemas()["service.schema.json"]
-    assert list(service["properties"]) == list(validate.SERVICE_KEYS)
-    assert service["required"] == [k for k, req in validate.SERVICE_KEYS.items() if req]
+    assert list(service["properties"]) == list(validate_service.SERVICE_KEYS)
+    assert service["required"] == [k for k, req in validate_service.SERVICE_KEYS.items() if req]
     assert service["properties"]["kind"]["enum"] == list(vocab.KINDS)
     assert service["properties"]["audiences"]["items"]["enum"] == list(vocab.AUDIENCES)
     assert service["additionalProperties"] is False
