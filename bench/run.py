@@ -22,13 +22,14 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from treerss import run_tree  # bench/treerss.py, beside this script
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -66,16 +67,13 @@ def largest_html(site: Path) -> tuple[int, str]:
     return best
 
 
-def build(content: Path, site: Path) -> dict:
-    cmd = [site_builder(), "build", "--content", str(content), "--out", str(site)]
-    if Path("/usr/bin/time").exists():
-        cmd = ["/usr/bin/time", "-v"] + cmd
-    env = {**os.environ, "SITE_BUILDER_TODAY": TODAY}
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    wall = time.perf_counter() - start
+def build(content: Path, site: Path, extra: list[str] | None = None) -> dict:
+    """One `site-builder build` (with `extra` arguments); its summary line's figures, the
+    wall and CPU seconds, and the peak RSS / PSS of the whole process tree (treerss.py:
+    site-builder, its workers and its Pagefind processes together)."""
+    cmd = [site_builder(), "build", "--content", str(content), "--out", str(site)] + (extra or [])
+    env = {**os.environ, "SITE_BUILDER_TODAY": TODAY, "SITE_BUILDER_MESSAGES": "en"}
+    proc, wall, rss, pss, cpu = run_tree(cmd, env=env)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"build of {content} failed ({proc.returncode})")
@@ -83,21 +81,14 @@ def build(content: Path, site: Path) -> dict:
     m = re.search(r": (\d+) pages .*? in ([\d.]+) s \((.*)\)$", line)
     if not m:
         raise SystemExit(f"cannot read the summary line: {line}")
-    result = {"pages": int(m.group(1)), "total": float(m.group(2)), "wall": wall}
+    result = {"pages": int(m.group(1)), "total": float(m.group(2)), "wall": wall, "cpu": cpu,
+              "rss_mb": rss, "pss_mb": pss}
     for part in m.group(3).split(", "):
         name, _, seconds = part.rpartition(" ")
-        result[name] = float(seconds)
-    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-    cpu = [float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", proc.stderr)]
-    if cpu:
-        result["cpu"] = sum(cpu)
-    else:
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        result["cpu"] = usage.ru_utime + usage.ru_stime - cpu_before
-    if rss:
-        result["rss_mb"] = int(rss.group(1)) / 1024
-    else:  # ru_maxrss is a high-water mark over all children: good for the first, largest run
-        result["rss_mb"] = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+        try:
+            result[name] = float(seconds)
+        except ValueError:
+            pass
     return result
 
 
@@ -146,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     for n in args.sizes:
         content, site = args.out / f"content-{n}", args.out / f"site-{n}"
         subprocess.run([sys.executable, str(HERE / "generate.py"), "--services", str(n),
-                        "--out", str(content), "--seed", str(args.seed)], check=True)
+                        "--out", str(content), "--seed", str(args.seed),
+                        "--articles", str(max(1, n // 10))], check=True)
         if args.peer:
             peer.write_site(content, args.out / f"hugo-{n}")
         runs, peer_runs = [], []
