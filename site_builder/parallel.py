@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from .render import Job
-from .write import BuildError, safe_join
+from .write import BuildError, Sinks, safe_join
 
 CHUNK = 64
 """Jobs per chunk: small enough to keep both cores busy to the end, large enough that
@@ -91,6 +91,17 @@ def _run(start: int, stop: int) -> tuple[list[tuple[str, str | None]], float, fl
     rendering = writing = 0.0
     for job in _JOBS[start:stop]:
         t0 = time.perf_counter()
+        if job.writer is not None:  # writes its own files, piece by piece (render.Job)
+            sinks = Sinks(_ROOT, job.only)
+            try:
+                job.writer(sinks)
+                written = sinks.close()
+            except BaseException:
+                sinks.abandon()
+                raise
+            out.extend((path, sha if _HASH else None) for path, sha in written)
+            rendering += time.perf_counter() - t0
+            continue
         outputs = job.make()
         t1 = time.perf_counter()
         for output in outputs:

@@ -271,6 +271,20 @@ class Job:
     make: Callable[[], list[Output]]
     only: frozenset[str] | None = None
     """The paths to write when not all are wanted (an incremental build reuses the others)."""
+    writer: Callable[[object], None] | None = None
+    """For outputs too large to hold as strings (a province's open data): writes `paths`
+    itself, piece by piece, through a write.Sinks, in that order; run_jobs uses it instead
+    of `make`. Such a job's `make` is `streamed(writer)`: the same texts in memory."""
+
+
+def streamed(writer: Callable[[object], None]) -> Callable[[], list[Output]]:
+    """`make` of a job with a `writer`: its outputs as strings (for small sites and tests)."""
+    def make() -> list[Output]:
+        from .write import MemorySinks
+        sinks = MemorySinks()
+        writer(sinks)
+        return [Output(path, text) for path, text in sinks.texts()]
+    return make
 
 
 def render_site(directory: Directory, edit_prefix: str = "",
