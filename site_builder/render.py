@@ -367,7 +367,13 @@ def _outputs(directory: Directory, edit_prefix: str) -> Iterator[Job]:
         yield page("region.html", folder + "index.html", region=region,
                    groups=_group_by_kind(services), full=full, folder=folder)
         yield from list_pages(folder, full, region=region, title=f"{region.name}的心理服务")
-        yield page("region_print.html", folder + "print/index.html", region=region)
+        # A leaflet lists every service of its area up to LIST_LIMIT; a larger area's lists
+        # its own services and its sub-areas' leaflets (a province's would be 4 MB).
+        large = len(services) > LIST_LIMIT
+        yield page("region_print.html", folder + "print/index.html", region=region,
+                   services=[s for s in services if s.region.id == region.id] if large else services,
+                   parts=[(c, len(d.by_region.get(c.id, []))) for c in region.children
+                          if d.by_region.get(c.id)] if large else None)
     yield page("kinds.html", "kinds/index.html")
     for kind in vocab.KINDS:
         folder, services = f"kinds/{kind}/", d.by_kind.get(kind, [])
