@@ -6,6 +6,7 @@ of their sources, so a web server running as another user can read them all.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path, PurePosixPath
@@ -133,7 +134,6 @@ class Sinks:
 
 class _Sink:
     def __init__(self, file):
-        import hashlib
         self.file, self.hash = file, hashlib.sha256()
 
     def write(self, text: str) -> None:
