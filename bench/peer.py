@@ -16,14 +16,15 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import resource
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from treerss import run_tree  # noqa: E402
 
 CONFIG = """\
 baseURL = "https://example.org/xinli/"
@@ -227,23 +228,12 @@ def pagefind_binary() -> str:
 
 
 def measure(cmd: list[str], env: dict | None = None) -> dict:
-    """Run `cmd`; wall seconds, CPU seconds and peak RSS (MiB) of the whole process."""
-    if Path("/usr/bin/time").exists():
-        cmd = ["/usr/bin/time", "-v"] + cmd
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    wall = time.perf_counter() - start
+    """Run `cmd`; wall seconds, CPU seconds and peak RSS / PSS (MiB) of its process tree."""
+    proc, wall, rss, pss, cpu = run_tree(cmd, env=env)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode})")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-    cpu = [float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", proc.stderr)]
-    return {"wall": wall, "proc": proc,
-            "cpu": sum(cpu) if cpu else after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
-            # without /usr/bin/time: a high-water mark over all children so far
-            "rss_mb": (int(rss.group(1)) if rss else after.ru_maxrss) / 1024}
+    return {"wall": wall, "proc": proc, "cpu": cpu, "rss_mb": rss, "pss_mb": pss}
 
 
 def run(site: Path, out: Path) -> dict:
@@ -255,9 +245,9 @@ def run(site: Path, out: Path) -> dict:
     written = re.findall(r"(?:Pages|Paginator pages)\s*[│|]\s*(\d+)", h["proc"].stdout)
     p = measure([pagefind_binary(), "--site", str(out)])
     n = re.search(r"Indexed (\d+) pages?", p["proc"].stdout)
-    return {"hugo": h["wall"], "hugo_rss_mb": h["rss_mb"], "hugo_cpu": h["cpu"],
+    return {"hugo": h["wall"], "hugo_rss_mb": h["rss_mb"], "hugo_cpu": h["cpu"], "hugo_pss_mb": h["pss_mb"],
             "hugo_pages": sum(map(int, written)),
-            "pagefind": p["wall"], "pagefind_rss_mb": p["rss_mb"], "pagefind_cpu": p["cpu"],
+            "pagefind": p["wall"], "pagefind_rss_mb": p["rss_mb"], "pagefind_cpu": p["cpu"], "pagefind_pss_mb": p["pss_mb"],
             "indexed": int(n.group(1)) if n else 0}
 
 

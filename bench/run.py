@@ -4,13 +4,15 @@
     .venv/bin/python bench/run.py                      # 1k and 10k services
     .venv/bin/python bench/run.py --sizes 1000 10000 30000 --out bench/out
     .venv/bin/python bench/run.py --peer --repeat 3     # and Hugo + Pagefind on the same records
+    .venv/bin/python bench/run.py --sizes 10000 --peer --rebuild   # and a no-change rebuild
 
-Content and sites go to bench/out/ (git-ignored). Each build runs as
-`site-builder build` in a subprocess; the per-stage seconds come from its summary
-line, peak RSS from /usr/bin/time -v when present (else getrusage of the
-children: the largest of site-builder and the Pagefind process it starts).
-"CPU s" is user + system time of the build and Pagefind: compare it with "total s"
-to see whether other work on the machine slowed the run down.
+Content and sites go to bench/out/ (git-ignored); N services come with N/10 articles.
+Each build runs as `site-builder build` in a subprocess; the per-stage seconds come from
+its summary line, peak memory from sampling the whole process tree (bench/treerss.py:
+site-builder, its render workers and its Pagefind processes, summed; RSS counts pages
+a fork shares once per process, PSS once). "CPU s" is user + system time of the build
+and every process it started: compare it with "total s" to see whether other work on
+the machine slowed the run down.
 
 With --peer, the same records are also written as a Hugo site (bench/peer.py), built
 by Hugo and indexed by Pagefind, and a second table compares the two. With --repeat N
@@ -22,13 +24,14 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from treerss import run_tree  # bench/treerss.py, beside this script
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -66,16 +69,13 @@ def largest_html(site: Path) -> tuple[int, str]:
     return best
 
 
-def build(content: Path, site: Path) -> dict:
-    cmd = [site_builder(), "build", "--content", str(content), "--out", str(site)]
-    if Path("/usr/bin/time").exists():
-        cmd = ["/usr/bin/time", "-v"] + cmd
-    env = {**os.environ, "SITE_BUILDER_TODAY": TODAY}
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    wall = time.perf_counter() - start
+def build(content: Path, site: Path, extra: list[str] | None = None) -> dict:
+    """One `site-builder build` (with `extra` arguments); its summary line's figures, the
+    wall and CPU seconds, and the peak RSS / PSS of the whole process tree (treerss.py:
+    site-builder, its workers and its Pagefind processes together)."""
+    cmd = [site_builder(), "build", "--content", str(content), "--out", str(site)] + (extra or [])
+    env = {**os.environ, "SITE_BUILDER_TODAY": TODAY, "SITE_BUILDER_MESSAGES": "en"}
+    proc, wall, rss, pss, cpu = run_tree(cmd, env=env)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"build of {content} failed ({proc.returncode})")
@@ -83,21 +83,14 @@ def build(content: Path, site: Path) -> dict:
     m = re.search(r": (\d+) pages .*? in ([\d.]+) s \((.*)\)$", line)
     if not m:
         raise SystemExit(f"cannot read the summary line: {line}")
-    result = {"pages": int(m.group(1)), "total": float(m.group(2)), "wall": wall}
+    result = {"pages": int(m.group(1)), "total": float(m.group(2)), "wall": wall, "cpu": cpu,
+              "rss_mb": rss, "pss_mb": pss}
     for part in m.group(3).split(", "):
         name, _, seconds = part.rpartition(" ")
-        result[name] = float(seconds)
-    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-    cpu = [float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", proc.stderr)]
-    if cpu:
-        result["cpu"] = sum(cpu)
-    else:
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        result["cpu"] = usage.ru_utime + usage.ru_stime - cpu_before
-    if rss:
-        result["rss_mb"] = int(rss.group(1)) / 1024
-    else:  # ru_maxrss is a high-water mark over all children: good for the first, largest run
-        result["rss_mb"] = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+        try:
+            result[name] = float(seconds)
+        except ValueError:
+            pass
     return result
 
 
@@ -113,20 +106,26 @@ def median(runs: list[dict]) -> dict:
 
 def peer_table(rows: list[tuple[int, dict, dict]]) -> None:
     """site-builder against Hugo + Pagefind; "before index" is site-builder's wall minus
-    its index stage (what Hugo alone does: read, render, write)."""
-    head = ["services", "site-builder pages", "site-builder wall s", "peak RSS MiB",
-            "load / validate / render / write / index s", "Hugo pages", "Hugo wall s",
-            "Pagefind-on-Hugo wall s", "Hugo + Pagefind s", "Hugo / Pagefind peak RSS MiB",
-            "site-builder ÷ (Hugo + Pagefind)", "site-builder before index ÷ Hugo"]
+    its index stage (what Hugo alone does: read, render, write). CPU seconds (user +
+    system, every process) are the steadier figure on a shared machine."""
+    head = ["services", "site-builder pages", "site-builder wall s (CPU s)",
+            "peak RSS / PSS MiB", "load / validate / render / write / index s", "Hugo pages",
+            "Hugo wall s (CPU s)", "Pagefind-on-Hugo wall s (CPU s)", "Hugo + Pagefind s",
+            "Hugo / Pagefind peak RSS MiB", "site-builder ÷ (Hugo + Pagefind), wall (CPU)",
+            "site-builder before index ÷ Hugo, wall"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for n, r, h in rows:
         both = h["hugo"] + h["pagefind"]
-        cells = [f"{n:,}", f"{r['pages']:,}", f"{r['wall']:.2f}", f"{r['rss_mb']:.0f}",
+        cpu_both = h["hugo_cpu"] + h["pagefind_cpu"]
+        cells = [f"{n:,}", f"{r['pages']:,}", f"{r['wall']:.2f} ({r['cpu']:.1f})",
+                 f"{r['rss_mb']:.0f} / {r['pss_mb']:.0f}",
                  " / ".join(f"{r.get(s, float('nan')):.2f}" for s in STAGES),
-                 f"{h['hugo_pages']:,}", f"{h['hugo']:.2f}", f"{h['pagefind']:.2f}", f"{both:.2f}",
-                 f"{h['hugo_rss_mb']:.0f} / {h['pagefind_rss_mb']:.0f}", f"{r['wall'] / both:.1f}",
-                 f"{(r['wall'] - r.get('index', 0)) / h['hugo']:.1f}"]
+                 f"{h['hugo_pages']:,}", f"{h['hugo']:.2f} ({h['hugo_cpu']:.1f})",
+                 f"{h['pagefind']:.2f} ({h['pagefind_cpu']:.1f})", f"{both:.2f}",
+                 f"{h['hugo_rss_mb']:.0f} / {h['pagefind_rss_mb']:.0f}",
+                 f"{r['wall'] / both:.2f} ({r['cpu'] / cpu_both:.2f})",
+                 f"{(r['wall'] - r.get('index', 0)) / h['hugo']:.2f}"]
         print("| " + " | ".join(cells) + " |")
 
 
@@ -137,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--peer", action="store_true", help="also build the same records with Hugo + Pagefind")
     p.add_argument("--repeat", type=int, default=1, help="runs per size (medians are printed)")
+    p.add_argument("--rebuild", action="store_true",
+                   help="also time a no-change rebuild (`build --incremental` twice)")
     args = p.parse_args(argv)
     if args.peer:
         import peer  # bench/peer.py, beside this script
@@ -146,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     for n in args.sizes:
         content, site = args.out / f"content-{n}", args.out / f"site-{n}"
         subprocess.run([sys.executable, str(HERE / "generate.py"), "--services", str(n),
-                        "--out", str(content), "--seed", str(args.seed)], check=True)
+                        "--out", str(content), "--seed", str(args.seed),
+                        "--articles", str(max(1, n // 10))], check=True)
         if args.peer:
             peer.write_site(content, args.out / f"hugo-{n}")
         runs, peer_runs = [], []
@@ -161,6 +163,16 @@ def main(argv: list[str] | None = None) -> int:
                 peer_runs.append(peer.run(args.out / f"hugo-{n}", args.out / f"hugo-site-{n}"))
                 print(f"peer, {n} services: {peer_runs[-1]}", file=sys.stderr)
         r = median(runs)
+        if args.rebuild:  # an incremental build (cold, untimed), then one with nothing changed
+            inc, cache = args.out / f"site-inc-{n}", args.out / f"cache-{n}"
+            for folder in (inc, cache):
+                if folder.exists():
+                    shutil.rmtree(folder)
+            flags = ["--incremental", "--cache", str(cache)]
+            build(content, inc, flags)
+            again = build(content, inc, flags)
+            r["nochange"], r["nochange_cpu"] = again["wall"], again["cpu"]
+            print(f"no-change rebuild of {n} services: {again}", file=sys.stderr)
         if args.peer:
             peers.append((n, r, median(peer_runs)))
         size, files = folder_size(site)
@@ -169,12 +181,14 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((n, r, size, files, pf_size, pf_files, big, big_path))
 
     head = ["services", "pages"] + [f"{s} s" for s in STAGES] + \
-        ["total s", "CPU s", "peak RSS MB", "output MB (files)", "pagefind MB (files)", "largest page"]
+        ["total s", "CPU s", "peak RSS / PSS MiB (process tree)", "no-change rebuild s",
+         "output MB (files)", "pagefind MB (files)", "largest page"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for n, r, size, files, pf_size, pf_files, big, big_path in rows:
         cells = [f"{n:,}", f"{r['pages']:,}"] + [f"{r.get(s, float('nan')):.2f}" for s in STAGES] + [
-            f"{r['total']:.2f}", f"{r['cpu']:.1f}", f"{r['rss_mb']:.0f}", f"{size / 1e6:.1f} ({files:,})",
+            f"{r['total']:.2f}", f"{r['cpu']:.1f}", f"{r['rss_mb']:.0f} / {r['pss_mb']:.0f}",
+            f"{r['nochange']:.2f}" if "nochange" in r else "–", f"{size / 1e6:.1f} ({files:,})",
             f"{pf_size / 1e6:.1f} ({pf_files:,})", f"{big / 1024:.0f} KB {big_path}"]
         print("| " + " | ".join(cells) + " |")
     if peers:

@@ -14,6 +14,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from .render import Job
-from .write import BuildError, safe_join
+from .write import BuildError, Sinks, safe_join
 
 CHUNK = 64
 """Jobs per chunk: small enough to keep both cores busy to the end, large enough that
@@ -58,6 +59,14 @@ def workers(requested: int | None = None) -> int:
     return max(1, requested)
 
 
+def _quiet_worker() -> None:
+    """A worker ends when the pool ends it (SIGTERM, from `terminate`), silently: the
+    parent's SIGTERM handler (signals.py, which makes it a KeyboardInterrupt) would print
+    a traceback from every idle worker. Ctrl-C reaches the parent, which ends the pool."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _pool(processes: int):
     """A pool of forked workers. The objects made so far are moved out of the collector's
     sight while the workers fork (gc.freeze): a collection in a worker would otherwise
@@ -65,7 +74,7 @@ def _pool(processes: int):
     gc.collect()
     gc.freeze()
     try:
-        return multiprocessing.get_context("fork").Pool(processes)  # forks its workers now
+        return multiprocessing.get_context("fork").Pool(processes, initializer=_quiet_worker)
     finally:
         gc.unfreeze()  # this process goes on collecting as before
 
@@ -82,6 +91,17 @@ def _run(start: int, stop: int) -> tuple[list[tuple[str, str | None]], float, fl
     rendering = writing = 0.0
     for job in _JOBS[start:stop]:
         t0 = time.perf_counter()
+        if job.writer is not None:  # writes its own files, piece by piece (render.Job)
+            sinks = Sinks(_ROOT, job.only)
+            try:
+                job.writer(sinks)
+                written = sinks.close()
+            except BaseException:
+                sinks.abandon()
+                raise
+            out.extend((path, sha if _HASH else None) for path, sha in written)
+            rendering += time.perf_counter() - t0
+            continue
         outputs = job.make()
         t1 = time.perf_counter()
         for output in outputs:

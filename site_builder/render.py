@@ -271,6 +271,20 @@ class Job:
     make: Callable[[], list[Output]]
     only: frozenset[str] | None = None
     """The paths to write when not all are wanted (an incremental build reuses the others)."""
+    writer: Callable[[object], None] | None = None
+    """For outputs too large to hold as strings (a province's open data): writes `paths`
+    itself, piece by piece, through a write.Sinks, in that order; run_jobs uses it instead
+    of `make`. Such a job's `make` is `streamed(writer)`: the same texts in memory."""
+
+
+def streamed(writer: Callable[[object], None]) -> Callable[[], list[Output]]:
+    """`make` of a job with a `writer`: its outputs as strings (for small sites and tests)."""
+    def make() -> list[Output]:
+        from .write import MemorySinks
+        sinks = MemorySinks()
+        writer(sinks)
+        return [Output(path, text) for path, text in sinks.texts()]
+    return make
 
 
 def render_site(directory: Directory, edit_prefix: str = "",
@@ -353,7 +367,13 @@ def _outputs(directory: Directory, edit_prefix: str) -> Iterator[Job]:
         yield page("region.html", folder + "index.html", region=region,
                    groups=_group_by_kind(services), full=full, folder=folder)
         yield from list_pages(folder, full, region=region, title=f"{region.name}的心理服务")
-        yield page("region_print.html", folder + "print/index.html", region=region)
+        # A leaflet lists every service of its area up to LIST_LIMIT; a larger area's lists
+        # its own services and its sub-areas' leaflets (a province's would be 4 MB).
+        large = len(services) > LIST_LIMIT
+        yield page("region_print.html", folder + "print/index.html", region=region,
+                   services=[s for s in services if s.region.id == region.id] if large else services,
+                   parts=[(c, len(d.by_region.get(c.id, []))) for c in region.children
+                          if d.by_region.get(c.id)] if large else None)
     yield page("kinds.html", "kinds/index.html")
     for kind in vocab.KINDS:
         folder, services = f"kinds/{kind}/", d.by_kind.get(kind, [])

@@ -6,6 +6,7 @@ of their sources, so a web server running as another user can read them all.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path, PurePosixPath
@@ -84,3 +85,77 @@ def copy_files(files: Iterable[tuple[Path, str]], root: Path) -> None:
         target = safe_join(root, site_path)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
+
+
+class Sinks:
+    """Text files written piece by piece below `root` (outputs too large to hold as one
+    string: a province's open data is hundreds of MB), each hashed as it is written.
+
+        sinks = Sinks(root, wanted)
+        f = sinks.open("data/hsds/services.csv"); f.write("…"); …
+        sinks.close()   # → [(site path, sha256)] in the order opened
+
+    A file `wanted` refuses (an incremental build reuses it) is made all the same, then
+    discarded: what a writer writes never depends on what is kept."""
+
+    BUFFER = 1 << 20
+
+    def __init__(self, root: Path, wanted: frozenset[str] | None = None):
+        self.root, self.wanted = root, wanted
+        self._open: list[tuple[str, Path, object, object]] = []
+
+    def open(self, site_path: str) -> "_Sink":
+        target = safe_join(self.root, site_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        keep = self.wanted is None or site_path in self.wanted
+        partial = target.with_name(f".{target.name}.partial")
+        sink = _Sink(open(partial if keep else os.devnull, "wb", buffering=self.BUFFER))
+        self._open.append((site_path, target if keep else None, partial, sink))
+        return sink
+
+    def close(self) -> list[tuple[str, str]]:
+        done = []
+        for site_path, target, partial, sink in self._open:
+            sink.file.close()
+            if target is not None:
+                os.replace(partial, target)
+                done.append((site_path, sink.hash.hexdigest()))
+        self._open = []
+        return done
+
+    def abandon(self) -> None:
+        """On an error: close and remove what was begun."""
+        for _, target, partial, sink in self._open:
+            sink.file.close()
+            if target is not None:
+                Path(partial).unlink(missing_ok=True)
+        self._open = []
+
+
+class _Sink:
+    def __init__(self, file):
+        self.file, self.hash = file, hashlib.sha256()
+
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.hash.update(data)
+        self.file.write(data)
+
+
+class MemorySinks:
+    """Sinks that keep the texts in memory (`render.streamed`)."""
+
+    def __init__(self) -> None:
+        self._parts: dict[str, list[str]] = {}
+
+    def open(self, site_path: str) -> "_Parts":
+        parts = self._parts[site_path] = []
+        return _Parts(parts)
+
+    def texts(self) -> list[tuple[str, str]]:
+        return [(path, "".join(parts)) for path, parts in self._parts.items()]
+
+
+class _Parts:
+    def __init__(self, parts: list[str]):
+        self.write = parts.append

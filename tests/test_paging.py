@@ -269,3 +269,31 @@ def test_need_pages_list_every_matching_service_a_page_at_a_time(generated):
             assert second.css_first('a[rel="prev"]').attributes["href"] == f"{BASE}{folder}"
             assert read(generated, pages[1]).css_first("[data-pagefind-body]") is None
     assert paged >= 3  # generated content has needs with more than one page
+
+
+# ------------------------------------------------------------------ notice-board leaflets
+
+def test_a_large_area_leaflet_leads_to_its_sub_areas_leaflets_every_service_on_one(generated):
+    """A leaflet lists its area's services up to LIST_LIMIT; a larger area's (a province's
+    would be megabytes) lists its own services and links each sub-area's leaflet, so that
+    every service is on the leaflet of some area, and each leaflet stays small."""
+    from site_builder.build import check
+    d = check(generated.parent / "content", TODAY).directory
+    on_a_leaflet = set()
+    for region in d.regions.values():
+        tree = read(generated, f"regions/{region.id}/print/index.html")
+        names = [h.text() for h in tree.css(".leaflet-services h3")]
+        services = d.by_region.get(region.id, [])
+        parts = [a.attributes["href"] for a in tree.css(".leaflet-parts a")]
+        if len(services) <= render.LIST_LIMIT:
+            assert names == [s.name for s in services] and parts == []
+            on_a_leaflet.update(s.id for s in services)
+        else:
+            own = [s for s in services if s.region.id == region.id]
+            assert names == [s.name for s in own]
+            on_a_leaflet.update(s.id for s in own)
+            assert parts == [f"{BASE}regions/{c.id}/print/" for c in region.children
+                             if d.by_region.get(c.id)]
+            assert len(tree.html.encode()) < 300_000
+    assert on_a_leaflet == set(s.id for s in d.services.values())
+    assert len(d.by_region[next(iter(d.regions))]) > render.LIST_LIMIT  # the province

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 from ..model import Directory
-from ..render import Job, Output
+from ..render import Job, Output, streamed
 from . import hsds
 from .services import schema_json, services_csv, services_geojson, services_json
 
@@ -31,7 +31,10 @@ def open_data_jobs(d: Directory) -> list[Job]:
             for path, make in makers.items()]
     # The HSDS files are made together (one set of tables): asked about one by one, so an
     # incremental build reuses them all or makes them all.
-    jobs.append(Job(tuple(hsds_paths()), lambda: list(hsds.outputs(d))))
+    # Written piece by piece (render.Job.writer): a province's HSDS files are hundreds of MB.
+    def write_hsds(sinks) -> None:
+        hsds.write(d, sinks)
+    jobs.append(Job(tuple(hsds_paths()), streamed(write_hsds), writer=write_hsds))
     return jobs
 
 

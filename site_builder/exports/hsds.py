@@ -58,11 +58,16 @@ class _Tables:
     def __init__(self, d: Directory):
         self.d = d
         self.rows: dict[str, list[dict]] = {name: [] for name in HSDS_TABLES}
+        self.counts: dict[str, int] = {name: 0 for name in HSDS_TABLES}
         self._orgs: dict[str, dict] = {}
         self._terms: dict[str, str] = {}
+        self.term_rows: dict[str, dict] = {}
+        self.org_rows: dict[str, dict] = {}
+        """Rows of the terms and organizations made so far, by id (the JSON documents nest them)."""
         self._periods: list | None = None
         self.tz = utc_offset_hours(d)
         self.taxonomy_id = self.id("taxonomy", TAXONOMY)
+        self.counts["taxonomy"] += 1
         self.rows["taxonomy"].append({
             "id": self.taxonomy_id, "name": TAXONOMY,
             "description": "site-builder 内容格式的固定词表：服务类型、服务对象、服务内容、费用、"
@@ -75,7 +80,14 @@ class _Tables:
     def add(self, table: str, row: dict) -> dict:
         row = {k: v for k, v in row.items() if v is not None and v != ""}
         self.rows[table].append(row)
+        self.counts[table] += 1
         return row
+
+    def flush(self) -> dict[str, list[dict]]:
+        """The rows added since the last flush (the export streams them service by service;
+        organizations and terms, made once, stay known)."""
+        rows, self.rows = self.rows, {name: [] for name in HSDS_TABLES}
+        return rows
 
     def organization(self, service: Service) -> str:
         """The operator's organization; a service without operator is its own."""
@@ -85,14 +97,16 @@ class _Tables:
             org = self._orgs[name] = self.add("organization", {
                 "id": self.id("organization", name), "name": name,
                 "description": f"{name}（{self.d.site.title}收录的服务机构）"})
+            self.org_rows[org["id"]] = org
         return org["id"]
 
     def term(self, code: str, name: str, description: str) -> str:
         if code not in self._terms:
             self._terms[code] = self.id("taxonomy_term", code)
-            self.add("taxonomy_term", {"id": self._terms[code], "code": code, "name": name,
-                                       "description": description, "taxonomy": TAXONOMY,
-                                       "taxonomy_id": self.taxonomy_id, "language": "zh"})
+            row = self.add("taxonomy_term", {"id": self._terms[code], "code": code, "name": name,
+                                             "description": description, "taxonomy": TAXONOMY,
+                                             "taxonomy_id": self.taxonomy_id, "language": "zh"})
+            self.term_rows[row["id"]] = row
         return self._terms[code]
 
     def attribute(self, service: Service, code: str, value: str, key: str) -> None:
@@ -132,7 +146,7 @@ class _Tables:
             self.add("service_at_location", {"id": self.id("service_at_location", s.id),
                                              "service_id": sid, "location_id": location})
         for row in self.schedules(s):
-            self.add("schedule", {"id": self.id("schedule", f"{s.id}/{len(self.rows['schedule'])}"),
+            self.add("schedule", {"id": self.id("schedule", f"{s.id}/{self.counts['schedule']}"),
                                   "service_id": sid, **row})
         self.add("service_area", {"id": self.id("service_area", s.id), "service_id": sid,
                                   "name": area_text(s.region) if len(s.region.trail) > 1
@@ -291,7 +305,8 @@ def _periods(off: dict[date, str]) -> Iterator[tuple[date, date, str]]:
 
 
 def tables(d: Directory) -> dict[str, list[dict]]:
-    """Every HSDS table the export fills, as lists of flat rows (foreign keys as `*_id`)."""
+    """Every HSDS table the export fills, as lists of flat rows (foreign keys as `*_id`).
+    (The export itself streams them: `write`.)"""
     t = _Tables(d)
     for service in sorted(d.services.values(), key=lambda s: s.id):
         t.service(service)
@@ -316,41 +331,37 @@ def _strip(table: str, row: dict) -> dict:
     return out
 
 
-def documents(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
-    """The three JSON documents: arrays of service, organization and service_at_location
-    objects as HSDS's `service_package`, `organization_package` and
-    `service_at_location_package` schemas describe them."""
-    def by(table: str, key: str) -> dict[str, list[dict]]:
-        out: dict[str, list[dict]] = {}
-        for row in rows[table]:
-            if key in row:
-                out.setdefault(row[key], []).append(row)
-        return out
+def _by(rows: list[dict], key: str) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for row in rows:
+        if key in row:
+            out.setdefault(row[key], []).append(row)
+    return out
 
-    phones, schedules, areas = by("phone", "service_id"), by("schedule", "service_id"), \
-        by("service_area", "service_id")
-    languages, sals = by("language", "service_id"), by("service_at_location", "service_id")
-    addresses, access = by("address", "location_id"), by("accessibility", "location_id")
-    attributes = by("attribute", "link_id")
-    terms = {t["id"]: t for t in rows["taxonomy_term"]}
+
+def _nest(rows: dict[str, list[dict]], t: _Tables) -> tuple[list[dict], list[dict], dict]:
+    """The service objects (HSDS `service_package`) and service_at_location objects of
+    one batch of rows (one service's, or the whole table's), and its locations by id:
+    the parts of the JSON documents."""
+    phones, schedules, areas = _by(rows["phone"], "service_id"), _by(rows["schedule"], "service_id"), \
+        _by(rows["service_area"], "service_id")
+    languages, sals = _by(rows["language"], "service_id"), _by(rows["service_at_location"], "service_id")
+    addresses, access = _by(rows["address"], "location_id"), _by(rows["accessibility"], "location_id")
+    attributes = _by(rows["attribute"], "link_id")
+    terms, orgs = t.term_rows, t.org_rows
     locations = {row["id"]: row for row in rows["location"]}
-    orgs = {row["id"]: row for row in rows["organization"]}
+    loc_cache: dict[str, dict] = {}
 
     def location(lid: str) -> dict:
-        loc = _strip("location", locations[lid])
-        loc["addresses"] = [_strip("address", a) for a in addresses.get(lid, [])]
-        loc["accessibility"] = [_strip("accessibility", a) for a in access.get(lid, [])]
-        return loc
+        if lid not in loc_cache:
+            loc = _strip("location", locations[lid])
+            loc["addresses"] = [_strip("address", a) for a in addresses.get(lid, [])]
+            loc["accessibility"] = [_strip("accessibility", a) for a in access.get(lid, [])]
+            loc_cache[lid] = loc
+        return loc_cache[lid]
 
     def attribute(row: dict) -> dict:
         return {**row, "taxonomy_term": terms[row["taxonomy_term_id"]]}
-
-    loc_cache: dict[str, dict] = {}
-
-    def cached_location(lid: str) -> dict:
-        if lid not in loc_cache:
-            loc_cache[lid] = location(lid)
-        return loc_cache[lid]
 
     services = []
     for row in rows["service"]:  # each part nested once, shared by the three documents
@@ -362,22 +373,20 @@ def documents(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
             "languages": [_strip("language", lang) for lang in languages.get(sid, [])],
             "attributes": [attribute(a) for a in attributes.get(sid, [])],
         }
-        at = [{**_strip("service_at_location", sal), "location": cached_location(sal["location_id"])}
+        at = [{**_strip("service_at_location", sal), "location": location(sal["location_id"])}
               for sal in sals.get(sid, [])]
         services.append({**row, **parts, "service_at_locations": at,
                          "organization": orgs[row["organization_id"]]})
     # The other two documents link to services.json by id instead of nesting each service
     # again (`services` and `service` are optional in HSDS): a province's files stay small.
-    org_locations: dict[str, list[str]] = {}
-    for row in rows["location"]:
-        org_locations.setdefault(row["organization_id"], []).append(row["id"])
-    organizations = [{**org, "locations": [cached_location(lid)
-                                           for lid in org_locations.get(org["id"], [])]}
-                     for org in rows["organization"]]
-    at_locations = [{**sal, "location": cached_location(sal["location_id"])}
+    at_locations = [{**sal, "location": location(sal["location_id"])}
                     for sal in rows["service_at_location"]]
-    return {"services": services, "organizations": organizations,
-            "service_at_locations": at_locations}
+    return services, at_locations, {lid: location(lid) for lid in locations}
+
+
+def _compact(value) -> str:
+    # Compact: the nesting repeats each location and term (a province's file is large).
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 # ----------------------------------------------------------------- CSV data package
@@ -390,27 +399,46 @@ def _cell(value) -> str:
     return str(value)
 
 
+class _Table:
+    """One table as CSV, written row by row, with every column of its HSDS table schema in
+    that order. Plain UTF-8 without BOM (the data package says so); RFC 4180 quoting, CRLF."""
+
+    def __init__(self, schema: dict, out):
+        self.names = [f["name"] for f in schema["schema"]["fields"]]
+        self.out, self.buffer = out, io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+        self.writer.writerow(self.names)
+
+    def rows(self, rows: list[dict]) -> None:
+        starts, safe, writerow, names = csvsafe.FORMULA_STARTS, csvsafe.cell, self.writer.writerow, self.names
+
+        def value(v) -> str:  # csvsafe.cell(_cell(v)), with the common cases inline (~400k cells at 1k)
+            if v is None:
+                return ""
+            if type(v) is str:
+                return v if not v.startswith(starts) or v == "-" else safe(v)
+            return safe(_cell(v))
+
+        for row in rows:
+            # Text from content is neutralised as in every CSV we write (`import hsds` undoes it).
+            get = row.get
+            writerow([value(get(name)) for name in names])
+        if self.buffer.tell() > 1 << 16:
+            self.flush()
+
+    def flush(self) -> None:
+        self.out.write(self.buffer.getvalue())
+        self.buffer.seek(0)
+        self.buffer.truncate()
+
+
 def csv_text(schema: dict, rows: list[dict]) -> str:
-    """One table as CSV with every column of its HSDS table schema, in that order.
-    Plain UTF-8 without BOM (the data package says so); RFC 4180 quoting, CRLF."""
-    names = [f["name"] for f in schema["schema"]["fields"]]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(names)
-    starts, safe = csvsafe.FORMULA_STARTS, csvsafe.cell
-
-    def value(v) -> str:  # csvsafe.cell(_cell(v)), with the common cases inline (~400k cells at 1k)
-        if v is None:
-            return ""
-        if type(v) is str:
-            return v if not v.startswith(starts) or v == "-" else safe(v)
-        return safe(_cell(v))
-
-    for row in rows:
-        # Text from content is neutralised as in every CSV we write (`import hsds` undoes it).
-        get = row.get
-        writer.writerow([value(get(name)) for name in names])
-    return buffer.getvalue()
+    """One table as CSV (see _Table)."""
+    out = io.StringIO()
+    table = _Table(schema, out)
+    table.rows(rows)
+    table.flush()
+    return out.getvalue()
 
 
 def datapackage(d: Directory, schemas: list[dict]) -> dict:
@@ -450,16 +478,51 @@ def _license(text: str) -> dict:
     return out
 
 
-def outputs(d: Directory) -> Iterator[Output]:
-    rows = tables(d)
-    docs = documents(rows)
-    for name, items in docs.items():
-        # Compact: the nesting repeats each location and term (a province's file is large).
-        yield Output(f"data/hsds/{name}.json",
-                     json.dumps(items, ensure_ascii=False, separators=(",", ":")) + "\n")
+def write(d: Directory, sinks) -> None:
+    """Write the export through `sinks` (write.Sinks), service by service: only one
+    service's rows are held at a time (at 10,000 services the whole tables and nested
+    documents held ~570 MB), the organizations' locations as JSON text until the end.
+    The files are opened, so listed, in the order of `exports.hsds_paths`."""
+    t = _Tables(d)
+    services_json = sinks.open("data/hsds/services.json")
+    orgs_json = sinks.open("data/hsds/organizations.json")
+    sals_json = sinks.open("data/hsds/service_at_locations.json")
     schemas = table_schemas()
-    for schema in schemas:
-        yield Output(f"data/hsds/{schema['path']}", csv_text(schema, rows[schema["name"]]))
-    yield Output("data/hsds/datapackage.json",
-                 json.dumps(datapackage(d, schemas), ensure_ascii=False, indent=1) + "\n")
+    csvs = {schema["name"]: _Table(schema, sinks.open(f"data/hsds/{schema['path']}"))
+            for schema in schemas}
+    package = sinks.open("data/hsds/datapackage.json")
+    org_locations: dict[str, list[str]] = {}  # organization id → its locations, as JSON
+    first_service = first_sal = True
+    services_json.write("[")
+    sals_json.write("[")
+    for service in sorted(d.services.values(), key=lambda s: s.id):
+        t.service(service)
+        rows = t.flush()
+        nested, at_locations, locations = _nest(rows, t)
+        for item in nested:
+            services_json.write(("" if first_service else ",") + _compact(item))
+            first_service = False
+        for item in at_locations:
+            sals_json.write(("" if first_sal else ",") + _compact(item))
+            first_sal = False
+        for row in rows["location"]:
+            org_locations.setdefault(row["organization_id"], []).append(_compact(locations[row["id"]]))
+        for name, table in csvs.items():
+            table.rows(rows[name])
+    services_json.write("]\n")
+    sals_json.write("]\n")
+    orgs_json.write("[")
+    for i, org in enumerate(t.org_rows.values()):  # in the order they were made
+        text = _compact({**org, "locations": []})
+        assert text.endswith('"locations":[]}')
+        orgs_json.write(("," if i else "") + text[:-2] + ",".join(org_locations.get(org["id"], ())) + "]}")
+    orgs_json.write("]\n")
+    for table in csvs.values():
+        table.flush()
+    package.write(json.dumps(datapackage(d, schemas), ensure_ascii=False, indent=1) + "\n")
 
+
+def outputs(d: Directory) -> list[Output]:
+    """The export's files as strings (`write` into memory)."""
+    from ..render import streamed
+    return streamed(lambda sinks: write(d, sinks))()

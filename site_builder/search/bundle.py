@@ -2,8 +2,11 @@
 
 Uses Pagefind's extended binary (pagefind-bin-extended), which segments
 Chinese words, through its Python API. The pages of a bundle are given to Pagefind in
-one call (`add_directory` with a glob naming them): adding pages one by one is ~0.1 s
-per call (the wrapper reads one reply per 0.1 s).
+one call: they are hard-linked, at their site paths, into a folder of their own inside
+the site (`.pagefind-input-<shard>/`, removed afterwards), and that folder is added
+with `add_directory`. Adding pages one by one is ~0.1 s per call (the wrapper reads one
+reply per 0.1 s); a glob naming them makes every Pagefind process walk the whole site
+and match each file against it, and Pagefind refuses a glob of ~20,000 names.
 
 Pagefind 1.5.2 writes its filter indexes in HashMap order, so the filter files,
 the meta file and pagefind-entry.json would differ between two builds of the same
@@ -19,6 +22,7 @@ import concurrent.futures
 import errno
 import json
 import os
+import shutil
 from pathlib import Path
 
 from pagefind.index import IndexConfig
@@ -27,6 +31,7 @@ from pagefind.service import PagefindService
 from ..pagefind_stable import PagefindFormatError, normalise
 from ..publish import disk_full
 from ..supervise import Budget, Supervised
+from ..write import link_files
 from ..messages import M
 
 
@@ -105,19 +110,36 @@ async def _stop(service: PagefindService, child: Supervised) -> None:
     await asyncio.gather(service._poll_task, return_exceptions=True)
 
 
-def glob_of(pages: list[str]) -> str:
-    """A Pagefind glob matching exactly the site paths `pages` (glob characters escaped)."""
-    def escape(path: str) -> str:
-        return "".join("\\" + c if c in "\\*?[]{},!" else c for c in path)
-    return "{" + ",".join(escape(p) for p in pages) + "}"
-
-
 async def index_bundle(site: Path, bundle: Path, pages: list[str] | None, budget: Budget,
                        name: str = "Pagefind") -> int:
     """Index `pages` (site paths; None: every HTML file) of `site` into the folder
     `bundle`; returns the count of pages Pagefind indexed. Raises ChildFailed (its message
     starts with `name`), IndexError_ or OSError."""
     config = IndexConfig(root_selector="html", output_path=str(bundle))
+    source = site if pages is None else _input_folder(site, bundle.name, pages)
+    try:
+        return await _index(site, source, bundle, config, budget, name)
+    finally:
+        if source != site:
+            shutil.rmtree(source, ignore_errors=True)
+
+
+INPUT_PREFIX = ".pagefind-input-"
+"""Folders of the pages given to one Pagefind process, inside the site while it runs."""
+
+
+def _input_folder(site: Path, shard: str, pages: list[str]) -> Path:
+    """A folder inside `site` holding `pages` (hard links, at their site paths): what one
+    Pagefind process reads. Its URLs are those of the site, since the paths are."""
+    folder = site / f"{INPUT_PREFIX}{shard}"
+    if folder.exists():
+        shutil.rmtree(folder)
+    link_files(site, folder, pages)
+    return folder
+
+
+async def _index(site: Path, source: Path, bundle: Path, config: IndexConfig, budget: Budget,
+                 name: str) -> int:
     try:
         service = PagefindService()  # the wrapper's `async with` is not used: see _stop
         await service.launch()
@@ -129,8 +151,8 @@ async def index_bundle(site: Path, bundle: Path, pages: list[str] | None, budget
     try:
         index = await child.call(service.create_index(config),
                                  M("index.doing_start", "starting"), replies)
-        glob = None if pages is None else glob_of(pages)
-        await child.call(index.add_directory(str(site), glob=glob), M("index.doing_pages", "indexing the pages"), replies)
+        await child.call(index.add_directory(str(source)), M("index.doing_pages", "indexing the pages"),
+                         replies)
         await child.call(index.write_files(), M("index.doing_write", "writing the index"), replies)
         await _settle(bundle, child=child, replies=replies)
     except BaseException:

@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from ..elder import PREFIX as MIRROR
 from ..messages import M
 from ..model import Directory, Region
 
@@ -203,20 +204,37 @@ def plan(directory: Directory, cap: int | None = None) -> Plan:
 
 
 def site_pages(site: Path, plan_: Plan) -> list[str]:
-    """Every HTML page of the written `site` that no area shard holds, in path order:
-    the site shard's pages (Pagefind skips those without data-pagefind-body; the pages of
-    long lists' full lists, `*/page/<n>/`, are left out here: they are never indexed)."""
+    """Every HTML page of the written `site` that no area shard holds and Pagefind would
+    index, in path order: the site shard's pages. Left out, as Pagefind would skip them
+    (a site with `data-pagefind-body` anywhere indexes only the pages that have it), but
+    without making it read them: pages without the attribute, the elder-mode mirror
+    (elder.py strips it), the pages of long lists' full lists (`*/page/<n>/`, never
+    indexed) and hidden folders."""
     claimed = {p for s in plan_.shards[1:] for p in s.pages}
     found = []
-    for path in site.rglob("*.html"):
-        rel = path.relative_to(site).as_posix()
-        parts = rel.split("/")
-        if rel in claimed or parts[0] == BUNDLES:
+    for dirpath, dirs, names in os.walk(site):
+        rel_dir = os.path.relpath(dirpath, site)
+        top = rel_dir == "."
+        if top:
+            dirs[:] = [d for d in dirs if d not in (BUNDLES, MIRROR.rstrip("/"))]
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        parts = [] if top else rel_dir.split(os.sep)
+        if len(parts) >= 2 and parts[-2] == "page" and parts[-1].isdigit():
             continue
-        if len(parts) >= 3 and parts[-3] == "page" and parts[-2].isdigit():
-            continue
-        found.append(rel)
+        for name in names:
+            if not name.endswith(".html"):
+                continue
+            rel = "/".join(parts + [name])
+            if rel in claimed:
+                continue
+            with open(os.path.join(dirpath, name), "rb") as f:
+                if BODY not in f.read():
+                    continue
+            found.append(rel)
     return sorted(found)
+
+
+BODY = b"data-pagefind-body"
 
 
 # ------------------------------------------------------------------ manifest
