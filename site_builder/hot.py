@@ -49,6 +49,10 @@ from .validate import Memo, today_in, validate
 from .write import link_files, safe_join, write_outputs
 
 
+INDEXED = b"data-pagefind-body"
+"""Pagefind indexes the pages that have it (only those, when any page has it)."""
+
+
 class NotQuick(Exception):
     """This change needs a full build (the reason, for the tests)."""
 
@@ -101,6 +105,8 @@ class Edit:
     changed: list[str] = field(default_factory=list)
     """Site paths written or deleted (text changed)."""
     seconds: float = 0.0
+    first_seconds: float = 0.0
+    """Until the records' own pages were in."""
     search_seconds: float | None = None
     search_shards: list[str] = field(default_factory=list)
     indexed: int = 0
@@ -119,6 +125,9 @@ class Hot:
         self.dirty: set[str] = set()
         self.load_problems: dict[str, list] = {}
         self._pending_search: set[str] = set()
+        """Site paths changed since the last `reindex`."""
+        self._search_pages: set[str] = set()
+        """Of those, the pages indexed before or after the change."""
 
     # ------------------------------------------------------------ after a full build
 
@@ -226,8 +235,10 @@ class Hot:
         return directory, problems
 
     def apply(self, changed: Iterable[str], lock, publish=None) -> Edit:
-        """Steps 1 to 3 (see the module docstring); `publish()` is called once the new
-        pages are in (the tabs reload). Search and open data follow (`catch_up`)."""
+        """Steps 1 to 3 (see the module docstring). The records' own pages are swapped in
+        first, then the other pages that show them; `publish(report, paths)` is called
+        after each (the tabs showing one of `paths` reload). Search and open data follow
+        (`reindex`, `open_data`)."""
         start = time.perf_counter()
         names = self.service_files(changed)
         seconds: dict[str, float] = {}
@@ -242,9 +253,23 @@ class Hot:
         jobs = self._jobs(directory)
         paths = set(p for job in jobs for p in job.paths)
         folders = _by_folder(paths)
+        own = {f"services/{sid}/" for sid in ids}
+        own_paths = {p for f in own for p in folders.get(f, [])}
+        own_gone = sorted(p for f in own for p in self.folders.get(f, []) if p not in paths)
+        target = check_output_dir(self.out, self.content)
+        report = Report(problems, directory=directory, pages=sum(1 for p in paths if p.endswith(".html")))
+        report.search_pending = True
+        written = self._write(target, jobs, own_paths, own_gone, lock, None)
+        seconds["own pages"] = time.perf_counter() - t
+        if publish is not None and written:
+            publish(report, set(written))
+        first = time.perf_counter() - start
+
+        t = time.perf_counter()  # the pages that show the records
         looked: set[str] = {""}
         for sid in ids:
             looked |= service_folders(self.live, sid) | service_folders(directory, sid)
+        looked -= own
         candidates = {p for f in looked for p in self.folders.get(f, []) + folders.get(f, [])}
         open_data = {p for job in jobs[:len(open_data_jobs(directory))] for p in job.paths}
         wanted = {p for p in candidates - open_data
@@ -252,22 +277,20 @@ class Hot:
         gone = sorted(p for p in candidates if p in self.paths and p not in paths)
         seconds["plan"] = time.perf_counter() - t
         t = time.perf_counter()
-        target = check_output_dir(self.out, self.content)
-        written = self._write(target, jobs, wanted, gone, lock,
-                              sitemap_paths=sorted(paths - {"sitemap.xml"}) if paths != self.paths else None)
+        more = self._write(target, jobs, wanted, gone, lock,
+                           sitemap_paths=sorted(paths - {"sitemap.xml"}) if paths != self.paths else None)
         seconds["render"] = time.perf_counter() - t
         self.live, self.keys, self.paths, self.folders = directory, keys, paths, folders
         self.dirty.clear()
         self.open_data_stale = True
-        self._pending_search = self._pending_search | set(written)
-        report = Report(problems, directory=directory, pages=sum(1 for p in paths if p.endswith(".html")))
-        report.incremental = Counts(rendered=len(wanted), changed=len(written),
-                                    unchanged=len(paths) - len(wanted), deleted=len(gone))
+        self._pending_search = self._pending_search | set(written) | set(more)
+        report.incremental = Counts(rendered=len(own_paths) + len(wanted), changed=len(written) + len(more),
+                                    unchanged=len(paths) - len(own_paths) - len(wanted),
+                                    deleted=len(gone) + len(own_gone))
         report.seconds = {k: round(v, 3) for k, v in seconds.items()}
-        report.search_pending = True
-        if publish is not None:
-            publish(report)
-        return Edit(report, written, time.perf_counter() - start)
+        if publish is not None and (more or not written):
+            publish(report, set(more))
+        return Edit(report, written + more, time.perf_counter() - start, first_seconds=first)
 
     def _write(self, target: Target, jobs: list[Job], wanted: set[str], gone: list[str], lock,
                sitemap_paths: list[str] | None) -> list[str]:
@@ -283,15 +306,19 @@ class Hot:
                 write_outputs(staged, [sitemap(sitemap_paths, base_url)])
                 made.append("sitemap.xml")
             changed = []
-            for path in made:
+            for path in made + gone:
                 new = safe_join(staged, path)
-                old = safe_join(live, path)
                 try:
-                    if old.read_bytes() == new.read_bytes():
-                        continue
+                    before = safe_join(live, path).read_bytes()
                 except OSError:
-                    pass
-                changed.append(path)
+                    before = b""
+                after = new.read_bytes() if path not in gone else b""
+                if before == after:
+                    continue
+                if path not in gone:
+                    changed.append(path)
+                if INDEXED in before or INDEXED in after:
+                    self._search_pages.add(path)  # what Pagefind reads of it changes
             with lock:
                 for path in changed:
                     old = safe_join(live, path)
@@ -314,6 +341,7 @@ class Hot:
         (shards, pages indexed); None when the shards' layout changed (a full re-index is
         needed: `build.reindex`)."""
         changed, self._pending_search = self._pending_search, set()
+        indexed_pages, self._search_pages = self._search_pages, set()
         plan = search_shards.plan(self.live)
         if _layout(plan) != _layout(self.plan):
             self.plan = plan
@@ -324,7 +352,8 @@ class Hot:
             manifest = search_shards.read_manifest(live)
         except search_shards.ManifestError:
             return None
-        claimed = {p: s.id for s in plan.shards[1:] for p in s.pages}
+        claimed = {p: s.id for layout in (self.plan, plan) for s in layout.shards[1:] for p in s.pages}
+        self.plan = plan
         touched = set()
         for path in changed:
             if not path.endswith(".html") or path.startswith(search_shards.BUNDLES + "/"):
@@ -338,8 +367,14 @@ class Hot:
         pages = {sid: pages for sid, pages in _pages(live, plan).items() if sid in touched}
         digests = {sid: shard_digest(live, p) for sid, p in pages.items()}
         old = {s["id"]: s for s in manifest["shards"]}
-        todo = {sid: p for sid, p in pages.items() if old.get(sid, {}).get("digest") != digests[sid]}
+        # A shard whose indexed pages are unchanged keeps its bundle (what changed in it,
+        # elder-mode mirrors and the like, Pagefind skips): only its digest is new.
+        reindexed = {claimed.get(p, search_shards.SITE) for p in indexed_pages}
+        todo = {sid: p for sid, p in pages.items()
+                if sid in reindexed and old.get(sid, {}).get("digest") != digests[sid]}
         if not todo:
+            if any(old.get(sid, {}).get("digest") != d for sid, d in digests.items()):
+                self._write_manifest(live, plan, manifest, {}, digests, lock)
             return [], 0
         staged = staging_dir(target)
         try:  # Pagefind reads the shards' pages linked into a folder beside the site
@@ -353,15 +388,24 @@ class Hot:
                     if bundle.exists():
                         os.replace(bundle, staged / f"{sid}.old")
                     os.replace(bundles / sid, bundle)
-                indexed = {s["id"]: s["pages"] for s in manifest["shards"]}
-                indexed.update(counts)
-                digest_of = {s["id"]: s.get("digest", "") for s in manifest["shards"]}
-                digest_of.update(digests)
-                search_shards.write_manifest(live, search_shards.manifest(
-                    plan, indexed, digest_of, pagefind_version()))
+                self._write_manifest(live, plan, manifest, counts, digests, None)
         finally:
             discard_staging(staged)
         return sorted(todo), sum(counts.values())
+
+    @staticmethod
+    def _write_manifest(live: Path, plan, manifest: dict, counts: dict, digests: dict, lock) -> None:
+        """shards.json as a full build writes it: the old one with new counts and digests."""
+        indexed = {s["id"]: s["pages"] for s in manifest["shards"]}
+        indexed.update(counts)
+        digest_of = {s["id"]: s.get("digest", "") for s in manifest["shards"]}
+        digest_of.update(digests)
+        data = search_shards.manifest(plan, indexed, digest_of, pagefind_version())
+        if lock is None:
+            search_shards.write_manifest(live, data)
+        else:
+            with lock:
+                search_shards.write_manifest(live, data)
 
     def open_data(self, lock) -> list[str]:
         """Step 5: the open-data files of the served model, the changed ones swapped in."""
@@ -376,7 +420,9 @@ class Hot:
 
 
 def _layout(plan: search_shards.Plan) -> list:
-    return [(s.id, s.pages, s.regions, s.tops) for s in plan.shards]
+    """The shards and their areas (what shards.json and the search page name); the pages
+    of a shard may change (a record added or deleted) and its bundle be remade alone."""
+    return [(s.id, s.regions, s.tops) for s in plan.shards]
 
 
 def _pages(site: Path, plan: search_shards.Plan) -> dict[str, list[str]]:

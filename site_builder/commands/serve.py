@@ -94,17 +94,18 @@ class Session:
         open-data files."""
         start = time.perf_counter()
 
-        def went_live(report) -> None:
-            self.live.publish([], report.directory.site.base_path)
+        def went_live(report, paths: set[str]) -> None:
+            self.live.publish([], report.directory.site.base_path, paths)
 
         edit = self.hot.apply(changed, self.live.lock, publish=went_live)
         report = edit.report
         warnings = report.problems.warnings
         print_problems([w for w in warnings if w not in self._warned][:BUILD_WARNINGS_SHOWN])
         self._warned = set(warnings)
-        print(say("serve.built", "built {out} in {seconds:.2f} s: {summary} ({stages})",
-                  out=self.out, seconds=edit.seconds, summary=summary(report),
-                  stages=stage_seconds(report)), flush=True)
+        print(say("serve.built_quick", "built {out} in {seconds:.2f} s: {summary} ({stages}; the "
+                  "edited records' pages were in after {first:.2f} s)", out=self.out,
+                  seconds=edit.seconds, summary=summary(report), stages=stage_seconds(report),
+                  first=edit.first_seconds), flush=True)
         t = time.perf_counter()
         try:
             searched = self.hot.reindex(self.live.lock)
@@ -192,6 +193,7 @@ class Session:
         self.build(changed=changed)
 
     def _failed(self, lines: list[str], problems: list | None = None) -> None:
+        self.live.publish(lines)  # first: a tab (or a test) reading the terminal finds the overlay
         if problems is not None:
             print_problems(problems)
         else:
@@ -199,7 +201,6 @@ class Session:
         print(say("serve.failed", "{count} error(s): still serving the last good site (the "
                   "errors are shown on every page until they are fixed)", count=len(lines)),
               file=sys.stderr, flush=True)
-        self.live.publish(lines)
 
 
 def base_path_hint(content: Path) -> str:
