@@ -43,7 +43,7 @@ from .load import (RawContent, _ignored, display_path, load, parse_yaml, read_te
 from .model import Directory
 from .parallel import run_jobs
 from .publish import Target, check_output_dir, discard_staging, staging_dir
-from .render import Job, render_jobs, sitemap
+from .render import Job, iter_jobs, render_jobs, sitemap
 from .search import shards as search_shards
 from .validate import Memo, today_in, validate
 from .write import link_files, safe_join, write_outputs
@@ -250,22 +250,32 @@ class Hot:
         keys = PageKeys.following(self.keys, directory, ids)
         if keys.open_lines != self.keys.open_lines:
             raise NotQuick("the lines open at night changed (every list shows them)")
-        jobs = self._jobs(directory)
-        paths = set(p for job in jobs for p in job.paths)
-        folders = _by_folder(paths)
+        # The records' own pages first: their jobs come early in the site's order.
         own = {f"services/{sid}/" for sid in ids}
-        own_paths = {p for f in own for p in folders.get(f, [])}
-        own_gone = sorted(p for f in own for p in self.folders.get(f, []) if p not in paths)
+        want = {f"{f}index.html" for f in own if f[len("services/"):-1] in directory.services}
+        own_jobs = []
+        for job in iter_jobs(directory, self.prefix):
+            if want.intersection(job.paths):
+                own_jobs.append(job)
+                want -= set(job.paths)
+                if not want:
+                    break
+        own_paths = {p for job in own_jobs for p in job.paths}
+        own_gone = sorted(p for f in own for p in self.folders.get(f, []) if p not in own_paths)
         target = check_output_dir(self.out, self.content)
-        report = Report(problems, directory=directory, pages=sum(1 for p in paths if p.endswith(".html")))
+        report = Report(problems, directory=directory)
         report.search_pending = True
-        written = self._write(target, jobs, own_paths, own_gone, lock, None)
+        written = self._write(target, own_jobs, own_paths, own_gone, lock, None)
         seconds["own pages"] = time.perf_counter() - t
         if publish is not None and written:
             publish(report, set(written))
         first = time.perf_counter() - start
 
         t = time.perf_counter()  # the pages that show the records
+        jobs = self._jobs(directory)
+        paths = set(p for job in jobs for p in job.paths)
+        folders = _by_folder(paths)
+        report.pages = sum(1 for p in paths if p.endswith(".html"))
         looked: set[str] = {""}
         for sid in ids:
             looked |= service_folders(self.live, sid) | service_folders(directory, sid)
