@@ -156,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
             for _, line in serve.lines[mark:]:
                 print("    " + line, flush=True)
             time.sleep(1.0)
+        status = Path(f"/proc/{serve.proc.pid}/status").read_text()
+        rss = {k: v.strip() for k, v in (l.split(":", 1) for l in status.splitlines())
+               if k in ("VmRSS", "VmHWM")}
+        print(f"serve process: RSS {rss.get('VmRSS')}, peak {rss.get('VmHWM')}")
         print()
         print("| edit | record | page s | search s | shards changed | open data s |")
         print("|---|---|---|---|---|---|")
