@@ -140,13 +140,39 @@ class PageKeys:
         self.everything = everything_digest(directory, edit_prefix)
         self.services = {sid: digest(s) for sid, s in d.services.items()}
         self.articles = {a.slug: digest(a) for a in d.articles}
+        self.event_service: dict[str, str] = {}
+        self.events: dict[str, list[str]] = {}
+        self.full_lists: dict[tuple[str, str], list[paging.ListPage]] = {}
+        self._derived()
+
+    @classmethod
+    def following(cls, previous: "PageKeys", directory: Directory, changed: Iterable[str]) -> "PageKeys":
+        """The keys of `directory`, which differs from `previous`'s only in the services
+        `changed` (edited, added or removed): the digests of the others are not computed
+        again (the dev server's quick edits, hot.py)."""
+        keys = cls.__new__(cls)
+        keys.directory = d = directory
+        keys.everything = previous.everything  # site.yaml, regions, pages…: a full build when they change
+        keys.services = dict(previous.services)
+        for sid in changed:
+            if sid in d.services:
+                keys.services[sid] = digest(d.services[sid])
+            else:
+                keys.services.pop(sid, None)
+        keys.articles = previous.articles
+        keys._derived()
+        return keys
+
+    def _derived(self) -> None:
+        """What the keys of lists and feeds combine from the records' digests."""
+        d = self.directory
         self.event_service = {a.slug: a.event.service.id for a in d.articles
                               if a.event is not None and a.event.service is not None}
-        self.events: dict[str, list[str]] = {}
+        self.events = {}
         for slug, service in self.event_service.items():
             self.events.setdefault(service, []).append(slug)
         self.open_lines = _hash(*(f"{s.id}={self.services[s.id]}" for s in open_lines(d)))
-        self.full_lists: dict[tuple[str, str], list[paging.ListPage]] = {}
+        self.full_lists = {}
         self.articles_and_events = _hash(
             *(f"{k}={v}" for k, v in self.articles.items()),
             *(f"{s}={self.services[s]}" for s in sorted(set(self.event_service.values()))))

@@ -308,14 +308,17 @@ def _data(path: str, make: Callable[[], str]) -> list[Output]:
 def render_jobs(directory: Directory, edit_prefix: str = "") -> list[Job]:
     """Every output of the render stage but the open data, in order, as jobs; each page
     with its elder-mode mirror (elder.py), made from the same rendering."""
+    return list(iter_jobs(directory, edit_prefix))
+
+
+def iter_jobs(directory: Directory, edit_prefix: str = "") -> Iterator[Job]:
+    """`render_jobs` one by one (the dev server stops at the pages it wants, hot.py)."""
     base_path = directory.site.base_path
-    jobs = []
     for job in _outputs(directory, edit_prefix):
         mirrors = tuple(elder.mirror_path(p) for p in job.paths if elder.wants_mirror(p))
         if mirrors:
             job = Job(job.paths + mirrors, partial(_with_mirrors, job.make, base_path))
-        jobs.append(job)
-    return jobs
+        yield job
 
 
 def _with_mirrors(make: Callable[[], list[Output]], base_path: str) -> list[Output]:

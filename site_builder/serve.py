@@ -32,7 +32,8 @@ _CLIENT_JS = b"""\
 (() => {
   const script = document.currentScript;
   const version = script.dataset.version;
-  const events = new EventSource(script.src.replace(/\\.js(\\?.*)?$/, "") + "?v=" + version);
+  const events = new EventSource(script.src.replace(/\\.js(\\?.*)?$/, "") + "?v=" + version
+                                 + "&p=" + encodeURIComponent(location.pathname));
   events.addEventListener("reload", () => { events.close(); location.reload(); });
 })();
 """
@@ -61,14 +62,34 @@ class Live:
         self.errors: list[str] = []
         """`path:line: field: message` lines of the last build; empty when it succeeded."""
         self.closing = False
+        self.touched: dict[int, frozenset[str] | None] = {}
+        """Version → the site paths it changed (None: any page), for the recent versions."""
 
-    def publish(self, errors: list[str] | None = None, base_path: str | None = None) -> None:
-        """A build finished (with `errors` when it failed): tell every open tab."""
+    def publish(self, errors: list[str] | None = None, base_path: str | None = None,
+                paths: set[str] | None = None) -> None:
+        """A build finished (with `errors` when it failed): tell the open tabs; with
+        `paths` (site paths, a quick edit's), only the tabs showing one of them."""
         with self.changed:
+            if errors or self.errors:
+                paths = None  # the overlay comes or goes on every page
             self.errors = list(errors or [])
             self.base_path = base_path or self.base_path
             self.version += 1
+            self.touched[self.version] = None if paths is None else frozenset(paths)
+            self.touched.pop(self.version - 1000, None)
             self.changed.notify_all()
+
+    def concerns(self, seen: int, version: int, page: str | None) -> bool:
+        """Whether a tab showing `page` (a site path; None: unknown) at version `seen`
+        must reload for `version`."""
+        if page is None:
+            return True
+        with self.changed:
+            for v in range(seen + 1, version + 1):
+                paths = self.touched.get(v)
+                if paths is None or page in paths:
+                    return True
+        return False
 
     def close(self) -> None:
         """End every event stream (the server is stopping)."""
@@ -209,6 +230,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             seen = int(query.get("v", [""])[0])
         except ValueError:
             seen = live.version
+        page = self._site_path(query.get("p", [""])[0])
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.end_headers()
@@ -221,14 +243,29 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
                 version = live.wait(seen, KEEPALIVE_SECONDS)
                 if version is None:
                     return
-                if version != seen:
+                if version != seen and live.concerns(seen, version, page):
                     self.wfile.write(f"event: reload\ndata: {version}\n\n".encode("ascii"))
                     seen = version
+                elif version != seen:  # a quick edit of other pages
+                    seen = version
+                    continue
                 else:
                     self.wfile.write(b": keep-alive\n\n")
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             return  # the tab was closed or reloaded
+
+
+    def _site_path(self, shown: str) -> str | None:
+        """The site path (`services/x/index.html`) of a page's path as the browser shows
+        it (`/xinli/services/x/`); None when unknown."""
+        if not shown:
+            return None
+        path, base = request_path(shown), path_text(self.base_path)
+        if not path.startswith(base):
+            return None
+        inner = path[len(base):]
+        return inner + "index.html" if inner.endswith("/") or not inner else inner
 
 
 def request_path(target: str) -> str:

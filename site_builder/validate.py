@@ -415,10 +415,63 @@ def _translated(docs: list[MarkdownDoc], folder: str, problems: Problems) -> tup
 
 # ------------------------------------------------------------------ all
 
+class Memo:
+    """What each record's own checks found, kept between validations by the dev server
+    (hot.py): a record whose document is the very object checked last time is not checked
+    again, and its problems are reported again as they were. What those checks read from
+    other files (the date, the ids of services, articles and pages, the base path) is
+    compared here and clears a section when it differs; site.yaml, regions.yaml,
+    holidays.yaml and media/ are not: the caller starts a new Memo when one of them changes."""
+
+    def __init__(self) -> None:
+        self._sections: dict[str, tuple[object, dict[int, tuple[object, object]]]] = {}
+        self._used: dict[str, set[int]] = {}
+
+    def section(self, name: str, context: object) -> dict[int, tuple[object, object]]:
+        old = self._sections.get(name)
+        if old is None or old[0] != context:
+            old = self._sections[name] = (context, {})
+        self._used[name] = set()
+        return old[1]
+
+    def get(self, name: str, obj: object):
+        hit = self._sections[name][1].get(id(obj))
+        self._used[name].add(id(obj))
+        return hit[1] if hit is not None and hit[0] is obj else None
+
+    def put(self, name: str, obj: object, value):
+        self._sections[name][1][id(obj)] = (obj, value)
+        self._used[name].add(id(obj))
+        return value
+
+    def prune(self) -> None:
+        """Forget the records not asked for in this validation (replaced or deleted files)."""
+        for name, (_, results) in self._sections.items():
+            used = self._used.get(name, set())
+            for key in [k for k in results if k not in used]:
+                del results[key]
+
+
+def _memoised(memo: Memo | None, name: str, obj: object, problems: Problems, check):
+    """`check(sub_problems)` once per document object (see Memo), its problems added to
+    `problems` each time."""
+    hit = memo.get(name, obj) if memo is not None else None
+    if hit is None:
+        found = Problems()
+        value = check(found)
+        hit = (value, found) if memo is None else memo.put(name, obj, (value, found))
+    value, found = hit
+    problems.items.extend(found.items)
+    problems.placeholders.extend(found.placeholders)
+    return dict(value) if isinstance(value, dict) else value
+
+
 def validate(raw: RawContent, problems: Problems, today: date | None = None,
-             root_display: str = "", publishing: bool = False) -> Directory | None:
+             root_display: str = "", publishing: bool = False,
+             memo: Memo | None = None) -> Directory | None:
     """Validate everything; return the model, or None when there are errors.
-    `publishing` (build, serve): placeholders of `site-builder new` are errors."""
+    `publishing` (build, serve): placeholders of `site-builder new` are errors. `memo`
+    (the dev server): records unchanged since the last validation are not checked again."""
     site = validate_site(raw.site, root_display, problems)
     if site is not None and raw.site is not None and isinstance(raw.site.data, dict) \
             and "share_image" in raw.site.data:  # needs media/ (govsite.py: og:image)
@@ -451,8 +504,11 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
     services_stub = service_ids | unreadable["services"]
     article_fields = []
     by_slug = {}
+    if memo is not None:
+        memo.section("article", (today, frozenset(services_stub)))
     for md in articles:
-        fields = validate_article(md, services_stub, today, problems, None)
+        fields = _memoised(memo, "article", md, problems, lambda found, md=md: validate_article(
+            md, services_stub, today, found, None))
         if fields is not None:
             article_fields.append((md, fields))
             by_slug[md.slug] = fields
@@ -480,20 +536,34 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
     def one(i: int) -> tuple[dict | None, Problems, tuple | None]:
         return check_service(raw.services[i], regions, site, today, targets, base_path)
 
+    if memo is not None:  # what a record's own checks read from elsewhere
+        context = (today, frozenset(targets.services), frozenset(targets.articles),
+                   frozenset(targets.pages), base_path)
+        memo.section("service", context)
+        memo.section("html", context)
+        todo = [i for i, doc in enumerate(raw.services) if memo.get("service", doc) is None]
+        for i, result in zip(todo, map_ordered(lambda j: one(todo[j]), len(todo))):
+            memo.put("service", raw.services[i], result)
+        results = [memo.get("service", doc) for doc in raw.services]
+    else:
+        results = map_ordered(one, len(raw.services))
     checked: list[tuple[Doc, dict]] = []
     derived: dict[str, tuple] = {}
-    for doc, (fields, found, extra) in zip(raw.services, map_ordered(one, len(raw.services))):
+    for doc, (fields, found, extra) in zip(raw.services, results):
         problems.items.extend(found.items)  # (and `new`'s placeholders, for refuse_placeholders)
         problems.placeholders.extend(found.placeholders)
-        if fields is not None:
-            fields["region"] = regions[fields["region"]]  # sent back by id (one region tree)
+        if fields is not None:  # the region was sent back by id (one region tree)
+            fields = {**fields, "region": regions[fields["region"]]}
             checked.append((doc, fields))
             derived[fields["id"]] = extra
     check_alternatives(checked, service_ids | unreadable["services"], problems)
     # Drafts are rendered as well: a broken link should not wait for publication day.
-    html = {md.rel: render_markdown(md.body, path=md.path, body_line=md.body_line,
-                                    targets=targets, base_path=base_path, problems=problems)
+    html = {md.rel: _memoised(memo, "html", md, problems, lambda found, md=md: render_markdown(
+                md.body, path=md.path, body_line=md.body_line, targets=targets,
+                base_path=base_path, problems=found))
             for md in raw.articles + raw.pages}
+    if memo is not None:
+        memo.prune()
 
     _media_warnings(raw, problems)
 

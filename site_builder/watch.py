@@ -54,6 +54,8 @@ class Rebuilder(FileSystemEventHandler):
         self.quiet = quiet
         self._cond = threading.Condition()
         self._last_change: float | None = None
+        self._paths: set[str] = set()
+        """Absolute paths changed since the builder last took them (`take_paths`)."""
         self._stopping = False
         self.busy = False
         """True while `builder()` runs."""
@@ -83,14 +85,28 @@ class Rebuilder(FileSystemEventHandler):
         for folder in self.folders:  # a watched folder itself deleted, made, moved
             if any(p and Path(os.fsdecode(p)) == folder for p in paths):
                 self._arm(folder)
-        if any(p and self.relevant(os.fsdecode(p)) for p in paths):
-            self.changed()
+        relevant = [os.fsdecode(p) for p in paths if p and self.relevant(os.fsdecode(p))]
+        if relevant:
+            self.changed(relevant)
 
-    def changed(self) -> None:
-        """Note a change: a build follows once things are quiet."""
+    def changed(self, paths: Iterable[str] = ()) -> None:
+        """Note a change (of `paths`, absolute): a build follows once things are quiet."""
         with self._cond:
             self._last_change = time.monotonic()
+            self._paths.update(paths)
             self._cond.notify_all()
+
+    def take_paths(self) -> set[str]:
+        """The paths changed since the last call (for the builder: what to read again)."""
+        with self._cond:
+            paths, self._paths = self._paths, set()
+            return paths
+
+    @property
+    def pending(self) -> bool:
+        """A change is waiting for its build."""
+        with self._cond:
+            return self._last_change is not None
 
     # --------------------------------------------------------- builder side
 

@@ -34,7 +34,7 @@ STATION_PAGE = BASE + "services/futian-huafu-station/"
 class Served:
     """A `site-builder serve` process: its output lines, its URL, its event stream."""
 
-    def __init__(self, content: Path, out: Path, cache: Path):
+    def __init__(self, content: Path, out: Path, cache: Path, startup: float = 60):
         env = {**os.environ, "SITE_BUILDER_TODAY": TODAY.isoformat(), "PYTHONUNBUFFERED": "1"}
         env.pop("CI", None)
         self.proc = subprocess.Popen(
@@ -45,7 +45,7 @@ class Served:
         self.lines: list[str] = []
         self._new = threading.Condition()
         threading.Thread(target=self._read, daemon=True).start()
-        found = self.wait_for(r"serving .* at (http://127\.0\.0\.1:\d+)/xinli/", timeout=60)
+        found = self.wait_for(r"serving .* at (http://127\.0\.0\.1:\d+)/xinli/", timeout=startup)
         self.origin = re.search(r"http://127\.0\.0\.1:\d+", found).group(0)
         self.events: queue.Queue[str] = queue.Queue()
 
@@ -75,10 +75,10 @@ class Served:
         except HTTPError as error:
             return error.code, error.read().decode("utf-8")
 
-    def listen(self, version: str) -> None:
-        """Follow the event stream in the background, as a page served at `version` would."""
+    def listen(self, version: str, page: str | None = None) -> None:
+        """Follow the event stream in the background, as `page` served at `version` would."""
         conn = http.client.HTTPConnection(self.origin.removeprefix("http://"), timeout=60)
-        conn.request("GET", f"{BASE}__reload?v={version}")
+        conn.request("GET", f"{BASE}__reload?v={version}" + (f"&p={quote(page)}" if page else ""))
         response = conn.getresponse()
         assert response.status == 200
         assert response.getheader("Content-Type").startswith("text/event-stream")
@@ -97,12 +97,12 @@ class Served:
     def next_event(self, timeout: float = 30) -> str:
         return self.events.get(timeout=timeout)
 
-    def stop(self) -> tuple[int, str]:
+    def stop(self, timeout: float = 30) -> tuple[int, str]:
         """Ctrl-C; the exit status and everything the process printed."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGINT)
         try:
-            code = self.proc.wait(timeout=30)
+            code = self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             raise
@@ -114,8 +114,8 @@ class Served:
 def serve(tmp_path):
     started: list[Served] = []
 
-    def start(content: Path) -> Served:
-        served = Served(content, tmp_path / "build", tmp_path / "cache")
+    def start(content: Path, startup: float = 60) -> Served:
+        served = Served(content, tmp_path / "build", tmp_path / "cache", startup)
         started.append(served)
         return served
 
@@ -149,7 +149,7 @@ def test_serve_reloads_shows_errors_recovers_and_stops(tmp_path, serve):
     assert status == 200 and "华富街道心理服务站" in page and overlay(page) is None
     on_disk = (tmp_path / "build" / "services/futian-huafu-station/index.html").read_text("utf-8")
     assert "__reload" not in on_disk and "__reload" in page
-    served.listen(page_version(page))
+    served.listen(page_version(page), STATION_PAGE)
 
     # A change: one reload event, and the page shows it.
     first = len(served.lines)
@@ -434,3 +434,65 @@ def test_machine_read_urls_of_a_non_ascii_base_are_percent_encoded(tmp_path):
     # Netlify and Cloudflare Pages get the rules for the path as written and as requested.
     rules = (out / "_headers").read_text(encoding="utf-8").splitlines()
     assert f"{NON_ASCII}*" in rules and f"{ENCODED}*" in rules and f"{ENCODED}static/*" in rules
+
+
+# ------------------------------------------------------------------ quick edits at scale
+
+GENERATE = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
+
+
+def test_a_quick_edit_of_a_generated_site_is_on_its_page_and_found_by_search(tmp_path, serve):
+    """1,200 generated services: an edited record's page shows the edit after a quick edit
+    (its pages only, not the site), search finds the new name in Chromium, a broken edit
+    shows its error and keeps the page, and a deleted record's page is gone."""
+    from browser import chromium
+
+    content = tmp_path / "content"
+    subprocess.run([sys.executable, str(GENERATE), "--services", "1200", "--out", str(content)],
+                   check=True, capture_output=True)
+    served = serve(content, startup=600)
+    served.wait_for(r"^ready for quick edits", timeout=300)
+    record = sorted((content / "services").glob("*-room.yaml"))[100]
+    sid = record.stem
+    page_path = f"{BASE}services/{sid}/"
+    status, page = served.get(page_path)
+    assert status == 200
+    served.listen(page_version(page), page_path)
+
+    mark = len(served.lines)
+    set_line(record, "name", '"听风社区心理咨询室"')
+    assert served.next_event() == "reload"
+    built = served.wait_for(r"^built .* incremental: (\d+) rendered", start=mark)
+    assert int(re.search(r"incremental: (\d+) rendered", built).group(1)) < 300, built  # of ~7,000
+    assert "听风社区心理咨询室" in served.get(page_path)[1]
+    assert "听风社区心理咨询室" in served.get(f"{BASE}elder/services/{sid}/")[1]
+    searched = served.wait_for(r"^search updated in [\d.]+ s: \d+ pages indexed", start=mark, timeout=300)
+    with chromium() as browser:
+        tab = browser.new_page()
+        tab.goto(f"{served.origin}{BASE}search/?q=听风社区心理咨询室")
+        tab.wait_for_selector("#search-results li a[href*='/services/']", timeout=30_000)
+        first = tab.eval_on_selector("#search-results li a[href*='/services/']", "e => e.href")
+        assert first.endswith(f"/services/{sid}/"), (first, searched)
+
+    # A broken edit: the error at its line in the terminal and on the page; the page as it was.
+    mark = len(served.lines)
+    set_line(record, "kind", "nonsense")
+    assert served.next_event() == "reload"
+    error = served.wait_for(rf"{sid}\.yaml:\d+: kind: ", start=mark)
+    assert error.startswith(f"content/services/{sid}.yaml:2: kind: 'nonsense'"), error
+    status, page = served.get(page_path)
+    assert status == 200 and "听风社区心理咨询室" in page and overlay(page) == error
+
+    set_line(record, "kind", "counseling_room")  # mended
+    assert served.next_event() == "reload"
+    status, page = served.get(page_path)
+    assert status == 200 and overlay(page) is None
+
+    mark = len(served.lines)
+    record.unlink()  # deleted: its page and its mirror are gone
+    assert served.next_event() == "reload"
+    assert served.get(page_path)[0] == 404
+    assert served.get(f"{BASE}elder/services/{sid}/")[0] == 404
+    served.wait_for(r"^open data updated", start=mark, timeout=300)
+    code, output = served.stop(timeout=300)  # (a loaded machine's Pagefind may still run)
+    assert code == 0 and "Traceback" not in output

@@ -19,6 +19,7 @@ import yaml
 
 from ..build import build, reindex
 from ..errors import Abort, ContentError, Problem
+from ..hot import Hot, NotQuick
 from ..index import IndexError_
 from ..progress import Progress, for_terminal
 from ..render import STATIC, TEMPLATES
@@ -48,15 +49,87 @@ class Session:
 
     def __init__(self, content: Path, out: Path, cache: Path, live: Live):
         self.content, self.out, self.cache, self.live = content, out, cache, live
+        self.hot = Hot(content, out, today())
+        """What was loaded and validated, for quick edits of service records (hot.py)."""
+        self.rebuilder: Rebuilder | None = None
         self._old: list[Path | None] = []
         self._one_at_a_time = threading.Lock()
         """The first build runs on the main thread, rebuilds on the watcher's."""
         self._warned: set[Problem] = set()
 
-    def build(self, progress: Progress | None = None) -> bool:
-        """Build once; True when the new site is being served."""
+    def build(self, progress: Progress | None = None, changed: set[str] | None = None) -> bool:
+        """Build once (`changed`: the files changed, when known); True when the new site
+        is being served."""
         with self._one_at_a_time:
-            return self._build(progress)
+            if changed and self.hot.ready:
+                try:
+                    return self._quick(changed)
+                except NotQuick:
+                    pass  # a full build, below
+                except ContentError as exc:
+                    self._failed([str(p) for p in exc.problems], exc.problems)
+                    return False
+                except Exception:  # a bug in the quick path: the full build still works
+                    traceback.print_exc()
+                    self.hot.ready = False
+            self.hot.ready = False
+            if not self._build(progress):
+                return False
+            self._prime()
+            return True
+
+    def _prime(self) -> None:
+        start = time.perf_counter()
+        try:
+            self.hot.prime(self._built)
+        except Exception:  # quick edits are an optimisation: without them, full builds
+            traceback.print_exc()
+            self.hot.ready = False
+            return
+        print(say("serve.quick_ready", "ready for quick edits of service records ({seconds:.2f} s)",
+                  seconds=time.perf_counter() - start), flush=True)
+
+    def _quick(self, changed: set[str]) -> bool:
+        """A quick edit of service records (hot.py): their pages, then search, then the
+        open-data files."""
+        start = time.perf_counter()
+
+        def went_live(report, paths: set[str]) -> None:
+            self.live.publish([], report.directory.site.base_path, paths)
+
+        edit = self.hot.apply(changed, self.live.lock, publish=went_live)
+        report = edit.report
+        warnings = report.problems.warnings
+        print_problems([w for w in warnings if w not in self._warned][:BUILD_WARNINGS_SHOWN])
+        self._warned = set(warnings)
+        print(say("serve.built_quick", "built {out} in {seconds:.2f} s: {summary} ({stages}; the "
+                  "edited records' pages were in after {first:.2f} s)", out=self.out,
+                  seconds=edit.seconds, summary=summary(report), stages=stage_seconds(report),
+                  first=edit.first_seconds), flush=True)
+        t = time.perf_counter()
+        try:
+            searched = self.hot.reindex(self.live.lock)
+        except (Abort, IndexError_, PublishError, OSError) as exc:
+            self._failed([say("serve.search_failed", "error: search was not updated: {error}", error=exc)])
+            self.hot.ready = False
+            return False
+        if searched is None:  # the shards' layout changed: every shard is looked at
+            if not self._reindex(self.hot.plan):
+                return False
+        else:
+            shards, indexed = searched
+            print(say("serve.search_shards_updated", "search updated in {seconds:.2f} s: {indexed} "
+                      "pages indexed ({shards})", seconds=time.perf_counter() - t, indexed=indexed,
+                      shards=", ".join(shards) or "-"), flush=True)
+        if self.rebuilder is not None and self.rebuilder.pending:
+            print(say("serve.open_data_later", "open data (data/) not updated yet: after the next "
+                      "change"), flush=True)
+            return True
+        t = time.perf_counter()
+        files = self.hot.open_data(self.live.lock)
+        print(say("serve.open_data_updated", "open data updated in {seconds:.2f} s: {count} "
+                  "file(s) changed", seconds=time.perf_counter() - t, count=len(files)), flush=True)
+        return True
 
     def _build(self, progress: Progress | None) -> bool:
         start = time.perf_counter()
@@ -79,6 +152,7 @@ class Session:
             self._failed([say("serve.bug", "error: site-builder failed (a bug; the traceback is "
                               "in the terminal)")])
             return False
+        self._built = report.directory
         self.live.publish([], report.directory.site.base_path if report.directory else None)
         seconds = time.perf_counter() - start
         # Warnings already shown by an earlier build are counted, not repeated.
@@ -115,9 +189,11 @@ class Session:
     def rebuild(self) -> None:
         """Called by the watcher after a burst of changes."""
         print(say("serve.rebuilding", "change detected: rebuilding …"), flush=True)
-        self.build()
+        changed = self.rebuilder.take_paths() if self.rebuilder is not None else None
+        self.build(changed=changed)
 
     def _failed(self, lines: list[str], problems: list | None = None) -> None:
+        self.live.publish(lines)  # first: a tab (or a test) reading the terminal finds the overlay
         if problems is not None:
             print_problems(problems)
         else:
@@ -125,7 +201,6 @@ class Session:
         print(say("serve.failed", "{count} error(s): still serving the last good site (the "
                   "errors are shown on every page until they are fixed)", count=len(lines)),
               file=sys.stderr, flush=True)
-        self.live.publish(lines)
 
 
 def base_path_hint(content: Path) -> str:
@@ -151,7 +226,8 @@ def run(args: argparse.Namespace) -> int:
     check_output_dir(out, content)
     live = Live(base_path_hint(content))
     session = Session(content, out, Path(args.cache), live)
-    rebuilder = Rebuilder(session.rebuild, [content, TEMPLATES, STATIC], ignore=[out])
+    rebuilder = session.rebuilder = Rebuilder(session.rebuild, [content, TEMPLATES, STATIC],
+                                              ignore=[out])
     try:  # the port first: a busy port should not wait for a build to be reported
         server = make_server(out, live.base_path, args.port, live=live)
     except OSError as exc:
