@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a deterministic, contract-valid content folder for benchmarks.
 
-    python bench/generate.py --services 1000 --out /tmp/bench-1k [--seed 1]
+    python bench/generate.py --services 1000 --out /tmp/bench-1k [--seed 1] [--articles N]
 
 One province (广东省) → six real cities → districts (real names first, then made-up
 functional zones) → streets/towns → communities/villages, sized so that there is about
@@ -115,8 +115,9 @@ class Area:
 
 
 class Generator:
-    def __init__(self, services: int, seed: int):
+    def __init__(self, services: int, seed: int, articles: int | None = None):
         self.n = services
+        self.n_articles = articles
         self.rng = random.Random(seed)
         self.phone_counter: dict[str, int] = {}
         self.used_names: set[str] = set()
@@ -476,7 +477,7 @@ class Generator:
 
     def articles(self, province: Area, services: list[tuple[str, str, Area]]) -> dict[str, str]:
         rng = self.rng
-        count = max(1, round(self.n / 50))
+        count = self.n_articles if self.n_articles is not None else max(1, round(self.n / 50))
         centres = [(sid, area) for sid, kind, area in services if kind == "guidance_center"] or \
             [(sid, area) for sid, kind, area in services[:1]]
         files: dict[str, str] = {}
@@ -617,6 +618,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--services", type=int, default=1000, help="number of service records")
     p.add_argument("--out", required=True, type=Path, help="content folder to (re)create")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--articles", type=int, help="number of articles (default: one per 50 services)")
     args = p.parse_args(argv)
     if args.services < 9:
         p.error("--services must be at least 9 (one of each kind)")
@@ -627,7 +629,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
-    counts = Generator(args.services, args.seed).write(out)
+    counts = Generator(args.services, args.seed, args.articles).write(out)
     print(f"wrote {out}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     return 0
 

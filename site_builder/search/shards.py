@@ -329,9 +329,10 @@ class SearchPage:
         return f"{BUNDLES}/{SITE}/pagefind.js"
 
 
-def search_page(directory: Directory, regions: Iterable[str], cap: int | None = None) -> SearchPage:
-    """The shards of `directory` as the search page needs them, for the filter values
-    `regions` (district and street ids)."""
-    p = plan(directory, cap)
+def search_page(directory: Directory, regions: Iterable[str], cap: int | None = None,
+                plan_: Plan | None = None) -> SearchPage:
+    """The shards of `directory` (or of `plan_`, already made) as the search page needs
+    them, for the filter values `regions` (district and street ids)."""
+    p = plan_ or plan(directory, cap)
     bundles = json.dumps(browser_shards(p), ensure_ascii=False, separators=(",", ":"))
     return SearchPage(bundles, {r: " ".join(p.shards_for_region(r)) for r in regions})
