@@ -152,6 +152,10 @@ def test_a_sharded_build_writes_one_bundle_per_shard(sharded, sample_plan):
         assert s["pages"] > 0
     assert sum(s["pages"] for s in manifest["shards"]) == report.indexed
     assert sorted(report.search.indexed) == sorted(s.id for s in plan.shards)
+    # The site shard names only pages that can be indexed: no elder-mode mirror, no leaflet.
+    named = shards.site_pages(out, plan)
+    assert (out / "elder" / "index.html").is_file() and any((out / "regions").glob("*/print/index.html"))
+    assert named and not [p for p in named if p.startswith("elder/") or "/print/" in p]
 
 
 def test_a_killed_shard_pagefind_is_named_in_one_line(tmp_path, many, monkeypatch):
@@ -281,3 +285,21 @@ def test_a_district_filter_loads_only_its_shard(sharded, sample_plan):
         loaded = {m.group(1) for u in fetched if (m := re.search(r"/pagefind/([^/]+)/", u))}
         assert loaded == {"site", plan.shards[1].id}, loaded
         assert page.locator("#search-results li a[href*='/services/']").count() >= 4
+
+
+def test_a_shard_of_more_pages_than_one_glob_holds_is_indexed_whole(tmp_path, monkeypatch):
+    """Pagefind refuses a glob of ~10,000 paths (a 10k site's site shard named every
+    elder-mode mirror): the pages are given in groups, and only the pages named are indexed."""
+    from site_builder.search import bundle
+    from site_builder.supervise import Budget
+    monkeypatch.setattr(bundle, "GLOB_PAGES", 3)
+    site = tmp_path / "site"
+    pages = []
+    for i in range(8):
+        path = site / f"p{i}" / "index.html"
+        path.parent.mkdir(parents=True)
+        path.write_text(f"<html lang='zh-CN'><body data-pagefind-body><p>页面{i} 华林</p></body></html>",
+                        encoding="utf-8")
+        pages.append(f"p{i}/index.html")
+    count = bundle.run(bundle.index_bundle(site, site / "pagefind" / "x", pages[:7], Budget(seconds=120)))
+    assert count == 7

@@ -34,6 +34,8 @@ from typing import Iterable
 from ..messages import M
 from ..model import Directory, Region
 
+ELDER = "elder"
+"""Folder of the elder-mode mirrors (elder.PREFIX without its slash)."""
 FORMAT = 1
 """Version of shards.json; read_manifest refuses any other."""
 SITE = "site"
@@ -205,16 +207,20 @@ def plan(directory: Directory, cap: int | None = None) -> Plan:
 def site_pages(site: Path, plan_: Plan) -> list[str]:
     """Every HTML page of the written `site` that no area shard holds, in path order:
     the site shard's pages (Pagefind skips those without data-pagefind-body; the pages of
-    long lists' full lists, `*/page/<n>/`, are left out here: they are never indexed)."""
+    long lists' full lists, `*/page/<n>/`, the elder-mode mirrors and the printable leaflets
+    are left out here: they are never indexed, and at 10k services a glob naming every one
+    of them, ~30,000 paths, is more than Pagefind can parse)."""
     claimed = {p for s in plan_.shards[1:] for p in s.pages}
     found = []
     for path in site.rglob("*.html"):
         rel = path.relative_to(site).as_posix()
         parts = rel.split("/")
-        if rel in claimed or parts[0] == BUNDLES:
-            continue
+        if rel in claimed or parts[0] in (BUNDLES, ELDER):
+            continue  # elder-mode mirrors are never indexed (elder.py): ~half the pages
         if len(parts) >= 3 and parts[-3] == "page" and parts[-2].isdigit():
             continue
+        if len(parts) == 4 and parts[0] == "regions" and parts[2] == "print":
+            continue  # printable leaflets (region_print.html): not indexed
         found.append(rel)
     return sorted(found)
 
