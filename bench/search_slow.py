@@ -14,6 +14,20 @@ so the link is made here, in the server: one shared bandwidth budget for all req
 text (HTML, JS, CSS, JSON; Pagefind's index files are compressed already). Bytes are
 counted as they leave the server. Two cases per query: Enter pressed at once after the
 search box gets focus, and after two seconds of typing (the bundle starts loading on focus).
+
+One line per query and case:
+  first_result_s          Enter → the first result (a card or a Pagefind result) on screen
+  kb_search_before_first  every search byte (Pagefind's files, the router) moved before
+                          that moment, whenever it started (focus, typing or after Enter)
+  before_first            the same by kind: js, wasm, entry, meta (page lists), index
+                          (chunks), filter, fragment (result records), route, page
+  answered_s              Enter → the answer described and nothing more in flight
+  bundles_first/bundles   search bundles fetched from before the first result / in all
+  first_kept              the first result is still first when the answer is complete
+
+Against a local server without a throttle (issue 11's "results on screen ≤ 1 s"):
+
+    python bench/search_slow.py --site /tmp/bench-10k-site --kbps 0 --latency 0 --typing 0
 """
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ Han characters in the names of the regions and services of each area shard:
 where the numbers are positions in the search page's shard list (data-shards; 0 is the
 site shard, which is always loaded and not routed), split into `buckets` files by
 `bucket()` so that a query fetches a few small files. A pair found in every area shard
-says nothing and is left out. search.js takes the pairs of the query's Han runs, and the
+(or in more than half of them, see WIDE) says little and is left out. search.js takes the pairs of the query's Han runs, and the
 shards that hold every pair it finds in the table are searched first; the other shards
 are merged afterwards.
 """
@@ -27,8 +27,13 @@ from ..model import Directory
 from . import shards as shards_mod
 
 FOLDER = "search/route"
-PER_BUCKET = 256
-"""Pairs per file, about; a file is then ~1.5 KB gzipped."""
+BUCKET_BYTES = 4096
+"""JSON bytes per file, about (~1.5 KB gzipped): a file count that grows with the
+names, a file size that does not."""
+WIDE = 3
+"""A pair in more area shards than this and than half of them is left out: alone it
+would not narrow the search to a few bundles (search.js searches at most 3 first), and
+leaving it out keeps the files small however many shards there are."""
 
 
 def _han(ch: str) -> bool:
@@ -74,8 +79,10 @@ def route(directory: Directory, plan: shards_mod.Plan) -> Route:
     for service in directory.services.values():
         if service.kind != "hotline":
             add(service.name, plan.area_of.get(service.region.id))
-    table = {p: sorted(s) for p, s in where.items() if len(s) < areas}
-    buckets = max(1, -(-len(table) // PER_BUCKET))
+    wide = max(WIDE, areas // 2)
+    table = {p: sorted(s) for p, s in where.items() if len(s) <= wide and len(s) < areas}
+    size = sum(len(p.encode()) + 4 + 3 * len(s) for p, s in table.items())
+    buckets = max(1, -(-size // BUCKET_BYTES))
     split: list[dict[str, list[int]]] = [{} for _ in range(buckets)]
     for p in sorted(table):
         split[bucket(p, buckets)][p] = table[p]
