@@ -62,6 +62,7 @@
   try { SHARDS = JSON.parse(config.getAttribute("data-shards") || "[]"); } catch (e) { /* one bundle */ }
   var BASE = config.getAttribute("data-base") || "/";
   var OPTIONS = { excerptLength: 24, ranking: { pageLength: 0.3 } };
+  var ENGINE = { noWorker: true };
   var SITE_WEIGHT = 0.5;
   var merged = {};
   // A search over everything answers first from the site bundle and the area bundles
@@ -83,7 +84,7 @@
         // The site-wide bundle is small, so a word rare in it (an area's name in one
         // article) scores high there against the same word in an area bundle, where it is
         // common: its scores count less (indexWeight; measured on the ranking table).
-        return pf.options(Object.assign({ indexWeight: SHARDS.length > 1 ? SITE_WEIGHT : 1 }, OPTIONS))
+        return pf.options(Object.assign({ indexWeight: SHARDS.length > 1 ? SITE_WEIGHT : 1 }, ENGINE, OPTIONS))
           .then(function () { return pf.init ? pf.init() : null; }) // worker, WebAssembly, entry: now, not after Enter
           .then(function () { return pf; });
       });
@@ -523,7 +524,9 @@
     var state = stateFromForm(), filters = {};
     FILTERS.forEach(function (k) { if (state[k]) filters[k] = state[k]; });
     return stages(state, filters).then(function (st) {
-      return state.q || filters.district || filters.street ? ready(st[0]) : load();
+      if (!state.q && !filters.district && !filters.street) return load();
+      // The index chunks of the words typed so far, too (Pagefind's preload).
+      return ready(st[0]).then(function (pf) { return state.q && pf.preload ? pf.preload(state.q, { filters: filters }) : null; });
     }).catch(function () {});
   }
   var typed = null;
@@ -553,4 +556,9 @@
   var initial = stateFromUrl();
   fillForm(initial);
   search(initial);
+  // The search page is opened to search: the engine and the site bundle are fetched as
+  // soon as the page has loaded, not only when the box gets focus (on a slow link the
+  // chain pagefind.js → worker → entry → WebAssembly takes seconds).
+  if (document.readyState === "complete") load().catch(function () {});
+  else window.addEventListener("load", function () { load().catch(function () {}); });
 })();

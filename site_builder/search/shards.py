@@ -334,6 +334,12 @@ class SearchPage:
     def primary(self) -> str:
         return f"{BUNDLES}/{SITE}/pagefind.js"
 
+    @property
+    def wasm(self) -> str:
+        """Pagefind's WebAssembly in the primary bundle (`wasm.unknown.pagefind`: the
+        entry names no language-specific one for Chinese)."""
+        return f"{BUNDLES}/{SITE}/wasm.unknown.pagefind"
+
 
 def search_page(directory: Directory, regions: Iterable[str], cap: int | None = None,
                 plan_: Plan | None = None) -> SearchPage:
