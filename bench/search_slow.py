@@ -3,7 +3,7 @@
 moved before it, for a built site served through a throttled local server; then the
 time and bytes until the whole query is answered, and how many search bundles it used.
 
-    python bench/generate.py --services 10000 --out /tmp/bench-10k
+    python bench/generate.py --services 10000 --articles 1000 --out /tmp/bench-10k
     site-builder build --content /tmp/bench-10k --out /tmp/bench-10k-site
     python bench/search_slow.py --site /tmp/bench-10k-site --query 热线 --query 失眠
     python bench/search_slow.py --site /tmp/bench-10k-site --query 心理 --filter district=sz-futian
