@@ -74,6 +74,8 @@
   var BUCKETS = parseInt(config.getAttribute("data-route-buckets") || "0", 10) || 0;
   var FIRST_AREAS = 1;    // area bundles searched first when the query names no place
   var ROUTED_MAX = 3;     // at most this many routed bundles come first, else the first one
+  var ALL_AT_ONCE = 2;    // this many area bundles or fewer: all searched at once (a name
+                          // found in both says nothing to the router, route.py)
   var buckets = {};
 
   function load() {
@@ -151,7 +153,7 @@
   // afterwards. A district or street filter, distance order or "open now" take theirs at once.
   function stages(state, filters) {
     var areas = shardsFor(filters);
-    if (filters.district || filters.street || state.sort || state.open || areas.length <= FIRST_AREAS) {
+    if (filters.district || filters.street || state.sort || state.open || areas.length <= ALL_AT_ONCE) {
       return Promise.resolve([areas, []]);
     }
     return route(state.q).then(function (at) {
