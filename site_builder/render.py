@@ -26,6 +26,7 @@ from . import elder, govsite, jsonld, paging, printing, search_vocab, vocab
 from .coverage import SCIENCE_MINIMUM, coverage, percent
 from .model import Article, Directory, Page, Phone, Region, Service
 from .search import shards as search_shards
+from .search import route as search_route
 from .search_terms import need_words, region_terms, short_name
 from .urls import uri
 
@@ -305,6 +306,10 @@ def _data(path: str, make: Callable[[], str]) -> list[Output]:
     return [Output(path, make())]
 
 
+def _files(files: dict[str, str]) -> list[Output]:
+    return [Output(path, text) for path, text in files.items()]
+
+
 def render_jobs(directory: Directory, edit_prefix: str = "") -> list[Job]:
     """Every output of the render stage but the open data, in order, as jobs; each page
     with its elder-mode mirror (elder.py), made from the same rendering."""
@@ -404,9 +409,13 @@ def _outputs(directory: Directory, edit_prefix: str) -> Iterator[Job]:
     for p in d.pages.values():
         yield page("page.html", f"{p.slug}/index.html", p=p)
     facets = _facets(d)
-    yield page("search.html", "search/index.html", facets=facets,
+    plan = search_shards.plan(d)
+    router = search_route.route(d, plan)
+    yield page("search.html", "search/index.html", facets=facets, route=router.buckets,
                shards=search_shards.search_page(d, [v for f in facets if f.name in ("district", "street")
-                                                    for v, _ in f.options]))
+                                                    for v, _ in f.options], plan_=plan))
+    if router.files:
+        yield Job(tuple(router.files), partial(_files, router.files))
     yield _coverage_page(d, page)
     yield data(feeds.FEED_PATH, lambda: feeds.atom(d))
     yield data(feeds.CALENDAR_PATH, lambda: feeds.events_calendar(d))

@@ -12,6 +12,7 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var more = document.getElementById("search-more");
+  var everywhere = document.getElementById("search-all") || document.createElement("button");
   var config = document.getElementById("search-config");
   var crisis = document.getElementById("search-crisis");
   var needBox = document.getElementById("search-needs");
@@ -61,8 +62,21 @@
   try { SHARDS = JSON.parse(config.getAttribute("data-shards") || "[]"); } catch (e) { /* one bundle */ }
   var BASE = config.getAttribute("data-base") || "/";
   var OPTIONS = { excerptLength: 24, ranking: { pageLength: 0.3 } };
+  var ENGINE = { noWorker: true };
   var SITE_WEIGHT = 0.5;
   var merged = {};
+  // A search over everything answers first from the site bundle and the area bundles
+  // the query's names are in (site_builder/search/route.py: pairs of Han characters →
+  // shards), or, for need words found everywhere, from the first area bundle; the first
+  // results are shown, the other bundles merged, and the full answer extends the list
+  // (more results, the full count) without moving what is shown.
+  var ROUTE = config.getAttribute("data-route") || "";
+  var BUCKETS = parseInt(config.getAttribute("data-route-buckets") || "0", 10) || 0;
+  var FIRST_AREAS = 1;    // area bundles searched first when the query names no place
+  var ROUTED_MAX = 3;     // at most this many routed bundles come first, else the first one
+  var ALL_AT_ONCE = 2;    // this many area bundles or fewer: all searched at once (a name
+                          // found in both says nothing to the router, route.py)
+  var buckets = {};
 
   function load() {
     if (!pagefind) {
@@ -72,7 +86,7 @@
         // The site-wide bundle is small, so a word rare in it (an area's name in one
         // article) scores high there against the same word in an area bundle, where it is
         // common: its scores count less (indexWeight; measured on the ranking table).
-        return pf.options(Object.assign({ indexWeight: SHARDS.length > 1 ? SITE_WEIGHT : 1 }, OPTIONS))
+        return pf.options(Object.assign({ indexWeight: SHARDS.length > 1 ? SITE_WEIGHT : 1 }, ENGINE, OPTIONS))
           .then(function () { return pf.init ? pf.init() : null; }) // worker, WebAssembly, entry: now, not after Enter
           .then(function () { return pf; });
       });
@@ -94,6 +108,61 @@
       }
     });
     return SHARDS.slice(1).filter(function (s) { return !ids || ids.indexOf(s[0]) !== -1; });
+  }
+
+  // The router's files for the pairs of Han characters of `q` (route.py's `pairs`).
+  function pairsOf(q) {
+    var han = /[\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]/u, chars = Array.from(normalise(q)), found = [];
+    for (var i = 0; i + 1 < chars.length; i++) {
+      if (han.test(chars[i]) && han.test(chars[i + 1]) && found.indexOf(chars[i] + chars[i + 1]) === -1) {
+        found.push(chars[i] + chars[i + 1]);
+      }
+    }
+    return found;
+  }
+  function bucketOf(pair) {
+    return (pair.codePointAt(0) * 65599 + pair.codePointAt(1)) % BUCKETS;
+  }
+  function routeFile(n) {
+    if (!buckets[n]) {
+      buckets[n] = fetch(ROUTE + n + ".json").then(function (r) {
+        if (!r.ok) throw new Error("route " + n);
+        return r.json();
+      });
+      buckets[n].catch(function () { delete buckets[n]; });
+    }
+    return buckets[n];
+  }
+  // The positions (in SHARDS) of the area shards holding every routed pair of `q`, or
+  // null when the query names nothing the router knows (or the router is not there).
+  function route(q) {
+    var pairs = BUCKETS ? pairsOf(q) : [];
+    if (!pairs.length) return Promise.resolve(null);
+    return Promise.all(pairs.map(function (p) { return routeFile(bucketOf(p)); })).then(function (files) {
+      var found = null;
+      pairs.forEach(function (p, i) {
+        var at = files[i][p];
+        if (!at) return;
+        found = found === null ? at.slice() : found.filter(function (x) { return at.indexOf(x) !== -1; });
+      });
+      return found && found.length ? found : null;
+    }, function () { return null; });
+  }
+
+  // [first, rest]: the area shards to search before showing results, and those merged
+  // afterwards. A district or street filter, distance order or "open now" take theirs at once.
+  function stages(state, filters) {
+    var areas = shardsFor(filters);
+    if (filters.district || filters.street || state.sort || state.open || areas.length <= ALL_AT_ONCE) {
+      return Promise.resolve([areas, []]);
+    }
+    return route(state.q).then(function (at) {
+      var first = at && at.length <= ROUTED_MAX
+        ? areas.filter(function (s) { return at.indexOf(SHARDS.indexOf(s)) !== -1; })
+        : areas.slice(0, FIRST_AREAS);
+      if (!first.length) first = areas.slice(0, FIRST_AREAS);
+      return [first, areas.filter(function (s) { return first.indexOf(s) === -1; })];
+    });
   }
 
   // The words Pagefind looks up for a query: as it splits them (Intl.Segmenter, the
@@ -240,8 +309,17 @@
     return li;
   }
 
-  function describe(state, total, shown) {
+  function describe(state, total, shown, partial) {
     var what = state.q ? "“" + state.q + "”" : "符合筛选条件";
+    if (partial && !total) {
+      status.textContent = "正在搜索其他地区…";
+      return;
+    }
+    if (partial) { // the first bundles only (see `stages`)
+      status.textContent = "在部分地区找到 " + total + " 条" + what + "的结果" +
+        (total > shown ? "，显示前 " + shown + " 条" : "") + "。要看其他地区的结果，请选“在全部地区中搜索”或按地区筛选。";
+      return;
+    }
     status.textContent = total
       ? "找到 " + total + " 条" + what + "的结果" + (total > shown ? "，显示前 " + shown + " 条" : "")
       : "没有找到" + what + "的结果。可以换个说法、减少筛选条件，按需要或地区浏览，或拨打页面顶部的热线。";
@@ -295,7 +373,8 @@
       later.forEach(function (d) { append(item(d)); });
       source.later = [];
       more.hidden = !pending;
-      describe(state, source.results.length - source.dropped, list.children.length);
+      describe(state, (source.base || 0) + source.results.length - source.dropped, list.children.length,
+               source.partial);
       if (source.asked && list.children[start]) list.children[start].querySelector("a").focus();
       source.asked = false;
     });
@@ -352,9 +431,10 @@
 
   function openData(d) { return d && d.meta && d.meta.open; }
 
-  function search(state) {
+  function search(state, all) {
     var mine = ++run;
     lastState = state;
+    everywhere.hidden = true;
     list.textContent = "";
     Array.prototype.forEach.call(document.querySelectorAll("[data-nothing-open]"), function (n) {
       n.parentNode.removeChild(n);
@@ -367,7 +447,7 @@
     if (!state.q && !Object.keys(filters).length && !state.open) {
       status.textContent = "";
       list.classList.add("results-idle"); // nothing to wait for: no room kept (style.css)
-      return;
+      return Promise.resolve();
     }
     list.classList.remove("results-idle");
     status.textContent = "正在搜索…";
@@ -392,7 +472,13 @@
       });
     }
     var where = state.sort === "distance" && window.SiteNear ? window.SiteNear.locate() : Promise.resolve(null);
-    Promise.all([ready(shardsFor(filters)), where.catch(function () { return null; })]).then(function (r) {
+    var reach = !state.sort && (!state.q || needs.length > 0);
+    var needUrls = needs.map(function (n) { return n.url; });
+    var rest = [], first = null;
+    list.setAttribute("aria-busy", "true");
+    var staged = load().then(function () { return all ? [shardsFor(filters), []] : stages(state, filters); });
+    return Promise.all([staged.then(function (st) { rest = st[1]; return ready(st[0]); }),
+                 where.catch(function () { return null; })]).then(function (r) {
       var pf = r[0], here = r[1];
       if (mine !== run) return;
       if (state.sort === "distance" && !here) status.textContent = "无法获取你的位置，按相关度排列。";
@@ -404,15 +490,24 @@
         if (here || state.open === "1") return scanAll(mine, found, state, here);
         // Ordered by who can be reached now, a page is read whole before it is shown
         // (so the first card is the best one on it); by relevance, the first few alone.
-        var reach = !state.sort && (!state.q || needs.length > 0);
-        return stream(mine, { results: found.results, next: 0, dropped: 0, seen: seen,
-                              needUrls: needs.map(function (n) { return n.url; }),
-                              reach: reach }, state, reach ? PAGE : FIRST, !reach);
+        first = { results: found.results, next: 0, dropped: 0, seen: seen, needUrls: needUrls,
+                  reach: reach, partial: rest.length > 0 };
+        return stream(mine, first, state, reach ? PAGE : FIRST, !reach);
+      }).then(function () {
+        if (mine !== run || !rest.length || !first) return;
+        // Nothing found in the first bundles: search them all at once. Otherwise the
+        // other areas are searched when asked ("在全部地区中搜索"): a first query stays
+        // within a few bundles however many areas the site has.
+        if (list.children.length <= seen.length) return search(state, true);
+        everywhere.hidden = false;
       });
     }).catch(function () {
       if (mine !== run) return;
       status.textContent = "搜索暂时不可用。请按需要或地区浏览（见下方链接），或直接拨打页面顶部的热线。";
-    }).then(function () { window.clearTimeout(slow); });
+    }).then(function () {
+      window.clearTimeout(slow);
+      if (mine === run) list.removeAttribute("aria-busy");
+    });
   }
 
   form.addEventListener("submit", function (event) {
@@ -424,12 +519,34 @@
   form.addEventListener("change", function (event) {
     if (event.target.name !== "q") form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
   });
-  // Start fetching Pagefind while the visitor is still typing.
+  // Start fetching Pagefind while the visitor is still typing: the engine and the site
+  // bundle on focus (a district filter: its bundle too), and as words are typed the
+  // bundles they will be searched in first.
+  function warm() {
+    var state = stateFromForm(), filters = {};
+    FILTERS.forEach(function (k) { if (state[k]) filters[k] = state[k]; });
+    return stages(state, filters).then(function (st) {
+      // Not Pagefind's preload of the words' index chunks: with a district filter it
+      // fetched every chunk of the bundle for 失眠 (1.5 MB, bench/search_slow.py).
+      return !state.q && !filters.district && !filters.street ? load() : ready(st[0]);
+    }).catch(function () {});
+  }
+  var typed = null;
   if (form.elements.q) {
-    form.elements.q.addEventListener("focus", function () { ready(shardsFor(stateFromForm())).catch(function () {}); });
-    form.elements.q.addEventListener("input", function () { guide(form.elements.q.value); });
+    form.elements.q.addEventListener("focus", function () { load().catch(function () {}); warm(); });
+    form.elements.q.addEventListener("input", function () {
+      guide(form.elements.q.value);
+      window.clearTimeout(typed);
+      typed = window.setTimeout(warm, 400);
+    });
   }
   more.addEventListener("click", showMore);
+  everywhere.addEventListener("click", function () {
+    search(lastState, true).then(function () {
+      var a = list.querySelector("li a");
+      if (a) a.focus();
+    });
+  });
   window.addEventListener("popstate", function () {
     var state = stateFromUrl();
     fillForm(state);
@@ -441,4 +558,9 @@
   var initial = stateFromUrl();
   fillForm(initial);
   search(initial);
+  // The search page is opened to search: the engine and the site bundle are fetched as
+  // soon as the page has loaded, not only when the box gets focus (on a slow link the
+  // chain pagefind.js → worker → entry → WebAssembly takes seconds).
+  if (document.readyState === "complete") load().catch(function () {});
+  else window.addEventListener("load", function () { load().catch(function () {}); });
 })();

@@ -65,12 +65,15 @@ def resolve(site: Path, base_path: str, url: str) -> Path | None:
 def broken_links(site: Path, base_path: str) -> list[str]:
     """Every href/src in every page that does not lead to a file of the site."""
     broken = []
+    indexed = (site / "pagefind").is_dir()
     for name, tree in html_pages(site).items():
         for node in tree.css("a[href], link[href], script[src], img[src]"):
             url = node.attributes.get("href") or node.attributes.get("src") or ""
             scheme = urlsplit(url).scheme
             if scheme in ("http", "https", "tel", "mailto", "geo") or url.startswith("#"):
                 continue
+            if not indexed and url.startswith(base_path + "pagefind/"):
+                continue  # built with index=False: the search page's preloads of Pagefind
             target = resolve(site, base_path, url)
             if target is None or not target.is_file():
                 broken.append(f"{name}: {url}")

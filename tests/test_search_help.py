@@ -209,15 +209,19 @@ def test_slow_pagefind_is_announced_after_8_seconds(page, origin):
     assert page.locator(".search-browse a[href$='/needs/sleep/']").is_visible()
 
 
-def test_search_bundle_starts_loading_on_focus(page, origin):
+def test_search_engine_loads_with_the_search_page(page, origin):
+    """The search page is opened to search: Pagefind and its WebAssembly come with the
+    page (on a slow link that chain takes seconds), area bundles only for a query."""
     fetched = []
     page.on("request", lambda r: fetched.append(r.url))
     page.goto(f"{origin}{BASE}search/")
     page.wait_for_load_state("networkidle")
-    assert not any("pagefind.js" in u for u in fetched)
+    assert any(u.endswith("/pagefind/site/pagefind.js") for u in fetched)
+    assert any(u.endswith("/pagefind/site/wasm.unknown.pagefind") for u in fetched)
+    assert not [u for u in fetched if "/pagefind/" in u and "/pagefind/site/" not in u]
     page.locator("#q").focus()
     page.wait_for_load_state("networkidle")
-    assert any(u.endswith("/pagefind/site/pagefind.js") for u in fetched)
+    assert not [u for u in fetched if "/pagefind/" in u and "/pagefind/site/" not in u]
 
 
 def test_area_results_show_a_sentence_not_the_term_list(page, origin):

@@ -7,6 +7,7 @@ SITE_BUILDER_SHARD_PAGES=40 splits it by district, as a province is split by cit
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -22,7 +23,7 @@ from sitecheck import SAMPLE, TODAY, copy_content
 from site_builder import index as index_module
 from site_builder.build import build, check
 from site_builder.index import IndexError_
-from site_builder.search import shards
+from site_builder.search import route, shards
 from test_publish import ENV, ROOT, leftovers, pagefind_children, snapshot, wait_for
 
 CAP = 40
@@ -63,6 +64,42 @@ def test_every_indexed_page_is_in_exactly_one_shard(sample_plan):
     # A district larger than the cap is split in turn, its streets packed together.
     smaller = shards.plan(d, 30)
     assert smaller.shards_for_region("futian") == ["site", "futian-yuanling--futian-shatou"]
+
+
+def test_the_router_names_the_shard_of_every_area_and_service(sample_plan):
+    """A name's pairs of Han characters lead to the shard holding it; words found in
+    every area shard (心理咨询室) lead nowhere, so that search starts anywhere."""
+    d, plan = sample_plan
+    r = route.route(d, plan)
+    assert r.buckets >= 1 and len(r.files) == r.buckets
+    table: dict[str, list[int]] = {}
+    for path, text in r.files.items():
+        part = json.loads(text)
+        assert all(route.bucket(p, r.buckets) == int(path.rsplit("/", 1)[1][:-5]) for p in part)
+        table.update(part)
+    position = {s.id: i for i, s in enumerate(plan.shards)}
+
+    def routed(name: str) -> set[int] | None:
+        found = None
+        for p in route.pairs(name):
+            if p in table:
+                found = set(table[p]) if found is None else found & set(table[p])
+        return found
+
+    names = [(reg.name, plan.area_of[reg.id]) for reg in d.regions.values()]
+    names += [(s.name, plan.area_of[s.region.id]) for s in d.services.values() if s.kind != "hotline"]
+    narrowed = 0
+    for name, owner in names:
+        if owner == shards.SITE:
+            continue
+        found = routed(name)
+        assert found is None or position[owner] in found, name
+        narrowed += found is not None and len(found) < len(plan.shards) - 1
+    assert narrowed > len(names) / 2
+    assert routed("黄贝岭社区心理咨询室") == {position[plan.area_of["luohu"]]}
+    assert routed("心理咨询室") is None and routed("失眠") is None
+    # One area shard: nothing to route.
+    assert route.route(d, shards.plan(d)).buckets == 0
 
 
 def test_one_shard_at_the_default_size(sample_plan):
@@ -115,6 +152,10 @@ def test_a_sharded_build_writes_one_bundle_per_shard(sharded, sample_plan):
         assert s["pages"] > 0
     assert sum(s["pages"] for s in manifest["shards"]) == report.indexed
     assert sorted(report.search.indexed) == sorted(s.id for s in plan.shards)
+    # The site shard names only pages that can be indexed: no elder-mode mirror, no leaflet.
+    named = shards.site_pages(out, plan)
+    assert (out / "elder" / "index.html").is_file() and any((out / "regions").glob("*/print/index.html"))
+    assert named and not [p for p in named if p.startswith("elder/") or "/print/" in p]
 
 
 def test_a_killed_shard_pagefind_is_named_in_one_line(tmp_path, many, monkeypatch):
@@ -208,10 +249,57 @@ def test_a_district_filter_loads_only_its_shard(sharded, sample_plan):
         urls = page.eval_on_selector_all("#search-results li a[href*='/services/']",
                                          "els => els.map(e => e.href)")
         assert urls and all("/services/futian-" in u for u in urls), urls
-        # A search over everything merges every shard: a room in 罗湖 is found by name.
+        # A search over everything answers from the shard its name is in (the router);
+        # the other shards are searched when asked ("在全部地区中搜索").
+        fetched.clear()
+        requests: list = []
+        page.on("request", lambda r: requests.append(r))
+        page.add_init_script("""new MutationObserver(function () {
+            if (!window.__first && document.querySelector('#search-results > li')) window.__first = Date.now();
+          }).observe(document, {childList: true, subtree: true});""")
         page.goto(f"{origin}{BASE}search/?q=黄贝岭社区心理咨询室")
         page.wait_for_selector("#search-results li")
         first = page.eval_on_selector("#search-results li a", "e => e.href")
         assert first.endswith("/services/luohu-huangbeiling-room/"), first
+        page.wait_for_function("() => !document.getElementById('search-results').hasAttribute('aria-busy')")
+        page.wait_for_load_state("networkidle")
+        shown = page.evaluate("window.__first")
+        before = {m.group(1) for r in requests if r.timing["startTime"] < shown
+                  and (m := re.search(r"/pagefind/([^/]+)/", r.url))}
+        assert before <= {"site", luohu} and luohu in before, before
         loaded = {m.group(1) for u in fetched if (m := re.search(r"/pagefind/([^/]+)/", u))}
-        assert luohu in loaded
+        assert loaded == {"site", luohu}, loaded
+        assert page.locator("#search-status").inner_text().startswith("在部分地区找到 ")
+        page.get_by_role("button", name="在全部地区中搜索").click()
+        page.wait_for_function("() => /^找到 /.test(document.getElementById('search-status').textContent)"
+                               " && !document.getElementById('search-results').hasAttribute('aria-busy')")
+        loaded = {m.group(1) for u in fetched if (m := re.search(r"/pagefind/([^/]+)/", u))}
+        assert loaded == {s.id for s in plan.shards}, loaded
+        assert page.eval_on_selector("#search-results li a", "e => e.href") == first
+        assert page.evaluate("document.activeElement.href") == first
+        # A need word found everywhere: the first area shard answers.
+        fetched.clear()
+        page.goto(f"{origin}{BASE}search/?q=心理咨询室")
+        page.wait_for_function("() => /找到/.test(document.getElementById('search-status').textContent)"
+                               " && !document.getElementById('search-results').hasAttribute('aria-busy')")
+        loaded = {m.group(1) for u in fetched if (m := re.search(r"/pagefind/([^/]+)/", u))}
+        assert loaded == {"site", plan.shards[1].id}, loaded
+        assert page.locator("#search-results li a[href*='/services/']").count() >= 4
+
+
+def test_a_shard_of_more_pages_than_one_glob_holds_is_indexed_whole(tmp_path):
+    """Pagefind refuses a glob of ~10,000 paths (a 10k site's site shard named every
+    elder-mode mirror): the pages are given as a folder of their own, and only the pages
+    named are indexed."""
+    from site_builder.search import bundle
+    from site_builder.supervise import Budget
+    site = tmp_path / "site"
+    pages = []
+    for i in range(8):
+        path = site / f"p{i}" / "index.html"
+        path.parent.mkdir(parents=True)
+        path.write_text(f"<html lang='zh-CN'><body data-pagefind-body><p>页面{i} 华林</p></body></html>",
+                        encoding="utf-8")
+        pages.append(f"p{i}/index.html")
+    count = bundle.run(bundle.index_bundle(site, site / "pagefind" / "x", pages[:7], Budget(seconds=120)))
+    assert count == 7

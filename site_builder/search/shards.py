@@ -35,6 +35,8 @@ from ..elder import PREFIX as MIRROR
 from ..messages import M
 from ..model import Directory, Region
 
+ELDER = "elder"
+"""Folder of the elder-mode mirrors (elder.PREFIX without its slash)."""
 FORMAT = 1
 """Version of shards.json; read_manifest refuses any other."""
 SITE = "site"
@@ -221,6 +223,8 @@ def site_pages(site: Path, plan_: Plan) -> list[str]:
         parts = [] if top else rel_dir.split(os.sep)
         if len(parts) >= 2 and parts[-2] == "page" and parts[-1].isdigit():
             continue
+        if len(parts) == 3 and parts[0] == "regions" and parts[2] == "print":
+            continue  # printable leaflets (region_print.html): not indexed
         for name in names:
             if not name.endswith(".html"):
                 continue
@@ -346,10 +350,17 @@ class SearchPage:
     def primary(self) -> str:
         return f"{BUNDLES}/{SITE}/pagefind.js"
 
+    @property
+    def wasm(self) -> str:
+        """Pagefind's WebAssembly in the primary bundle (`wasm.unknown.pagefind`: the
+        entry names no language-specific one for Chinese)."""
+        return f"{BUNDLES}/{SITE}/wasm.unknown.pagefind"
 
-def search_page(directory: Directory, regions: Iterable[str], cap: int | None = None) -> SearchPage:
-    """The shards of `directory` as the search page needs them, for the filter values
-    `regions` (district and street ids)."""
-    p = plan(directory, cap)
+
+def search_page(directory: Directory, regions: Iterable[str], cap: int | None = None,
+                plan_: Plan | None = None) -> SearchPage:
+    """The shards of `directory` (or of `plan_`, already made) as the search page needs
+    them, for the filter values `regions` (district and street ids)."""
+    p = plan_ or plan(directory, cap)
     bundles = json.dumps(browser_shards(p), ensure_ascii=False, separators=(",", ":"))
     return SearchPage(bundles, {r: " ".join(p.shards_for_region(r)) for r in regions})
