@@ -15,6 +15,7 @@ import functools
 import html
 import http.server
 import posixpath
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import parse_qs, unquote_to_bytes, urlsplit
@@ -292,6 +293,13 @@ class Server(http.server.ThreadingHTTPServer):
 
     daemon_threads = True
     block_on_close = False
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that leaves a page before it has loaded closes its connection: not an
+        error worth a traceback in the editor's terminal. Anything else is reported."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
 
 
 def make_server(site: Path, base_path: str, port: int, host: str = "127.0.0.1",

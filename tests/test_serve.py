@@ -302,6 +302,29 @@ def test_a_plain_server_adds_nothing(tmp_path):
         server.server_close()
 
 
+def test_a_visitor_leaving_mid_page_prints_no_traceback(tmp_path, capsys):
+    """A browser that closes its connection before a page has been sent (a tab closed, a
+    page left while it loads) is normal; the editor's terminal shows no traceback. Other
+    errors in a request still do."""
+    site = tmp_path / "site"
+    site.mkdir()
+    server = make_server(site, "/xinli/", 0)
+    try:
+        for gone in (BrokenPipeError(32, "Broken pipe"), ConnectionResetError(104, "reset")):
+            try:
+                raise gone
+            except OSError:
+                server.handle_error(None, ("127.0.0.1", 5000))
+        assert capsys.readouterr().err == ""
+        try:
+            raise ValueError("a real bug")
+        except ValueError:
+            server.handle_error(None, ("127.0.0.1", 5000))
+        assert "ValueError: a real bug" in capsys.readouterr().err
+    finally:
+        server.server_close()
+
+
 def test_a_browser_tab_reloads_itself_and_shows_the_overlay(tmp_path, serve):
     """The served-only script in a real browser, under the pages' Content Security Policy."""
     from browser import chromium
