@@ -23,7 +23,7 @@ from markupsafe import Markup
 from . import charts, feeds, headers
 from . import hours as hours_mod
 from . import elder, govsite, i18n, jsonld, paging, printing, search_vocab, vocab
-from .i18n.editions import DEFAULT as DEFAULT_LANGUAGE
+from .i18n.editions import DEFAULT as DEFAULT_LANGUAGE, PREFIXES as EDITION_PREFIXES
 from .i18n.localize import localize
 from .coverage import SCIENCE_MINIMUM, coverage, percent
 from .model import Article, Directory, Page, Phone, Region, Service
@@ -585,15 +585,30 @@ def _need_pages(d: Directory, page: Callable[..., Job], edition: i18n.Edition) -
 
 def sitemap(paths: list[str], base_url: str) -> Output:
     """sitemap.xml for every HTML page but 404 and search; URLs percent-encoded (a
-    sitemap takes URIs, not IRIs: `/心理服务/` is `/%E5%BF%83%E7%90%86%E6%9C%8D%E5%8A%A1/`)."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    sitemap takes URIs, not IRIs: `/心理服务/` is `/%E5%BF%83%E7%90%86%E6%9C%8D%E5%8A%A1/`).
+    With several languages, each page's entry lists the page in every language
+    (`xhtml:link rel="alternate" hreflang`), as search engines ask."""
+    langs = {prefix: lang for lang, prefix in EDITION_PREFIXES.items()}
+    pages: dict[str, list[str]] = {}
     for path in sorted(paths):
-        if not path.endswith(".html") or path in ("404.html", "search/index.html") \
+        prefix, bare = i18n.split(path)
+        if not path.endswith(".html") or bare in ("404.html", "search/index.html") \
                 or elder.is_mirror(path):
             continue
-        loc = uri(base_url + path.removesuffix("index.html"))
-        lines.append(f"  <url><loc>{xml_escape(loc)}</loc></url>")
+        pages.setdefault(bare, []).append(prefix)
+    several = any(len(prefixes) > 1 for prefixes in pages.values())
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+             + (' xmlns:xhtml="http://www.w3.org/1999/xhtml">' if several else '>')]
+
+    def loc(prefix: str, bare: str) -> str:
+        return xml_escape(uri(base_url + prefix + bare.removesuffix("index.html")))
+    entries = sorted((prefix + bare, prefix, bare) for bare, prefixes in pages.items()
+                     for prefix in prefixes)
+    for _path, prefix, bare in entries:
+        others = "".join(f'<xhtml:link rel="alternate" hreflang="{langs[p]}" href="{loc(p, bare)}"/>'
+                         for p in pages[bare]) if len(pages[bare]) > 1 else ""
+        lines.append(f"  <url><loc>{loc(prefix, bare)}</loc>{others}</url>")
     lines.append("</urlset>")
     return Output("sitemap.xml", "\n".join(lines) + "\n")
 

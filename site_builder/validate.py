@@ -331,6 +331,34 @@ def _front(md: MarkdownDoc, problems: Problems, keys: dict[str, bool], what: str
     return c, c.mapping(md.front.data, (), keys, what)
 
 
+def _same_as_original(c: Checker, md: MarkdownDoc, data: dict, fields: dict, original: dict) -> None:
+    """A translation (`<slug>.en.md`) may leave out `date`, `category` and `event`, which it
+    inherits; where it gives them, they must say what the original says (the place of an
+    event may be translated)."""
+    source = f"articles/{md.slug}.md"
+    checks = [(("date",), fields["date"], original.get("date")),
+              (("category",), fields["category"], original.get("category"))]
+    mine, theirs, raw = fields["event"], original.get("event"), data.get("event")
+    if isinstance(raw, dict) and mine is not None:
+        for i, key in ((0, "start"), (1, "end"), (3, "service")):
+            if key in raw:
+                checks.append((("event", key), mine[i], theirs[i] if theirs else None))
+    for where, value, expected in checks:
+        if where[0] in data and value is not None and value != expected:
+            c.error(where, M("translation.contradicts", "{value} differs from the original article "
+                             "({expected} in {source}; a translation inherits the original's date, "
+                             "category and event: leave it out or write the same)",
+                             value=_shown(value), expected=_shown(expected), source=source))
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    return str(value)
+
+
 def validate_article(md: MarkdownDoc, services: set[str], today: date, problems: Problems,
                      inherited: dict | None) -> dict | None:
     keys = ARTICLE_KEYS if inherited is None else {**ARTICLE_KEYS, "date": False}
@@ -374,6 +402,8 @@ def validate_article(md: MarkdownDoc, services: set[str], today: date, problems:
         event=event or inherited.get("event"),
         draft=bool(c.boolean(data.get("draft"), ("draft",))),
     )
+    if md.lang is not None and inherited:
+        _same_as_original(c, md, data, fields, inherited)
     if fields["date"] and fields["date"] > today and not fields["draft"]:
         c.warning(("date",), M("article.date_future", "{date} is in the future (the article is "
                                "published now anyway)", date=fields["date"]))

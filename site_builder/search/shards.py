@@ -364,6 +364,10 @@ class SearchPage:
         entry names no language-specific one for Chinese)."""
         return f"{BUNDLES}/{SITE}/wasm.unknown.pagefind"
 
+    def wasm_for(self, lang: str) -> str:
+        """The WebAssembly of `<html lang>`: English has its own (with its stemmer)."""
+        return f"{BUNDLES}/{SITE}/wasm.en.pagefind" if lang == "en" else self.wasm
+
 
 def search_page(directory: Directory, regions: Iterable[str], cap: int | None = None,
                 plan_: Plan | None = None) -> SearchPage:
