@@ -17,7 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from pypinyin import lazy_pinyin
+
 from ..model import Article, CrisisLine, Directory, Event, Link, Page, Region, Service
+from ..search_terms import short_name
 from .catalog import translate
 from .convert import to_hant
 from .editions import Edition, split
@@ -122,8 +125,18 @@ def _terms(s: Service, mine: dict, hant: bool, text) -> str:
     and in English the translated name besides the Chinese terms."""
     if hant:
         return text(s.search_terms)
-    extra = " ".join(v for k, v in mine.items() if k in ("name", "address", "operator") and v)
-    return (s.search_terms + " " + extra).strip()
+    extra = [v for k, v in mine.items() if k in ("name", "address", "operator") and v]
+    return " ".join([s.search_terms, *extra, romanised(s)]).strip()
+
+
+def romanised(s: Service) -> str:
+    """The name and its areas in pinyin, each written as one word (华林社区心理咨询室 →
+    `hualinshequxinlizixunshi`, 园岭街道 → `yuanlingjiedao yuanling`): a visitor of the
+    English edition types place names as street signs spell them, and Pagefind matches a
+    word's beginning (`hualin`)."""
+    names = [s.name] + [n for r in s.region.trail for n in dict.fromkeys((r.name, short_name(r.name)))]
+    words = ("".join(lazy_pinyin(n, errors="ignore")).lower() for n in names)
+    return " ".join(dict.fromkeys(w for w in words if w))
 
 
 def _relinker(base_path: str, prefix: str):
