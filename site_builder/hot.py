@@ -43,6 +43,7 @@ from .load import (RawContent, _ignored, display_path, load, parse_yaml, read_te
 from .model import Directory
 from .parallel import run_jobs
 from .publish import Target, check_output_dir, discard_staging, staging_dir
+from .i18n.editions import editions, split as split_edition
 from .render import Job, iter_jobs, render_jobs, sitemap
 from .search import shards as search_shards
 from .validate import Memo, today_in, validate
@@ -58,11 +59,12 @@ class NotQuick(Exception):
 
 
 def folder_of(path: str) -> str:
-    """The page folder of a site path, without the elder-mode prefix: `regions/sz/` for
-    `elder/regions/sz/page/2/index.html`; `` for the site's top-level outputs
+    """The page folder of a site path, without the elder-mode and language prefixes:
+    `regions/sz/` for `elder/en/regions/sz/page/2/index.html`; `` for the site's top-level outputs
     (`index.html`, `search/index.html`, `feed.xml`, `data/services.csv`)."""
     if path.startswith(ELDER_PREFIX):
         path = path[len(ELDER_PREFIX):]
+    path = split_edition(path)[1]  # `en/services/x/…`: the same folder in every language
     parts = path.split("/")
     return parts[0] + "/" + parts[1] + "/" if len(parts) >= 3 else ""
 
@@ -72,7 +74,7 @@ def service_folders(d: Directory, sid: str) -> set[str]:
     own, those of the services naming it as their alternative, of the articles whose event
     it hosts, of its areas up the tree, its kind, its audiences and the needs it matches.
     The site's top-level pages (home, hotlines, search, feeds…) are always looked at.
-    A language prefix (`en/…`) would be added to each of these by the caller."""
+    Each folder holds the pages of every language (`folder_of` drops `en/`, `zh-hant/`)."""
     folders = {f"services/{sid}/", "articles/page/"}
     service = d.services.get(sid)
     folders |= {f"services/{s.id}/" for s in d.services.values()
@@ -252,7 +254,8 @@ class Hot:
             raise NotQuick("the lines open at night changed (every list shows them)")
         # The records' own pages first: their jobs come early in the site's order.
         own = {f"services/{sid}/" for sid in ids}
-        want = {f"{f}index.html" for f in own if f[len("services/"):-1] in directory.services}
+        want = {f"{e.prefix}{f}index.html" for f in own if f[len("services/"):-1] in directory.services
+                for e in editions(directory.site)}
         own_jobs = []
         for job in iter_jobs(directory, self.prefix):
             if want.intersection(job.paths):
