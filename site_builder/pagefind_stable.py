@@ -234,4 +234,7 @@ def normalise(bundle: Path) -> None:
         path.unlink()
     for path, data in writes.items():
         path.write_bytes(data)
+    # One index per language: Pagefind lists them in HashMap order too (the browser reads
+    # them by key, so their order means nothing).
+    entry["languages"] = {lang: languages[lang] for lang in sorted(languages)}
     entry_path.write_text(dump_entry(entry), encoding="utf-8")

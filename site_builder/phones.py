@@ -72,3 +72,22 @@ def parse_phone(text: str, ext: str | None = None) -> ParsedPhone:
     return ParsedPhone(f"tel:{digits}{suffix}",
                        M("phone.not_valid_today", "{text!r} is not a valid number today (check "
                          "it; old 7-digit local numbers have changed)", text=text))
+
+
+def from_abroad(tel: str) -> str | None:
+    """How a number is dialled from a phone that is not on a mainland network, written as
+    libphonenumber writes it (`tel:+8675555500121` → `+86 755 5550 0121`); None for a
+    short service number (12356, 110) and a 400/800 number, which only mainland networks
+    connect."""
+    if not tel.startswith("tel:+"):
+        return None
+    number = tel[len("tel:"):].split(";", 1)[0]
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return None
+    kind = phonenumbers.number_type(parsed)
+    T = phonenumbers.PhoneNumberType
+    if kind in (T.TOLL_FREE, T.SHARED_COST, T.UAN, T.PREMIUM_RATE):  # 400/800: mainland only
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
