@@ -27,6 +27,7 @@ from .i18n.editions import DEFAULT as DEFAULT_LANGUAGE, PREFIXES as EDITION_PREF
 from .i18n.localize import localize
 from .coverage import SCIENCE_MINIMUM, coverage, percent
 from .model import Article, Directory, Page, Phone, Region, Service
+from .phones import from_abroad
 from .search import shards as search_shards
 from .search import route as search_route
 from .search_terms import need_words, region_terms, short_name
@@ -257,6 +258,20 @@ def environment(directory: Directory, edit_prefix: str,
         return site.edit_url + edit_prefix + record.source if site.edit_url else None
 
     env.globals.update(edition=edition, editions=editions, root_url=root_url, alternates=alternates)
+
+    def mark(record, name: str | None = None) -> Markup:
+        """` lang="zh-Hans"` on an element showing text of `record` that has no translation
+        in this edition (i18n/localize.py): a field of a service, a whole article or page,
+        or (no record) a site or area name, which have no translation fields; "" else."""
+        if edition.lang != "en":
+            return Markup("")
+        untranslated = (record is None or (name in record.untranslated if name
+                                           else bool(getattr(record, "untranslated", False))))
+        return Markup(f' lang="{DEFAULT_LANGUAGE}"') if untranslated else Markup("")
+
+    env.globals.update(mark=mark, from_abroad=from_abroad, english_services=[
+        s for s in directory.services.values() if any(t == "en" or t.startswith("en-") for t in s.languages)
+    ] if edition.lang == "en" else [])
     env.globals.update(
         site=site, d=directory, url=url, asset=asset, vocab=_Vocab(edition.lang, site.opencc),
         edit_link=edit_link,
