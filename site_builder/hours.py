@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from .i18n import _, current
+from .i18n import _
 from .messages import M
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -744,9 +744,7 @@ def _day_words(d: date, today: date) -> str:
         return _("明天")
     if 1 < ahead < 7:
         return _(DAY_LABELS[d.weekday()])
-    if current() == "en":
-        return f"{d.day} {MONTHS_EN[d.month - 1][:3]}"
-    return f"{d.month}月{d.day}日"
+    return _("{month}月{day}日").format(month=d.month, day=d.day)
 
 
 def _until_words(until: datetime, today: date) -> str:

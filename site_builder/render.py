@@ -475,7 +475,7 @@ def _top_lines(d: Directory, vocabulary, crisis_tels: set[str]) -> dict[str, lis
             continue
         lines = _by_rank(search_vocab.services_for(need, d.services.values()), crisis_tels)
         top[need.slug] = [{
-            "url": f"{d.site.base_path}services/{s.id}/", "name": s.name, "kind": vocab.KINDS[s.kind],
+            "url": f"{d.site.base_path}services/{s.id}/", "name": s.name, "kind": _(vocab.KINDS[s.kind]),
             "area": area_text(s.region), "address": s.address or "",
             "phone": s.phones[0].text if s.phones else "", "tel": s.phones[0].tel if s.phones else "",
             "open": {"hours": hours_mod.hours_data(s.hours), "closed": hours_mod.closure_data(s.closed)},
@@ -550,7 +550,7 @@ def near_json(d: Directory) -> str:
         lat, lon = service.point.wgs84
         rows.append({
             "id": service.id, "url": f"{d.site.base_path}services/{service.id}/",
-            "name": service.name, "kind": vocab.KINDS[service.kind],
+            "name": service.name, "kind": _(vocab.KINDS[service.kind]),
             "area": area_text(service.region), "address": service.address or "",
             "phone": service.phones[0].text if service.phones else "",
             "tel": service.phones[0].tel if service.phones else "",
