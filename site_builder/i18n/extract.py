@@ -49,6 +49,8 @@ def template_msgids(directory: Path | None = None) -> dict[str, set[str]]:
     for path in sorted(directory.glob("*.html")):
         source = path.read_text(encoding="utf-8")
         for _line, _func, message in env.extract_translations(source, gettext_functions=("_",)):
+            if isinstance(message, tuple):  # `_("…", name=…)`: the keywords come as None
+                message = message[0]
             if isinstance(message, str):
                 found.setdefault(message, set()).add(path.name)
     return found
