@@ -535,9 +535,12 @@ class Group:
 
 
 def open_data_files(d: Directory) -> list:
-    """The files of /data/ for the /open-data/ page (described in exports/catalogue.py)."""
+    """The files of /data/ for the /open-data/ page (described in exports/catalogue.py),
+    their names and descriptions in the language being rendered."""
+    from dataclasses import replace
     from .exports.catalogue import FILES
-    return list(FILES)
+    return [replace(f, title=_(f.title), format=_(f.format), description=_(f.description))
+            for f in FILES]
 
 
 def near_json(d: Directory) -> str:

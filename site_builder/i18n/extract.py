@@ -5,8 +5,10 @@ A msgid is the Simplified Chinese text (catalog.py). They are written in four pl
 * templates/*.html: `{{ _("…", name=…) }}` (Jinja's newstyle gettext, `%(name)s`);
 * site_builder/**/*.py: `_("…{name}…")` calls with a string constant (`str.format`);
 * static/*.js: `T("…{name}…", {…})` calls (static/i18n.js);
-* the labels of the vocabularies (site_builder/vocab.py) and the weekday names
-  (hours.DAY_LABELS), which code passes to `_()` as values (`_(vocab.KINDS[k])`).
+* the labels of the vocabularies (site_builder/vocab.py), the weekday names
+  (hours.DAY_LABELS), the map links' names (coords.MAP_LABELS) and the open-data
+  files' descriptions (exports/catalogue.py), which code passes to `_()` as values
+  (`_(vocab.KINDS[k])`, `{{ _(m.label) }}`).
 
 `msgids()` lists them all (tests/test_ui_strings.py checks that the English catalogue
 has each one); `js_strings(lang)` gives the scripts' strings in one language, for a page
@@ -80,14 +82,22 @@ def js_msgids(directory: Path | None = None) -> dict[str, set[str]]:
 
 
 def label_msgids() -> dict[str, set[str]]:
-    """The labels of the vocabularies and the weekday names."""
-    from .. import hours, vocab
+    """The labels of the vocabularies, the weekday names, the map links' names and the
+    open-data files' titles and descriptions (exports/catalogue.py)."""
+    from .. import coords, hours, vocab
+    from ..exports.catalogue import FILES
     found: dict[str, set[str]] = {}
     for name in VOCABULARIES:
         for label in getattr(vocab, name).values():
             found.setdefault(label, set()).add(f"vocab.{name}")
     for label in hours.DAY_LABELS:
         found.setdefault(label, set()).add("hours.DAY_LABELS")
+    for label in coords.MAP_LABELS:
+        found.setdefault(label, set()).add("coords.MAP_LABELS")
+    for f in FILES:
+        for text in (f.title, f.format, f.description):
+            if not text.isascii():  # `JSON`, `CSV` are the same in every language
+                found.setdefault(text, set()).add("exports.catalogue.FILES")
     return found
 
 
