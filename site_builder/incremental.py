@@ -14,7 +14,8 @@ What a page's fingerprint covers (`PageKeys.key`):
 
 * `everything`: what any page may show. The code and its pinned libraries, the
   templates and static files, site.yaml, regions.yaml, holidays.yaml, the pages
-  (the navigation is on every page), the media list, the date and the edit-link prefix.
+  (the navigation is on every page), the media list, the date, the edit-link prefix and
+  the human translations of articles and pages (`<slug>.<lang>.md`).
   A change to any of these renders every page again.
 * each service and published article: a digest of its model object (a reference to
   another record counts by id only; the record itself is added where a page shows it).
@@ -29,6 +30,8 @@ What a page's fingerprint covers (`PageKeys.key`):
   and the list's counts, so that an edit renders only the pages it changes.
 * the Atom feed and the calendars (feed.xml, events.ics, articles/<slug>/event.ics): the
   articles and their events' services.
+* a page of another language's edition (`en/…`, `zh-hant/…`, i18n/): the key of the same
+  page in the default language (a service's translations are part of its digest);
 * an elder-mode mirror (`elder/…`, elder.py): the key of the page it is made from; a
   notice-board leaflet (`regions/<id>/print/`): the area's services, as its area page.
 * any other output (home, the indexes, search, services.json, 404, and any output added
@@ -55,13 +58,14 @@ from typing import Iterable, Iterator
 from . import feeds, paging, search_vocab, vocab
 from .model import Article, Directory, Region, Service
 from .elder import PREFIX as ELDER_PREFIX
+from .i18n.editions import split as split_edition
 from .render import STATIC, TEMPLATES, Output, full_list, need_services, open_lines
 from .write import BuildError, link_files
 
 FORMAT = 1
 """Version of the manifest's layout; a manifest of another version is ignored."""
 LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "nh3", "phonenumbers", "pypinyin",
-             "pyyaml", "site-builder", "feedgen", "icalendar", "segno", "pillow")
+             "pyyaml", "site-builder", "feedgen", "icalendar", "segno", "pillow", "opencc")
 """Libraries whose version can change the HTML (an upgrade renders every page again)."""
 
 
@@ -128,7 +132,9 @@ def everything_digest(directory: Directory, edit_prefix: str) -> str:
     regions = [(r.id, r.name, r.level, r.parent.id if r.parent else None,
                 tuple(c.id for c in r.children)) for r in d.regions.values()]
     content = digest((d.site, regions, tuple(r.id for r in d.roots), d.calendar,
-                      sorted(d.pages.items()), [m.rel for m in d.media], d.today, edit_prefix))
+                      sorted(d.pages.items()), [m.rel for m in d.media], d.today, edit_prefix,
+                      sorted((lang, sorted(t["articles"].items()), sorted(t["pages"].items()))
+                             for lang, t in d.translations.items())))
     return _hash(code_digest(), files_digest(TEMPLATES), files_digest(STATIC), content)
 
 
@@ -210,6 +216,9 @@ class PageKeys:
         """Fingerprint of the inputs of the output at `path`."""
         if path.startswith(ELDER_PREFIX):  # an elder-mode mirror: made from the page itself
             return _hash("elder", self.key(path[len(ELDER_PREFIX):]))
+        prefix, bare = split_edition(path)
+        if prefix:  # another language's page: the same inputs as the default one's
+            return _hash("edition", prefix, self.key(bare))
         d, parts = self.directory, path.split("/")
         if len(parts) == 4 and parts[0] == "regions" and parts[2] == "print" and parts[1] in d.regions:
             return _hash("print", self._list("region", d.by_region.get(parts[1], [])))

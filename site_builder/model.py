@@ -75,6 +75,8 @@ class Site:
     """The government-site footer (govsite.py): host, filing numbers, site code."""
     share_image: "ShareImage | None" = None
     """site.yaml `share_image` (og:image); None: the picture made from the title."""
+    opencc: str = "s2hk"
+    """OpenCC configuration of the Traditional Chinese edition (site.yaml `opencc`)."""
 
 
 @dataclass
@@ -174,6 +176,9 @@ class Service:
     """Name variants and short distinctive words, indexed but not shown."""
     description: str | None = None
     """The description as written (markdown), for the open-data exports."""
+    untranslated: frozenset[str] = frozenset()
+    """In an edition of another language (i18n/localize.py): the shown fields that have no
+    translation and are in the default language (templates mark them `lang`)."""
 
 
 @dataclass(frozen=True)
@@ -198,6 +203,8 @@ class Article:
     event: Event | None
     html: str
     lang: str | None = None
+    untranslated: bool = False
+    """In another language's edition: shown in the default language (no translation)."""
 
 
 @dataclass
@@ -208,6 +215,7 @@ class Page:
     nav: int | None
     html: str
     lang: str | None = None
+    untranslated: bool = False
 
 
 @dataclass
@@ -228,6 +236,9 @@ class Directory:
     """Region id -> services in that region *or below it*, sorted by name."""
     by_kind: dict[str, list[Service]] = field(default_factory=dict)
     by_audience: dict[str, list[Service]] = field(default_factory=dict)
+    translations: dict[str, dict[str, dict]] = field(default_factory=dict)
+    """Human translations of articles and pages: language -> {"articles": {slug: Article},
+    "pages": {slug: Page}} (i18n/localize.py makes each edition's model from them)."""
 
     def __post_init__(self) -> None:
         by_region: dict[str, list[Service]] = defaultdict(list)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from importlib import resources
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from datetime import date, datetime
 from pathlib import Path
@@ -22,7 +22,9 @@ from markupsafe import Markup
 
 from . import charts, feeds, headers
 from . import hours as hours_mod
-from . import elder, govsite, jsonld, paging, printing, search_vocab, vocab
+from . import elder, govsite, i18n, jsonld, paging, printing, search_vocab, vocab
+from .i18n.editions import DEFAULT as DEFAULT_LANGUAGE, PREFIXES as EDITION_PREFIXES
+from .i18n.localize import localize
 from .coverage import SCIENCE_MINIMUM, coverage, percent
 from .i18n import _, current
 from .model import Article, Directory, Page, Phone, Region, Service
@@ -195,8 +197,27 @@ class _Compiled(jinja2.BytecodeCache):
 _COMPILED = _Compiled()
 
 
-def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
+class _Vocab:
+    """vocab.py for templates, its label tables in the edition's language (`KINDS[k]`)."""
+
+    def __init__(self, lang: str, config: str) -> None:
+        self._lang, self._config, self._tables = lang, config, {}
+
+    def __getattr__(self, name: str):
+        value = getattr(vocab, name)
+        if not isinstance(value, dict) or self._lang == DEFAULT_LANGUAGE:
+            return value
+        if name not in self._tables:
+            self._tables[name] = {k: i18n.translate(v, self._lang, self._config) if isinstance(v, str) else v
+                                  for k, v in value.items()}
+        return self._tables[name]
+
+
+def environment(directory: Directory, edit_prefix: str,
+                edition: i18n.Edition | None = None) -> jinja2.Environment:
     site = directory.site
+    edition = edition or i18n.editions(site)[0]
+    editions = i18n.editions(site)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -207,7 +228,11 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         bytecode_cache=_COMPILED,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_null_translations(newstyle=True)  # `{{ _("简体中文原文") }}`: msgid = the zh-Hans text
+    # `{{ _("简体中文原文") }}`: the msgid is the zh-Hans text (i18n/catalog.py).
+    env.install_gettext_callables(
+        lambda m: i18n.translate(m, edition.lang, site.opencc),
+        lambda one, many, n: i18n.translate(one if n == 1 else many, edition.lang, site.opencc),
+        newstyle=True)
     versions = static_versions()
 
     data_cache: dict[str, Markup] = {}
@@ -221,7 +246,21 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         return data_cache[service.id]
 
     def url(path: str = "") -> str:
+        """A page of this edition (`regions/x/` → `/xinli/en/regions/x/`); a file (a dot in
+        the last segment: feeds, data, media, Pagefind) is shared by every edition."""
+        path = path.lstrip("/")
+        head = path.split("#", 1)[0].split("?", 1)[0]
+        if "." in head.rsplit("/", 1)[-1]:
+            return site.base_path + path
+        return site.base_path + edition.prefix + path
+
+    def root_url(path: str = "") -> str:
         return site.base_path + path.lstrip("/")
+
+    def alternates(path: str) -> list[tuple[i18n.Edition, str]]:
+        """The same page in every edition (the switcher, hreflang): (edition, URL path)."""
+        page = i18n.split(path)[1].removesuffix("index.html")
+        return [(e, site.base_path + e.prefix + page) for e in editions]
 
     def asset(name: str) -> str:
         return f"{site.base_path}static/{name}?v={versions.get(name, '0')}"
@@ -230,8 +269,10 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         """`edit_url` + the record's path in the repository, for "suggest a correction"."""
         return site.edit_url + edit_prefix + record.source if site.edit_url else None
 
+    env.globals.update(edition=edition, editions=editions, root_url=root_url, alternates=alternates)
     env.globals.update(
-        site=site, d=directory, url=url, asset=asset, vocab=vocab, edit_link=edit_link,
+        site=site, d=directory, url=url, asset=asset, vocab=_Vocab(edition.lang, site.opencc),
+        edit_link=edit_link,
         weekly_rows=hours_mod.weekly_rows, holidays_rule=hours_mod.holidays_rule,
         hours_summary=hours_mod.summary, today=directory.today, region_terms=region_terms,
         open_data=open_data, calendar_json=_json(hours_mod.calendar_data(directory.calendar)),
@@ -248,12 +289,13 @@ def environment(directory: Directory, edit_prefix: str) -> jinja2.Environment:
         feed_path=feeds.FEED_PATH, calendar_path=feeds.CALENDAR_PATH, event_path=feeds.event_path,
         percent=percent, share_chart=charts.share_chart, count_chart=charts.count_chart,
         science_minimum=SCIENCE_MINIMUM)
-    vocabulary = site.search or search_vocab.builtin()
+    vocabulary = edition_vocabulary(directory, edition)
     crisis_tels = {line.phone.tel for line in site.crisis}
     env.globals.update(
         needs=vocabulary.needs,
-        search_json=_json_text(search_vocab.client_json(vocabulary, site.base_path,
-                                                        _top_lines(directory, vocabulary, crisis_tels))),
+        search_json=_json_text(search_vocab.client_json(
+            vocabulary, site.base_path + edition.prefix,
+            _top_lines(directory, vocabulary, crisis_tels, edition.prefix))),
         need_words=lambda s: need_words(s, vocabulary),
         area_names=lambda r: " ".join(dict.fromkeys((r.name, short_name(r.name)))))
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
@@ -312,7 +354,9 @@ def render_site(directory: Directory, edit_prefix: str = "",
 
 
 def _render(env: jinja2.Environment, template: str, path: str, context: dict) -> list[Output]:
-    return [Output(path, env.get_template(template).render(path=path, **context))]
+    edition = env.globals["edition"]
+    with i18n.use(edition.lang, env.globals["site"].opencc):  # Python-made text, too
+        return [Output(path, env.get_template(template).render(path=path, **context))]
 
 
 def _data(path: str, make: Callable[[], str]) -> list[Output]:
@@ -330,13 +374,30 @@ def render_jobs(directory: Directory, edit_prefix: str = "") -> list[Job]:
 
 
 def iter_jobs(directory: Directory, edit_prefix: str = "") -> Iterator[Job]:
-    """`render_jobs` one by one (the dev server stops at the pages it wants, hot.py)."""
+    """`render_jobs` one by one (the dev server stops at the pages it wants, hot.py): every
+    edition's pages (the default language's first, at the root; i18n/), each page followed
+    by its elder-mode mirror. Files that are not pages (feeds, data, the search router) are
+    made once, by the default edition."""
     base_path = directory.site.base_path
-    for job in _outputs(directory, edit_prefix):
-        mirrors = tuple(elder.mirror_path(p) for p in job.paths if elder.wants_mirror(p))
-        if mirrors:
-            job = Job(job.paths + mirrors, partial(_with_mirrors, job.make, base_path))
-        yield job
+    opencc = directory.site.opencc
+    for edition in i18n.editions(directory.site):
+        with i18n.use(edition.lang, opencc):
+            jobs = _outputs(localize(directory, edition), edit_prefix, edition)
+        while True:
+            with i18n.use(edition.lang, opencc):  # text made while listing (titles, labels)
+                job = next(jobs, None)
+            if job is None:
+                break
+            if edition.is_default or all(p.endswith(".html") for p in job.paths):
+                yield from _mirrored(job, base_path)
+
+
+def _mirrored(job: Job, base_path: str) -> Iterator[Job]:
+    """`job`, its pages each followed by their elder-mode mirror (elder.py)."""
+    mirrors = tuple(elder.mirror_path(p) for p in job.paths if elder.wants_mirror(p))
+    if mirrors:
+        job = Job(job.paths + mirrors, partial(_with_mirrors, job.make, base_path))
+    yield job
 
 
 def _with_mirrors(make: Callable[[], list[Output]], base_path: str) -> list[Output]:
@@ -349,14 +410,18 @@ def _with_mirrors(make: Callable[[], list[Output]], base_path: str) -> list[Outp
     return outputs
 
 
-def _outputs(directory: Directory, edit_prefix: str) -> Iterator[Job]:
-    """Every output in order, as a job (rendered when it runs)."""
-    env = environment(directory, edit_prefix)
+def _outputs(directory: Directory, edit_prefix: str,
+             edition: i18n.Edition | None = None) -> Iterator[Job]:
+    """Every output of one edition in order, as a job (rendered when it runs); page paths
+    carry the edition's prefix."""
+    edition = edition or i18n.editions(directory.site)[0]
+    env = environment(directory, edit_prefix, edition)
     for name in env.list_templates(extensions=["html", "xml"]):
         env.get_template(name)  # compiled once, before a process pool forks
     d = directory
 
     def page(template: str, path: str, **context) -> Job:
+        path = edition.prefix + path
         return Job((path,), partial(_render, env, template, path, context))
 
     def data(path: str, make: Callable[[], str]) -> Job:
@@ -437,7 +502,7 @@ def _outputs(directory: Directory, edit_prefix: str) -> Iterator[Job]:
             yield data(feeds.event_path(article), lambda a=article: feeds.event_calendar(a, d))
     yield data("data/near.json", lambda: near_json(d))
     yield page("open-data.html", "open-data/index.html", files=open_data_files(d))
-    yield from _need_pages(d, page)
+    yield from _need_pages(d, page, edition)
     yield page("404.html", "404.html")
     yield data("robots.txt",
                lambda: f"User-agent: *\nAllow: /\nSitemap: {uri(d.site.base_url)}sitemap.xml\n")
@@ -466,7 +531,27 @@ def _by_rank(services, crisis_tels: set[str]) -> list[Service]:
     return sorted(services, key=lambda s: (-search_vocab.rank(s, crisis_tels), s.sort_key, s.id))
 
 
-def _top_lines(d: Directory, vocabulary, crisis_tels: set[str]) -> dict[str, list[dict]]:
+def edition_vocabulary(d: Directory, edition: i18n.Edition) -> search_vocab.Vocabulary:
+    """The search vocabulary (built in + site.yaml `search`) as `edition` shows it: need
+    titles and intros in its language; in Traditional Chinese the words converted too
+    (熱線 as well as 热线), in English the words kept (residents type either)."""
+    vocabulary = d.site.search or search_vocab.builtin()
+    if edition.is_default:
+        return vocabulary
+    lang, config = edition.lang, d.site.opencc
+
+    def words(ws: tuple[str, ...]) -> tuple[str, ...]:
+        if lang != "zh-Hant":
+            return ws
+        return tuple(dict.fromkeys(ws + tuple(i18n.translate(w, lang, config) for w in ws)))
+    needs = tuple(replace(n, title=i18n.translate(n.title, lang, config),
+                          intro=i18n.translate(n.intro, lang, config), words=words(n.words))
+                  for n in vocabulary.needs)
+    return replace(vocabulary, needs=needs, risk_words=words(vocabulary.risk_words))
+
+
+def _top_lines(d: Directory, vocabulary, crisis_tels: set[str],
+               prefix: str = "") -> dict[str, list[dict]]:
     """For each `rank` need (热线): its first lines as search result cards, shown before
     Pagefind answers (the site's crisis lines and 24-hour lines first)."""
     top = {}
@@ -475,7 +560,8 @@ def _top_lines(d: Directory, vocabulary, crisis_tels: set[str]) -> dict[str, lis
             continue
         lines = _by_rank(search_vocab.services_for(need, d.services.values()), crisis_tels)
         top[need.slug] = [{
-            "url": f"{d.site.base_path}services/{s.id}/", "name": s.name, "kind": _(vocab.KINDS[s.kind]),
+            "url": f"{d.site.base_path}{prefix}services/{s.id}/", "name": s.name,
+            "kind": _(vocab.KINDS[s.kind]),
             "area": area_text(s.region), "address": s.address or "",
             "phone": s.phones[0].text if s.phones else "", "tel": s.phones[0].tel if s.phones else "",
             "open": {"hours": hours_mod.hours_data(s.hours), "closed": hours_mod.closure_data(s.closed)},
@@ -492,11 +578,11 @@ def need_services(d: Directory, need) -> list[Service]:
     return sorted(services, key=lambda s: (s.sort_key, s.id))
 
 
-def _need_pages(d: Directory, page: Callable[..., Job]) -> Iterator[Job]:
+def _need_pages(d: Directory, page: Callable[..., Job], edition: i18n.Edition) -> Iterator[Job]:
     """/needs/ and the pages of each need: its services (grouped by kind; hotlines by rank),
     `paging.PAGE_SIZE` a page (the first at /needs/<slug>/, the others at
     /needs/<slug>/page/<n>/), and, on the first, the articles that mention its words."""
-    vocabulary = d.site.search or search_vocab.builtin()
+    vocabulary = edition_vocabulary(d, edition)
     yield page("needs.html", "needs/index.html")
     for need in vocabulary.needs:
         services = need_services(d, need)
@@ -512,15 +598,30 @@ def _need_pages(d: Directory, page: Callable[..., Job]) -> Iterator[Job]:
 
 def sitemap(paths: list[str], base_url: str) -> Output:
     """sitemap.xml for every HTML page but 404 and search; URLs percent-encoded (a
-    sitemap takes URIs, not IRIs: `/心理服务/` is `/%E5%BF%83%E7%90%86%E6%9C%8D%E5%8A%A1/`)."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    sitemap takes URIs, not IRIs: `/心理服务/` is `/%E5%BF%83%E7%90%86%E6%9C%8D%E5%8A%A1/`).
+    With several languages, each page's entry lists the page in every language
+    (`xhtml:link rel="alternate" hreflang`), as search engines ask."""
+    langs = {prefix: lang for lang, prefix in EDITION_PREFIXES.items()}
+    pages: dict[str, list[str]] = {}
     for path in sorted(paths):
-        if not path.endswith(".html") or path in ("404.html", "search/index.html") \
+        prefix, bare = i18n.split(path)
+        if not path.endswith(".html") or bare in ("404.html", "search/index.html") \
                 or elder.is_mirror(path):
             continue
-        loc = uri(base_url + path.removesuffix("index.html"))
-        lines.append(f"  <url><loc>{xml_escape(loc)}</loc></url>")
+        pages.setdefault(bare, []).append(prefix)
+    several = any(len(prefixes) > 1 for prefixes in pages.values())
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+             + (' xmlns:xhtml="http://www.w3.org/1999/xhtml">' if several else '>')]
+
+    def loc(prefix: str, bare: str) -> str:
+        return xml_escape(uri(base_url + prefix + bare.removesuffix("index.html")))
+    entries = sorted((prefix + bare, prefix, bare) for bare, prefixes in pages.items()
+                     for prefix in prefixes)
+    for _path, prefix, bare in entries:
+        others = "".join(f'<xhtml:link rel="alternate" hreflang="{langs[p]}" href="{loc(p, bare)}"/>'
+                         for p in pages[bare]) if len(pages[bare]) > 1 else ""
+        lines.append(f"  <url><loc>{loc(prefix, bare)}</loc>{others}</url>")
     lines.append("</urlset>")
     return Output("sitemap.xml", "\n".join(lines) + "\n")
 
@@ -537,7 +638,6 @@ class Group:
 def open_data_files(d: Directory) -> list:
     """The files of /data/ for the /open-data/ page (described in exports/catalogue.py),
     their names and descriptions in the language being rendered."""
-    from dataclasses import replace
     from .exports.catalogue import FILES
     return [replace(f, title=_(f.title), format=_(f.format), description=_(f.description))
             for f in FILES]

@@ -162,6 +162,8 @@ SITE = Record("site.yaml", "站点设置（content/site.yaml）", (
     Field("quick_exit", "url", "“快速离开”按钮跳转到的网址（如天气预报网站）；不写就不显示按钮"),
     Field("languages", "choices", "除默认语言外的其他界面语言：zh-Hant（繁体中文）、en（英文）",
           vocab=("zh-Hant", "en")),
+    Field("opencc", "choice", "繁体中文版怎样从简体转换（OpenCC 配置）：s2hk（香港用字，默认）、s2t（通用繁体）、"
+          "s2tw（台湾用字）、s2twp（台湾用字和用语）", vocab=("s2hk", "s2t", "s2tw", "s2twp"), default="s2hk"),
     Field("data_license", "text", "数据开放许可，SPDX 标识（如 CC-BY-4.0）或“名称 + 网址”（最长 200 字）",
           max_len=200),
     Field("targets", "keyed", "服务覆盖目标：键是服务类型，值是 {level, share}", vocab=vocab.KINDS,

@@ -111,6 +111,7 @@ def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site |
     demo = c.boolean(data.get("demo"), ("demo",))
     quick_exit = c.url(data.get("quick_exit"), ("quick_exit",), ("https", "http"))
     languages = c.choices(data.get("languages"), ("languages",), SITE["languages"].vocab)
+    opencc = c.choice(data.get("opencc"), ("opencc",), SITE["opencc"].vocab)
     license_ = c.text(data.get("data_license"), ("data_license",), SITE["data_license"].max_len)
     targets = _targets(c, data.get("targets"))
     search = _search(c, data.get("search"))
@@ -125,7 +126,8 @@ def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site |
                 crisis=tuple(crisis), stale_after_days=stale or days.default, edit_url=edit_url,
                 demo=bool(demo), quick_exit=quick_exit, languages=languages,
                 data_license=license_, targets=targets, source_prefix="", search=search,
-                far_km=far_km or SITE["far_km"].default, footer=footer)
+                far_km=far_km or SITE["far_km"].default, footer=footer,
+                opencc=opencc or SITE["opencc"].default)
 
 
 def _search(c: Checker, value: Any) -> Vocabulary:
@@ -329,6 +331,34 @@ def _front(md: MarkdownDoc, problems: Problems, keys: dict[str, bool], what: str
     return c, c.mapping(md.front.data, (), keys, what)
 
 
+def _same_as_original(c: Checker, md: MarkdownDoc, data: dict, fields: dict, original: dict) -> None:
+    """A translation (`<slug>.en.md`) may leave out `date`, `category` and `event`, which it
+    inherits; where it gives them, they must say what the original says (the place of an
+    event may be translated)."""
+    source = f"articles/{md.slug}.md"
+    checks = [(("date",), fields["date"], original.get("date")),
+              (("category",), fields["category"], original.get("category"))]
+    mine, theirs, raw = fields["event"], original.get("event"), data.get("event")
+    if isinstance(raw, dict) and mine is not None:
+        for i, key in ((0, "start"), (1, "end"), (3, "service")):
+            if key in raw:
+                checks.append((("event", key), mine[i], theirs[i] if theirs else None))
+    for where, value, expected in checks:
+        if where[0] in data and value is not None and value != expected:
+            c.error(where, M("translation.contradicts", "{value} differs from the original article "
+                             "({expected} in {source}; a translation inherits the original's date, "
+                             "category and event: leave it out or write the same)",
+                             value=_shown(value), expected=_shown(expected), source=source))
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    return str(value)
+
+
 def validate_article(md: MarkdownDoc, services: set[str], today: date, problems: Problems,
                      inherited: dict | None) -> dict | None:
     keys = ARTICLE_KEYS if inherited is None else {**ARTICLE_KEYS, "date": False}
@@ -372,6 +402,8 @@ def validate_article(md: MarkdownDoc, services: set[str], today: date, problems:
         event=event or inherited.get("event"),
         draft=bool(c.boolean(data.get("draft"), ("draft",))),
     )
+    if md.lang is not None and inherited:
+        _same_as_original(c, md, data, fields, inherited)
     if fields["date"] and fields["date"] > today and not fields["draft"]:
         c.warning(("date",), M("article.date_future", "{date} is in the future (the article is "
                                "published now anyway)", date=fields["date"]))
@@ -514,6 +546,7 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
             by_slug[md.slug] = fields
     targets.articles = {f["slug"] for _, f in article_fields if not f["draft"]} | unreadable["articles"]
     article_slugs = {a.slug for a in articles}  # once: not once per translation
+    article_tr_fields = []
     for md in article_tr:
         if md.slug in unreadable["articles"]:
             continue  # what it inherits is unknown until the article can be read
@@ -522,15 +555,18 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
                            "but articles/{slug}.md does not exist (the default-language article "
                            "must exist)", slug=md.slug))
             continue
-        validate_article(md, services_stub, today, problems, by_slug.get(md.slug))
+        translated = validate_article(md, services_stub, today, problems, by_slug.get(md.slug))
+        if translated is not None:
+            article_tr_fields.append((md, translated))
     page_fields = [(md, f) for md in pages if (f := validate_page(md, problems)) is not None]
+    page_tr_fields = []
     for md in page_tr:
         if md.slug not in targets.pages:  # (unreadable pages are in targets.pages)
             problems.error(md.path, 0, "-", M("translation.no_page", "translation of {slug!r}, "
                            "but pages/{slug}.md does not exist (the default-language page must "
                            "exist)", slug=md.slug))
-        else:
-            validate_page(md, problems)
+        elif (translated := validate_page(md, problems)) is not None:
+            page_tr_fields.append((md, translated))
     # Each service record on its own (its description's links may point at any article), on every core (parallel.map_ordered): its fields, its
     # description's markdown, its search terms and pinyin sort key, and its problems.
     def one(i: int) -> tuple[dict | None, Problems, tuple | None]:
@@ -580,19 +616,28 @@ def validate(raw: RawContent, problems: Problems, today: date | None = None,
         services[service.id] = service
     judge(checked, site.far_km, problems)
 
-    published = []
-    for md, fields in article_fields:
+    def article(md, fields) -> Article | None:
         if fields.pop("draft"):
-            continue
+            return None
         if fields["event"] is not None:
             start, end, place, sid = fields["event"]
             fields["event"] = Event(start, end, place, services.get(sid) if sid else None)
-        published.append(Article(**fields, html=html[md.rel]))
+        return Article(**fields, html=html[md.rel])
+
+    published = [a for md, fields in article_fields if (a := article(md, dict(fields)))]
     published.sort(key=lambda a: (a.date, a.slug), reverse=True)
     page_objs = {md.slug: Page(**fields, html=html[md.rel]) for md, fields in page_fields}
+    translations: dict[str, dict[str, dict]] = {}
+    shown = {a.slug for a in published}
+    for md, fields in article_tr_fields:  # a translation of a draft is not published either
+        if md.slug in shown and (a := article(md, dict(fields))) is not None:
+            translations.setdefault(md.lang, {"articles": {}, "pages": {}})["articles"][md.slug] = a
+    for md, fields in page_tr_fields:
+        translations.setdefault(md.lang, {"articles": {}, "pages": {}})["pages"][md.slug] = \
+            Page(**fields, html=html[md.rel])
     return Directory(site=site, regions=regions, roots=roots, services=services,
                      articles=published, pages=page_objs, calendar=calendar,
-                     media=raw.media, today=today)
+                     media=raw.media, today=today, translations=translations)
 
 
 def _generated_paths() -> set[str]:

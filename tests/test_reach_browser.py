@@ -161,12 +161,14 @@ def test_elder_pages_never_scroll_sideways(browser, origin, viewport, scale):
 
 @pytest.mark.parametrize("path", ["", f"services/{SERVICE}/"])
 @pytest.mark.parametrize("mode", ["standard", "elder"])
-def test_axe_with_best_practices_in_standard_and_elder_mode(browser, origin, path, mode):
+@pytest.mark.parametrize("lang", ["", "zh-hant/", "en/"])
+def test_axe_with_best_practices_in_standard_and_elder_mode(browser, origin, path, mode, lang):
     """All of axe's WCAG 2.2 AA rules and its best practices (every piece of content in a
-    landmark: the skip link, the quick-exit bar and the demo notice included)."""
+    landmark: the skip link, the quick-exit bar and the demo notice included), in each
+    language's edition."""
     context, page = new_page(browser)
     try:
-        page.goto(f"{origin}{BASE}{'elder/' if mode == 'elder' else ''}{path}")
+        page.goto(f"{origin}{BASE}{'elder/' if mode == 'elder' else ''}{lang}{path}")
         page.wait_for_timeout(300)
         found = {}
         for scheme in ("light", "dark"):

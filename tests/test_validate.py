@@ -691,7 +691,7 @@ def test_translations_are_kept(run_check):
      "'Asia/Beijing' is not a time zone (an IANA name such as Asia/Shanghai)"),
     (SITE + "titel: 另一个标题\n", 5, "titel",
      "unknown key 'titel' (did you mean 'title'? allowed keys: title, description, base_url, language, "
-     "timezone, crisis, stale_after_days, edit_url, demo, quick_exit, languages, data_license, targets, search, far_km, footer, share_image)"),
+     "timezone, crisis, stale_after_days, edit_url, demo, quick_exit, languages, opencc, data_license, targets, search, far_km, footer, share_image)"),
     (SITE + "languages: [en, fr]\n", 5, "languages[1]", "'fr' is not allowed (one of: zh-Hant, en)"),
     (SITE + "stale_after_days: 0\n", 5, "stale_after_days", "0 is out of range (a whole number from 1 to 3650)"),
 ], ids=["no-crisis", "crisis-empty", "crisis-4", "base-url", "base-url-query", "timezone",
@@ -1045,3 +1045,27 @@ def test_cli_check_on_valid_content_exits_0(content_dir):
                             env=env, capture_output=True, text=True, timeout=60)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.startswith("ok: 1 services, 4 areas")
+
+
+def test_translation_with_another_event_time_is_an_error_at_its_line(run_check):
+    event = "title: 睡眠讲座\ndate: 2026-11-01\nevent: {start: 2026-12-10T19:00, place: 社区中心}\n"
+    moved = "title: Sleep talk\nevent:\n  start: 2026-12-10T20:00\n  place: Community centre\n"
+    problem = only_error(run_check({"articles/talk.md": article(event),
+                                    "articles/talk.en.md": article(moved)}))
+    assert (problem.path, problem.line, problem.field) == ("content/articles/talk.en.md", 4, "event.start")
+    assert problem.message.startswith("2026-12-10 20:00 differs from the original article "
+                                      "(2026-12-10 19:00 in articles/talk.md;")
+
+
+def test_translation_may_repeat_the_original_date_and_translate_the_place(run_check):
+    event = "title: 睡眠讲座\ndate: 2026-11-01\nevent: {start: 2026-12-10T19:00, place: 社区中心}\n"
+    same = "title: Sleep talk\ndate: 2026-11-01\nevent: {start: 2026-12-10T19:00, place: Community centre}\n"
+    report = run_check({"articles/talk.md": article(event), "articles/talk.en.md": article(same)})
+    assert report.problems.items == []
+
+
+def test_translation_with_another_category_is_an_error(run_check):
+    problem = only_error(run_check({
+        "articles/sleep.md": article("title: 睡眠\ndate: 2026-11-01\ncategory: science\n"),
+        "articles/sleep.en.md": article("title: Sleep\ncategory: news\n")}))
+    assert (problem.path, problem.line, problem.field) == ("content/articles/sleep.en.md", 3, "category")

@@ -17,7 +17,7 @@ helpers that make text in Python (hours, dates, phone names) speak the page's la
 """
 from __future__ import annotations
 
-from .catalog import _, current, use
-from .editions import Edition, editions
+from .catalog import _, current, translate, use
+from .editions import Edition, editions, split
 
-__all__ = ["_", "current", "use", "Edition", "editions"]
+__all__ = ["_", "current", "translate", "use", "Edition", "editions", "split"]

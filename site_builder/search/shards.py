@@ -32,9 +32,11 @@ from pathlib import Path
 from typing import Iterable
 
 from ..elder import PREFIX as MIRROR
+from ..i18n.editions import PREFIXES, editions
 from ..messages import M
 from ..model import Directory, Region
 
+EDITION_PREFIXES = {p for p in PREFIXES.values() if p}
 ELDER = "elder"
 """Folder of the elder-mode mirrors (elder.PREFIX without its slash)."""
 FORMAT = 1
@@ -200,6 +202,11 @@ def plan(directory: Directory, cap: int | None = None) -> Plan:
             for r in s.regions:
                 area_of[r] = s.id
     parents = {r.id: (r.parent.id if r.parent else None) for r in d.regions.values()}
+    # Each page's copies in the other languages go into its shard (Pagefind keeps one
+    # index per `<html lang>` inside a bundle); `cap` counts the default language's pages.
+    prefixes = [e.prefix for e in editions(d.site) if e.prefix]
+    for shard in [site] + areas:
+        shard.pages += [prefix + page for prefix in prefixes for page in list(shard.pages)]
     result = Plan([site] + areas, area_of)
     result._parents = parents
     return result
@@ -223,7 +230,8 @@ def site_pages(site: Path, plan_: Plan) -> list[str]:
         parts = [] if top else rel_dir.split(os.sep)
         if len(parts) >= 2 and parts[-2] == "page" and parts[-1].isdigit():
             continue
-        if len(parts) == 3 and parts[0] == "regions" and parts[2] == "print":
+        bare = parts[1:] if parts and parts[0] + "/" in EDITION_PREFIXES else parts
+        if len(bare) == 3 and bare[0] == "regions" and bare[2] == "print":
             continue  # printable leaflets (region_print.html): not indexed
         for name in names:
             if not name.endswith(".html"):
@@ -355,6 +363,10 @@ class SearchPage:
         """Pagefind's WebAssembly in the primary bundle (`wasm.unknown.pagefind`: the
         entry names no language-specific one for Chinese)."""
         return f"{BUNDLES}/{SITE}/wasm.unknown.pagefind"
+
+    def wasm_for(self, lang: str) -> str:
+        """The WebAssembly of `<html lang>`: English has its own (with its stemmer)."""
+        return f"{BUNDLES}/{SITE}/wasm.en.pagefind" if lang == "en" else self.wasm
 
 
 def search_page(directory: Directory, regions: Iterable[str], cap: int | None = None,
