@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from .coverage import Tally, percent
+from .i18n import _
 
 WIDTH = 340
 LABEL_W = 104
@@ -66,15 +67,15 @@ def bar_chart(bars: list[Bar], maximum: float, mark: float | None = None,
 
 def share_chart(tallies: list[Tally], target: float | None) -> Markup:
     """The share of covered areas per area, with the target in force as a dashed line."""
-    bars = [Bar(t.area.name if t.area else "合计", float(t.share or 0), percent(t.share),
+    bars = [Bar(t.area.name if t.area else _("合计"), float(t.share or 0), percent(t.share),
                 "" if t.met is None else ("met" if t.met else "unmet")) for t in tallies]
-    return bar_chart(bars, 1.0, target, f"目标 {percent(target)}" if target is not None else "")
+    return bar_chart(bars, 1.0, target, _("目标 {share}").format(share=percent(target)) if target is not None else "")
 
 
 def count_chart(rows: list[tuple[str, int]], mark: float | None = None, mark_text: str = "",
                 states: list[str] | None = None) -> Markup:
     """Counts (services, visits, activities) per label; `mark` is a minimum to reach."""
     states = states or [""] * len(rows)
-    top = max([n for _, n in rows] + [mark or 0, 1])
+    top = max([n for _label, n in rows] + [mark or 0, 1])
     bars = [Bar(label, n, f"{n:,}", state) for (label, n), state in zip(rows, states)]
     return bar_chart(bars, top, mark, mark_text)

@@ -330,6 +330,10 @@ def point(lat, lon, crs: str = "wgs84") -> Point:
     return Point(wgs84=wgs, gcj02=gcj, bd09=bd)
 
 
+MAP_LABELS = ("高德地图", "百度地图", "Apple 地图", "其他地图应用")
+"""The map links' labels (msgids: pages show them through `_()`, site_builder/i18n)."""
+
+
 @dataclass(frozen=True)
 class MapLink:
     """A link to open a place in a map application; ``label`` is Chinese."""
@@ -401,8 +405,5 @@ def map_links(p: Point, name: str, address: str | None = None) -> list[MapLink]:
     geo = f"geo:{w_lat},{w_lon}?q={w_lat},{w_lon}({enc_name})"
 
     return [
-        MapLink("高德地图", amap),
-        MapLink("百度地图", baidu),
-        MapLink("Apple 地图", apple),
-        MapLink("其他地图应用", geo),
+        MapLink(label, url) for label, url in zip(MAP_LABELS, (amap, baidu, apple, geo))
     ]

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from feedgen.feed import FeedGenerator
 
+from .i18n import _
 from .model import Article, Directory
 
 FEED_ENTRIES = 50
@@ -92,7 +93,7 @@ def _vevent(article: Article, d: Directory) -> icalendar.Event:
         event.add("duration", timedelta(hours=1))
     event.add("location", e.place)
     event.add("url", url)
-    host = f"主办：{e.service.name}\n" if e.service is not None else ""
+    host = _("主办：{name}").format(name=e.service.name) + "\n" if e.service is not None else ""
     event.add("description", (article.summary + "\n" if article.summary else "") + host + url)
     if article.category:
         event.add("categories", [article.category])
@@ -136,7 +137,7 @@ def _timezone(tzid: str, first: date, last: date) -> icalendar.Timezone | None:
 
 
 def events_calendar(d: Directory) -> str:
-    return calendar(d, upcoming_events(d), f"{d.site.title} · 活动")
+    return calendar(d, upcoming_events(d), _("{site} · 活动").format(site=d.site.title))
 
 
 def event_calendar(article: Article, d: Directory) -> str:

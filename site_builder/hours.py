@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from .i18n import _
 from .messages import M
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -274,9 +275,9 @@ def parse_hours(value: object) -> tuple[Hours | None, list[Error]]:
     if errors:
         return None, errors
     week = tuple(
-        tuple(sorted((r for r, _ in day_ranges.get(d, [])), key=lambda r: r.start)) for d in range(7)
+        tuple(sorted((r for r, _src in day_ranges.get(d, [])), key=lambda r: r.start)) for d in range(7)
     )
-    hol = tuple(sorted((r for r, _ in holidays), key=lambda r: r.start)) if holidays else None
+    hol = tuple(sorted((r for r, _src in holidays), key=lambda r: r.start)) if holidays else None
     return Hours("weekly", week, hol), []
 
 
@@ -547,7 +548,10 @@ def _check_spill(
 
 
 # ---------------------------------------------------------------------------------------
-# Display (Simplified Chinese)
+# Display: in the language being rendered (site_builder.i18n; msgids are the Chinese text)
+
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
 
 
 def _hhmm(minutes: int) -> str:
@@ -556,24 +560,26 @@ def _hhmm(minutes: int) -> str:
 
 def format_range(r: Range) -> str:
     """``08:30–12:00``; an overnight range ``20:00–次日08:00``; a whole day ``00:00–24:00``."""
-    return f"{_hhmm(r.start)}–{'次日' if r.overnight else ''}{_hhmm(r.end)}"
+    if r.overnight:
+        return _("{start}–次日{end}").format(start=_hhmm(r.start), end=_hhmm(r.end))
+    return f"{_hhmm(r.start)}–{_hhmm(r.end)}"
 
 
 def _format_ranges(ranges: tuple[Range, ...]) -> str:
-    return "、".join(format_range(r) for r in ranges) if ranges else "休息"
+    return _("、").join(format_range(r) for r in ranges) if ranges else _("休息")
 
 
 def _day_span(a: int, b: int) -> str:
     if a == b:
-        return DAY_LABELS[a]
+        return _(DAY_LABELS[a])
     if b == a + 1:
-        return f"{DAY_LABELS[a]}、{DAY_LABELS[b]}"
-    return f"{DAY_LABELS[a]}至{DAY_LABELS[b]}"
+        return _("{first}、{last}").format(first=_(DAY_LABELS[a]), last=_(DAY_LABELS[b]))
+    return _("{first}至{last}").format(first=_(DAY_LABELS[a]), last=_(DAY_LABELS[b]))
 
 
 def weekly_rows(h: Hours) -> list[tuple[str, str]]:
     """``weekly_table`` without the day indices."""
-    return [(label, times) for label, times, _ in weekly_table(h)]
+    return [(label, times) for label, times, _days in weekly_table(h)]
 
 
 def weekly_table(h: Hours) -> list[tuple[str, str, tuple[int, ...]]]:
@@ -588,7 +594,7 @@ def weekly_table(h: Hours) -> list[tuple[str, str, tuple[int, ...]]]:
     if h.mode != "weekly":
         return []
     if all(day == h.week[0] for day in h.week):
-        return [("每天", _format_ranges(h.week[0]), tuple(range(7)))]
+        return [(_("每天"), _format_ranges(h.week[0]), tuple(range(7)))]
     rows: list[tuple[str, str, tuple[int, ...]]] = []
     first = 0
     for d in range(1, 8):
@@ -602,26 +608,26 @@ def holidays_rule(h: Hours) -> str:
     """The public-holiday line: ``法定节假日休息``, ``法定节假日 09:00–12:00``, or for 24/7
     ``全年无休，节假日照常``; empty for by_appointment and unknown."""
     if h.mode == "24/7":
-        return "全年无休，节假日照常"
+        return _("全年无休，节假日照常")
     if h.mode != "weekly":
         return ""
     if h.holidays is None:
-        return "法定节假日休息"
-    return f"法定节假日 {_format_ranges(h.holidays)}"
+        return _("法定节假日休息")
+    return _("法定节假日 {times}").format(times=_format_ranges(h.holidays))
 
 
 def summary(h: Hours) -> str:
     """One short line for lists and cards, e.g. ``周一至周五 08:30–17:30 …``."""
     if h.mode == "24/7":
-        return "24 小时"
+        return _("24 小时")
     if h.mode == "by_appointment":
-        return "需预约"
+        return _("需预约")
     if h.mode == "unknown":
-        return "时间未公布，请先致电"
-    rows = [row for row in weekly_rows(h) if row[1] != "休息"]
+        return _("时间未公布，请先致电")
+    rows = [row for row in weekly_rows(h) if row[1] != _("休息")]
     if not rows:
-        return holidays_rule(h) if h.holidays else "暂无开放时间"
-    line = f"{rows[0][0]} {rows[0][1]}"
+        return holidays_rule(h) if h.holidays else _("暂无开放时间")
+    line = _("{days} {times}").format(days=rows[0][0], times=rows[0][1])
     return line + " …" if len(rows) > 1 else line
 
 
@@ -663,25 +669,26 @@ def open_state(
     today = local.date()
 
     if closure is not None and closure.covers(today):
-        return OpenState("suspended", None, None, "暂停服务")
+        return OpenState("suspended", None, None, _("暂停服务"))
     if h.mode == "24/7":
-        return OpenState("open", None, None, "24 小时")
+        return OpenState("open", None, None, _("24 小时"))
     if h.mode == "by_appointment":
-        return OpenState("appointment", None, None, "需预约")
+        return OpenState("appointment", None, None, _("需预约"))
     if h.mode == "unknown":
-        return OpenState("unknown", None, None, "时间未公布")
+        return OpenState("unknown", None, None, _("时间未公布"))
 
     periods = _open_periods(h, closure, cal, today)
     horizon = datetime.combine(today + timedelta(days=SEARCH_DAYS + 1), time())
     for start, end in periods:
         if start <= local < end:
             until = None if end >= horizon else end
-            label = "营业中" if until is None else f"营业中（至{_until_words(until, today)}）"
+            label = _("营业中") if until is None else _until_words(until, today)
             return OpenState("open", _aware(until, tz), None, label)
         if start > local:
             day = _day_words(start.date(), today)
-            return OpenState("closed", None, _aware(start, tz), f"已结束（{day} {start:%H:%M} 开放）")
-    return OpenState("closed", None, None, "已结束（近两周不开放）")
+            return OpenState("closed", None, _aware(start, tz),
+                             _("已结束（{day} {time} 开放）").format(day=day, time=f"{start:%H:%M}"))
+    return OpenState("closed", None, None, _("已结束（近两周不开放）"))
 
 
 REACH_GROUPS = ("open", "24/7", "appointment", "closed", "unknown", "closed-long", "suspended")
@@ -732,21 +739,24 @@ def _day_words(d: date, today: date) -> str:
     """今天 / 明天 / 周X within the coming week / M月D日 further away."""
     ahead = (d - today).days
     if ahead == 0:
-        return "今天"
+        return _("今天")
     if ahead == 1:
-        return "明天"
+        return _("明天")
     if 1 < ahead < 7:
-        return DAY_LABELS[d.weekday()]
-    return f"{d.month}月{d.day}日"
+        return _(DAY_LABELS[d.weekday()])
+    return _("{month}月{day}日").format(month=d.month, day=d.day)
 
 
 def _until_words(until: datetime, today: date) -> str:
-    """`` 17:30`` today, ``明天 08:00``; a closing at midnight reads as 24:00 of the day before."""
+    """``营业中（至 17:30）`` today, ``营业中（至明天 08:00）``; a closing at midnight reads as
+    24:00 of the day before."""
     if until.time() == time(0, 0):
         d, clock = until.date() - timedelta(days=1), "24:00"
     else:
         d, clock = until.date(), f"{until:%H:%M}"
-    return f" {clock}" if d == today else f"{_day_words(d, today)} {clock}"
+    if d == today:
+        return _("营业中（至 {time}）").format(time=clock)
+    return _("营业中（至{day} {time}）").format(day=_day_words(d, today), time=clock)
 
 
 # ---------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from . import vocab
 from .hours import Calendar, Range
+from .i18n import _
 from .model import Article, Directory, Region, Service
 
 CONTEXT = "https://schema.org"
@@ -199,7 +200,7 @@ def service_data(service: Service, d: Directory) -> dict:
         for point in points:
             point["hoursAvailable"] = hours
     data["contactPoint"] = points
-    data["knowsAbout"] = [vocab.SERVICES[s] for s in service.services] or [vocab.KINDS[service.kind]]
+    data["knowsAbout"] = [_(vocab.SERVICES[s]) for s in service.services] or [_(vocab.KINDS[service.kind])]
     return data
 
 
@@ -222,7 +223,7 @@ def article_data(article: Article, d: Directory) -> dict:
     if article.tags:
         data["keywords"] = list(article.tags)
     if article.category:
-        data["articleSection"] = vocab.CATEGORIES[article.category]
+        data["articleSection"] = _(vocab.CATEGORIES[article.category])
     if article.event is None:
         return {"@context": CONTEXT, **data}
     e = article.event

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
+from .i18n import _
 from .hours import Hours, holidays_rule, summary, weekly_rows
 from .urls import uri
 
@@ -25,8 +26,9 @@ def full_hours(h: Hours) -> str:
     09:00–12:00；法定节假日休息` (on screen a card shows the first row and "…")."""
     if h.mode != "weekly":
         return summary(h)
-    rows = [f"{day} {times}" for day, times in weekly_rows(h) if times != "休息"]
-    return "；".join(rows + [holidays_rule(h)])
+    rows = [_("{days} {times}").format(days=day, times=times)
+            for day, times in weekly_rows(h) if times != _("休息")]
+    return _("；").join(rows + [holidays_rule(h)])
 
 
 @lru_cache(maxsize=64)  # an area page and its leaflet show the same address

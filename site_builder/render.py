@@ -26,6 +26,7 @@ from . import elder, govsite, i18n, jsonld, paging, printing, search_vocab, voca
 from .i18n.editions import DEFAULT as DEFAULT_LANGUAGE, PREFIXES as EDITION_PREFIXES
 from .i18n.localize import localize
 from .coverage import SCIENCE_MINIMUM, coverage, percent
+from .i18n import _, current
 from .model import Article, Directory, Page, Phone, Region, Service
 from .phones import from_abroad
 from .search import shards as search_shards
@@ -100,6 +101,9 @@ def search_filters(service: Service) -> list[tuple[str, str]]:
 
 
 def cn_date(value: date | datetime) -> str:
+    """`2026年12月2日` (also in Traditional Chinese); `2 December 2026` in English."""
+    if current() == "en":
+        return f"{value.day} {hours_mod.MONTHS_EN[value.month - 1]} {value.year}"
     return f"{value.year}年{value.month}月{value.day}日"
 
 
@@ -115,22 +119,31 @@ def digits(number: Phone | str) -> str:
 
 def phone_text(phone: Phone) -> str:
     """What a call link shows: `值班电话：0755-5550 0121 转 8001`."""
-    return (f"{phone.label}：" if phone.label else "") + phone.text + (f" 转 {phone.ext}" if phone.ext else "")
+    text = _("{number} 转 {ext}").format(number=phone.text, ext=phone.ext) if phone.ext else phone.text
+    return _("{label}：{number}").format(label=phone.label, number=text) if phone.label else text
 
 
 def call_name(who: str, shown: str) -> str:
     """The accessible name of a call link, `拨打 华林社区心理咨询室 0755-5550 0121`: what
     the link shows is contained in it (WCAG 2.5.3, for voice control), with who answers."""
-    return f"拨打 {who} {shown}" if who and not shown.startswith(who) else f"拨打 {shown}"
+    if who and not shown.startswith(who):
+        return _("拨打 {who} {number}").format(who=who, number=shown)
+    return _("拨打 {number}").format(number=shown)
 
 
 def static_state(service: Service, today: date) -> str:
     """The open-now text a service page carries before its script runs: only what stays
     true whatever the hour (static/open.js replaces it with the state right now)."""
     if service.closed is not None and service.closed.covers(today):
-        return "暂停服务"
-    return {"24/7": "24 小时", "by_appointment": "需预约", "unknown": "时间未公布"}.get(
-        service.hours.mode, "开放时间见下方时间表")
+        return _("暂停服务")
+    mode = service.hours.mode
+    if mode == "24/7":
+        return _("24 小时")
+    if mode == "by_appointment":
+        return _("需预约")
+    if mode == "unknown":
+        return _("时间未公布")
+    return _("开放时间见下方时间表")
 
 
 def open_lines(d: Directory, limit: int = 12) -> list[Service]:
@@ -301,12 +314,12 @@ def environment(directory: Directory, edit_prefix: str,
         need_words=lambda s: need_words(s, vocabulary),
         area_names=lambda r: " ".join(dict.fromkeys((r.name, short_name(r.name)))))
     env.filters.update(cn_date=cn_date, cn_datetime=cn_datetime)
-    card_cache: dict[tuple[str, str], Markup] = {}
+    card_cache: dict[tuple[str, str, str], Markup] = {}
 
     def card_html(service: Service, heading: str = "h3") -> Markup:
         """A service's card (macros.html `card`): the same on every list that shows it,
         so rendered once per service and heading level."""
-        key = (service.id, heading)
+        key = (service.id, heading, current())
         if key not in card_cache:
             card_cache[key] = env.get_template("macros.html").module.card(service, heading)
         return card_cache[key]
@@ -454,7 +467,7 @@ def _outputs(directory: Directory, edit_prefix: str,
         full = full_list(services, True)
         yield page("region.html", folder + "index.html", region=region,
                    groups=_group_by_kind(services), full=full, folder=folder)
-        yield from list_pages(folder, full, region=region, title=f"{region.name}的心理服务")
+        yield from list_pages(folder, full, region=region, title=_("{name}的心理服务").format(name=region.name))
         # A leaflet lists every service of its area up to LIST_LIMIT; a larger area's lists
         # its own services and its sub-areas' leaflets (a province's would be 4 MB).
         large = len(services) > LIST_LIMIT
@@ -469,7 +482,7 @@ def _outputs(directory: Directory, edit_prefix: str,
         yield page("kind.html", folder + "index.html", kind=kind, services=services,
                    areas=_count_by_area(services) if len(services) > LIST_LIMIT else None,
                    full=full, folder=folder)
-        yield from list_pages(folder, full, region=None, title=vocab.KINDS[kind])
+        yield from list_pages(folder, full, region=None, title=_(vocab.KINDS[kind]))
     yield page("audiences.html", "audiences/index.html")
     for audience in vocab.AUDIENCES:
         folder, services = f"audiences/{audience}/", d.by_audience.get(audience, [])
@@ -477,7 +490,7 @@ def _outputs(directory: Directory, edit_prefix: str,
         yield page("audience.html", folder + "index.html", audience=audience,
                    groups=_group_by_kind(services), full=full, folder=folder)
         yield from list_pages(folder, full, region=None,
-                              title=f"面向{vocab.AUDIENCES[audience]}的服务")
+                              title=_("面向{audience}的服务").format(audience=_(vocab.AUDIENCES[audience])))
     yield page("hotlines.html", "hotlines/index.html", services=d.hotlines)
     chunks = [d.articles[i:i + ARTICLES_PER_PAGE]
               for i in range(0, len(d.articles), ARTICLES_PER_PAGE)] or [[]]
@@ -493,7 +506,7 @@ def _outputs(directory: Directory, edit_prefix: str,
     router = search_route.route(d, plan)
     yield page("search.html", "search/index.html", facets=facets, route=router.buckets,
                shards=search_shards.search_page(d, [v for f in facets if f.name in ("district", "street")
-                                                    for v, _ in f.options], plan_=plan))
+                                                    for v, _label in f.options], plan_=plan))
     if router.files:
         yield Job(tuple(router.files), partial(_files, router.files))
     yield _coverage_page(d, page)
@@ -516,9 +529,9 @@ def _coverage_page(d: Directory, page: Callable[..., Job]) -> Job:
     """The coverage dashboard: the figures of coverage.py, charts beside their tables."""
     cov = coverage(d)
     return page("coverage.html", "coverage/index.html", cov=cov,
-                kind_rows=[(vocab.KINDS[k], n) for k, n in cov.by_kind],
+                kind_rows=[(_(vocab.KINDS[k]), n) for k, n in cov.by_kind],
                 visit_rows=[(str(y.year), y.visits) for y in cov.stats],
-                science_rows=lambda rows: [(r.area.name if r.area else "全市", r.total) for r in rows],
+                science_rows=lambda rows: [(r.area.name if r.area else _("全市"), r.total) for r in rows],
                 science_states=lambda rows: ["met" if r.met else "unmet" if r.area else ""
                                              for r in rows])
 
@@ -563,7 +576,7 @@ def _top_lines(d: Directory, vocabulary, crisis_tels: set[str],
         lines = _by_rank(search_vocab.services_for(need, d.services.values()), crisis_tels)
         top[need.slug] = [{
             "url": f"{d.site.base_path}{prefix}services/{s.id}/", "name": s.name,
-            "kind": i18n.translate(vocab.KINDS[s.kind], i18n.current(), d.site.opencc),
+            "kind": _(vocab.KINDS[s.kind]),
             "area": area_text(s.region), "address": s.address or "",
             "phone": s.phones[0].text if s.phones else "", "tel": s.phones[0].tel if s.phones else "",
             "open": {"hours": hours_mod.hours_data(s.hours), "closed": hours_mod.closure_data(s.closed)},
@@ -638,9 +651,11 @@ class Group:
 
 
 def open_data_files(d: Directory) -> list:
-    """The files of /data/ for the /open-data/ page (described in exports/catalogue.py)."""
+    """The files of /data/ for the /open-data/ page (described in exports/catalogue.py),
+    their names and descriptions in the language being rendered."""
     from .exports.catalogue import FILES
-    return list(FILES)
+    return [replace(f, title=_(f.title), format=_(f.format), description=_(f.description))
+            for f in FILES]
 
 
 def near_json(d: Directory) -> str:
@@ -653,7 +668,7 @@ def near_json(d: Directory) -> str:
         lat, lon = service.point.wgs84
         rows.append({
             "id": service.id, "url": f"{d.site.base_path}services/{service.id}/",
-            "name": service.name, "kind": vocab.KINDS[service.kind],
+            "name": service.name, "kind": _(vocab.KINDS[service.kind]),
             "area": area_text(service.region), "address": service.address or "",
             "phone": service.phones[0].text if service.phones else "",
             "tel": service.phones[0].tel if service.phones else "",
@@ -681,7 +696,7 @@ def _facets(d: Directory) -> list[Facet]:
             used.setdefault(name, set()).add(value)
 
     def vocab_options(name: str, table: dict[str, str]) -> list[tuple[str, str]]:
-        return [(k, v) for k, v in table.items() if k in used.get(name, ())]
+        return [(k, _(v)) for k, v in table.items() if k in used.get(name, ())]
 
     def area_options(level: str) -> list[tuple[str, str]]:
         areas = [d.regions[i] for i in used.get(level, ())]
@@ -692,14 +707,14 @@ def _facets(d: Directory) -> list[Facet]:
 
     languages = sorted(used.get("language", ()))
     facets = [
-        Facet("kind", "服务类型", vocab_options("kind", vocab.KINDS)),
-        Facet("district", "区（县）", area_options("district")),
-        Facet("street", "街道（乡镇）", area_options("street")),
-        Facet("audience", "服务对象", vocab_options("audience", vocab.AUDIENCES)),
-        Facet("cost", "费用", vocab_options("cost", vocab.COSTS)),
-        Facet("booking", "预约方式", vocab_options("booking", vocab.BOOKING)),
-        Facet("language", "服务语言", [(t, vocab.LANGUAGE_NAMES.get(t, t)) for t in languages]),
-        Facet("access", "无障碍", vocab_options("access", vocab.ACCESSIBILITY)),
+        Facet("kind", _("服务类型"), vocab_options("kind", vocab.KINDS)),
+        Facet("district", _("区（县）"), area_options("district")),
+        Facet("street", _("街道（乡镇）"), area_options("street")),
+        Facet("audience", _("服务对象"), vocab_options("audience", vocab.AUDIENCES)),
+        Facet("cost", _("费用"), vocab_options("cost", vocab.COSTS)),
+        Facet("booking", _("预约方式"), vocab_options("booking", vocab.BOOKING)),
+        Facet("language", _("服务语言"), [(t, _(vocab.LANGUAGE_NAMES.get(t, t))) for t in languages]),
+        Facet("access", _("无障碍"), vocab_options("access", vocab.ACCESSIBILITY)),
     ]
     return [f for f in facets if f.options]
 
@@ -742,6 +757,9 @@ def _closure_notice(service: Service, today: date) -> str | None:
     c = service.closed
     if c is None or (c.until is not None and c.until < today):
         return None
-    when = f"自{cn_date(c.start)}起" + (f"至{cn_date(c.until)}" if c.until else "，恢复时间另行通知")
-    head = "暂停服务" if c.start <= today else "即将暂停服务"
-    return f"{head}：{when}" + (f"（{c.reason}）" if c.reason else "")
+    if c.start <= today:
+        text = _("暂停服务：自{start}起至{until}") if c.until else _("暂停服务：自{start}起，恢复时间另行通知")
+    else:
+        text = _("即将暂停服务：自{start}起至{until}") if c.until else _("即将暂停服务：自{start}起，恢复时间另行通知")
+    text = text.format(start=cn_date(c.start), until=cn_date(c.until) if c.until else "")
+    return _("{notice}（{reason}）").format(notice=text, reason=c.reason) if c.reason else text

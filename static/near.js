@@ -24,13 +24,14 @@
   }
 
   function format(m) {
-    return m < 1000 ? Math.max(10, Math.round(m / 10) * 10) + " 米" : (m / 1000).toFixed(1) + " 公里";
+    return m < 1000 ? T("{n} 米", {n: Math.max(10, Math.round(m / 10) * 10)})
+      : T("{n} 公里", {n: (m / 1000).toFixed(1)});
   }
 
   function why(error) {
     return error && error.code === 1
-      ? "没有获得定位权限，无法查找附近的服务。"
-      : "暂时无法获取你的位置（设备不支持或信号不好）。";
+      ? T("没有获得定位权限，无法查找附近的服务。")
+      : T("暂时无法获取你的位置（设备不支持或信号不好）。");
   }
 
   function el(tag, cls, text) {
@@ -46,7 +47,7 @@
     var h = el("h3", "card-title"), a = el("a", "", s.name);
     a.href = s.url; h.appendChild(a); li.appendChild(h);
     li.appendChild(el("p", "card-meta", s.kind + " · " + s.area));
-    if (metres !== undefined) li.appendChild(el("p", "card-distance", "距离约 " + format(metres)));
+    if (metres !== undefined) li.appendChild(el("p", "card-distance", T("距离约 {distance}", {distance: format(metres)})));
     if (s.address) li.appendChild(el("p", "card-address", s.address));
     var hours = el("p", "card-hours"), state = el("span", "open-state"), today = el("span", "today-hours");
     var data = typeof s.open === "string" ? s.open : JSON.stringify(s.open);
@@ -56,7 +57,7 @@
     if (s.tel) {
       // Shown as written; the name says whom it calls, as render.call_name() does.
       var call = el("p", "card-call"), t = el("a", "call", s.phone);
-      t.setAttribute("aria-label", "拨打 " + s.name + " " + s.phone);
+      t.setAttribute("aria-label", T("拨打 {who} {number}", {who: s.name, number: s.phone}));
       t.href = s.tel; call.appendChild(t); li.appendChild(call);
     }
     return li;
@@ -77,7 +78,8 @@
   function nothingOpen(where, text) {
     var box = el("div", "nothing-open"), lines = window.SiteOpen && window.SiteOpen.openLines();
     box.setAttribute("data-nothing-open", "");
-    box.appendChild(el("p", "", text + (lines ? "现在可以拨打：" : "可以拨打页面顶部的热线。")));
+    box.appendChild(el("p", "", lines ? T("{sentence}现在可以拨打：", {sentence: text})
+      : T("{sentence}可以拨打页面顶部的热线。", {sentence: text})));
     if (lines) box.appendChild(lines);
     where.parentNode.insertBefore(box, where.nextSibling);
     return box;
@@ -96,7 +98,7 @@
     var none = null;
     section.hidden = false;
     button.addEventListener("click", function () {
-      status.textContent = "正在获取你的位置…";
+      status.textContent = T("正在获取你的位置…");
       fallback.hidden = true;
       if (none) { none.parentNode.removeChild(none); none = null; }
       Promise.all([locate(), load(section.getAttribute("data-services"))]).then(function (r) {
@@ -109,11 +111,11 @@
         nearest.forEach(function (n) { list.appendChild(card(n.s, n.m)); });
         if (window.SiteOpen) window.SiteOpen.apply(list);
         var open = Array.prototype.filter.call(list.children, isOpen).length;
-        status.textContent = !nearest.length ? "附近没有找到有位置信息的服务。"
-          : "离你最近的 " + nearest.length + " 个服务（直线距离）" +
-            (!window.SiteOpen ? "：" : open ? "，现在营业的 " + open + " 个排在前面：" : "：");
+        status.textContent = !nearest.length ? T("附近没有找到有位置信息的服务。")
+          : window.SiteOpen && open ? T("离你最近的 {n} 个服务（直线距离），现在营业的 {open} 个排在前面：", {n: nearest.length, open: open})
+          : T("离你最近的 {n} 个服务（直线距离）：", {n: nearest.length});
         if (nearest.length && window.SiteOpen && !open) {
-          none = nothingOpen(status, "附近的这些服务现在都没有营业。");
+          none = nothingOpen(status, T("附近的这些服务现在都没有营业。"));
         }
       }, function (error) {
         status.textContent = why(error);
@@ -131,16 +133,16 @@
   function tools(list) {
     var cards = Array.prototype.slice.call(list.children);
     var box = el("div", "list-tools");
-    var label = el("label", "", "排序 ");
+    var label = el("label", "", T("排序") + " ");
     var select = el("select");
-    var orders = window.SiteOpen ? [["open", "现在营业的在前"]] : [];
-    orders.concat([["name", "按名称（拼音）"], ["distance", "按距离"]]).forEach(function (o) {
+    var orders = window.SiteOpen ? [["open", T("现在营业的在前")]] : [];
+    orders.concat([["name", T("按名称（拼音）")], ["distance", T("按距离")]]).forEach(function (o) {
       var option = el("option", "", o[1]); option.value = o[0]; select.appendChild(option);
     });
     label.appendChild(select);
     var check = el("label", "list-open");
     var box2 = el("input"); box2.type = "checkbox";
-    check.appendChild(box2); check.appendChild(document.createTextNode(" 只看现在营业的"));
+    check.appendChild(box2); check.appendChild(document.createTextNode(" " + T("只看现在营业的")));
     var note = el("span", "list-note");
     note.setAttribute("role", "status");
     box.appendChild(label); box.appendChild(check); box.appendChild(note);
@@ -164,7 +166,7 @@
     }
     select.addEventListener("change", function () {
       if (select.value !== "distance") { order(select.value); note.textContent = ""; return; }
-      note.textContent = "正在获取你的位置…";
+      note.textContent = T("正在获取你的位置…");
       locate().then(function (here) {
         cards.forEach(function (c) {
           var lat = parseFloat(c.getAttribute("data-lat")), lon = parseFloat(c.getAttribute("data-lon"));
@@ -172,10 +174,10 @@
           if (old) old.parentNode.removeChild(old);
           if (isNaN(lat) || isNaN(lon)) { c._m = undefined; return; }
           c._m = distance(here, { lat: lat, lon: lon });
-          c.insertBefore(el("p", "card-distance", "距离约 " + format(c._m)), c.children[1] || null);
+          c.insertBefore(el("p", "card-distance", T("距离约 {distance}", {distance: format(c._m)})), c.children[1] || null);
         });
         order("distance");
-        note.textContent = "已按距离排序";
+        note.textContent = T("已按距离排序");
       }, function (error) {
         select.value = orders.length ? "open" : "name";
         order(select.value);
@@ -189,8 +191,8 @@
         if (!c.hidden) shown += 1;
       });
       if (none) { none.parentNode.removeChild(none); none = null; }
-      note.textContent = box2.checked ? "现在营业的有 " + shown + " 个" : "";
-      if (box2.checked && !shown) none = nothingOpen(list, "这里的服务现在都没有营业。");
+      note.textContent = box2.checked ? T("现在营业的有 {n} 个", {n: shown}) : "";
+      if (box2.checked && !shown) none = nothingOpen(list, T("这里的服务现在都没有营业。"));
     });
   }
 

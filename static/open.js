@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var DAY = 864e5, MIN = 6e4, SEARCH_DAYS = 14;
-  var WEEK = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+  var WEEK = [T("周一"), T("周二"), T("周三"), T("周四"), T("周五"), T("周六"), T("周日")];
   var STATES = ["open", "closed", "appointment", "suspended", "unknown"];
   var formats = {};
 
@@ -36,14 +36,16 @@
   // 今天 / 明天 / 周X within the coming week / M月D日 further away.
   function dayWords(d, today) {
     var ahead = Math.round((d - today) / DAY), x = new Date(d);
-    return ahead === 0 ? "今天" : ahead === 1 ? "明天" : ahead > 1 && ahead < 7 ? WEEK[weekday(d)]
-      : x.getUTCMonth() + 1 + "月" + x.getUTCDate() + "日";
+    return ahead === 0 ? T("今天") : ahead === 1 ? T("明天") : ahead > 1 && ahead < 7 ? WEEK[weekday(d)]
+      : T("{month}月{day}日", {month: x.getUTCMonth() + 1, day: x.getUTCDate()});
   }
 
-  // " 17:30" today, "明天 08:00"; a closing at midnight reads as 24:00 of the day before.
-  function untilWords(u, today) {
+  // Open until u: "营业中（至 17:30）" today, "营业中（至明天 08:00）"; a closing at midnight
+  // reads as 24:00 of the day before.
+  function openUntil(u, today) {
     var midnight = u === floorDay(u), d = midnight ? u - DAY : floorDay(u), clock = midnight ? "24:00" : hm(u);
-    return (d === today ? "" : dayWords(d, today)) + " " + clock;
+    return d === today ? T("营业中（至 {time}）", {time: clock})
+      : T("营业中（至{day} {time}）", {day: dayWords(d, today), time: clock});
   }
 
   function result(state, until, next, label) {
@@ -59,10 +61,10 @@
       var s = isoDate(t);
       return !!c && c.from <= s && (c.until == null || s <= c.until);
     }
-    if (covers(today)) return result("suspended", null, null, "暂停服务");
-    if (h.mode === "24/7") return result("open", null, null, "24 小时");
-    if (h.mode === "by_appointment") return result("appointment", null, null, "需预约");
-    if (h.mode === "unknown") return result("unknown", null, null, "时间未公布");
+    if (covers(today)) return result("suspended", null, null, T("暂停服务"));
+    if (h.mode === "24/7") return result("open", null, null, T("24 小时"));
+    if (h.mode === "by_appointment") return result("appointment", null, null, T("需预约"));
+    if (h.mode === "unknown") return result("unknown", null, null, T("时间未公布"));
 
     for (i = -1; i <= SEARCH_DAYS; i++) {
       d = today + i * DAY;
@@ -84,15 +86,15 @@
       p = merged[i];
       if (p[0] <= local && local < p[1]) {
         until = p[1] >= today + (SEARCH_DAYS + 1) * DAY ? null : p[1];
-        return until === null ? result("open", null, null, "营业中")
-          : result("open", iso(until, tz), null, "营业中（至" + untilWords(until, today) + "）");
+        return until === null ? result("open", null, null, T("营业中"))
+          : result("open", iso(until, tz), null, openUntil(until, today));
       }
       if (p[0] > local) {
         return result("closed", null, iso(p[0], tz),
-          "已结束（" + dayWords(floorDay(p[0]), today) + " " + hm(p[0]) + " 开放）");
+          T("已结束（{day} {time} 开放）", {day: dayWords(floorDay(p[0]), today), time: hm(p[0])}));
       }
     }
-    return result("closed", null, null, "已结束（近两周不开放）");
+    return result("closed", null, null, T("已结束（近两周不开放）"));
   }
 
   // Today's opening hours in words: "今天 08:30–12:00、14:00–17:30", "今天休息".
@@ -101,11 +103,11 @@
     if (h.mode !== "weekly") return "";
     var off = (cal && cal.off) || {}, work = (cal && cal.workdays) || {};
     rs = has(off, s) ? h.holidays || [] : h.week[has(work, s) ? work[s][1] : weekday(today)] || [];
-    if (!rs.length) return "今天休息";
-    return "今天 " + rs.map(function (r) {
-      return pad(Math.floor(r[0] / 60)) + ":" + pad(r[0] % 60) + "–" + (r[1] <= r[0] ? "次日" : "") +
-        pad(Math.floor(r[1] / 60)) + ":" + pad(r[1] % 60);
-    }).join("、");
+    if (!rs.length) return T("今天休息");
+    return T("今天 {times}", {times: rs.map(function (r) {
+      var start = pad(Math.floor(r[0] / 60)) + ":" + pad(r[0] % 60), end = pad(Math.floor(r[1] / 60)) + ":" + pad(r[1] % 60);
+      return r[1] <= r[0] ? T("{start}–次日{end}", {start: start, end: end}) : start + "–" + end;
+    }).join(T("、"))});
   }
 
   var GROUPS = ["open", "24/7", "appointment", "closed", "unknown", "closed-long", "suspended"];
@@ -191,7 +193,7 @@
         if (!tag) {
           tag = document.createElement("span");
           tag.className = "today-tag";
-          tag.textContent = "今天";
+          tag.textContent = T("今天");
           row.cells[0].appendChild(document.createTextNode(" "));
           row.cells[0].appendChild(tag);
         }

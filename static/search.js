@@ -267,7 +267,7 @@
       li.className = "need-card";
       a.href = n.url;
       a.textContent = n.title;
-      li.appendChild(document.createTextNode("按需要找："));
+      li.appendChild(document.createTextNode(T("按需要找：")));
       li.appendChild(a);
       needBox.appendChild(li);
     });
@@ -309,20 +309,29 @@
     return li;
   }
 
+  // Whole sentences, one msgid each (static/i18n.js): with the query or for filters alone.
   function describe(state, total, shown, partial) {
-    var what = state.q ? "“" + state.q + "”" : "符合筛选条件";
+    var q = state.q, more = total > shown, p = {q: q, total: total, shown: shown};
     if (partial && !total) {
-      status.textContent = "正在搜索其他地区…";
+      status.textContent = T("正在搜索其他地区…");
       return;
     }
     if (partial) { // the first bundles only (see `stages`)
-      status.textContent = "在部分地区找到 " + total + " 条" + what + "的结果" +
-        (total > shown ? "，显示前 " + shown + " 条" : "") + "。要看其他地区的结果，请选“在全部地区中搜索”或按地区筛选。";
+      status.textContent = q
+        ? more ? T("在部分地区找到 {total} 条“{q}”的结果，显示前 {shown} 条。要看其他地区的结果，请选“在全部地区中搜索”或按地区筛选。", p)
+          : T("在部分地区找到 {total} 条“{q}”的结果。要看其他地区的结果，请选“在全部地区中搜索”或按地区筛选。", p)
+        : more ? T("在部分地区找到 {total} 条符合筛选条件的结果，显示前 {shown} 条。要看其他地区的结果，请选“在全部地区中搜索”或按地区筛选。", p)
+          : T("在部分地区找到 {total} 条符合筛选条件的结果。要看其他地区的结果，请选“在全部地区中搜索”或按地区筛选。", p);
       return;
     }
-    status.textContent = total
-      ? "找到 " + total + " 条" + what + "的结果" + (total > shown ? "，显示前 " + shown + " 条" : "")
-      : "没有找到" + what + "的结果。可以换个说法、减少筛选条件，按需要或地区浏览，或拨打页面顶部的热线。";
+    if (!total) {
+      status.textContent = q ? T("没有找到“{q}”的结果。可以换个说法、减少筛选条件，按需要或地区浏览，或拨打页面顶部的热线。", p)
+        : T("没有找到符合筛选条件的结果。可以换个说法、减少筛选条件，按需要或地区浏览，或拨打页面顶部的热线。", p);
+      return;
+    }
+    status.textContent = q
+      ? more ? T("找到 {total} 条“{q}”的结果，显示前 {shown} 条", p) : T("找到 {total} 条“{q}”的结果", p)
+      : more ? T("找到 {total} 条符合筛选条件的结果，显示前 {shown} 条", p) : T("找到 {total} 条符合筛选条件的结果", p);
   }
 
   function append(node) {
@@ -404,7 +413,7 @@
         }
         var total = entries.length;
         if (state.open === "1" && !total && window.SiteNear) {
-          window.SiteNear.nothingOpen(status, "现在没有营业的结果。");
+          window.SiteNear.nothingOpen(status, T("现在没有营业的结果。"));
         }
         var rest = entries.splice(PAGE);
         entries.forEach(function (e) { append(item(e.data, e.m)); });
@@ -450,11 +459,11 @@
       return Promise.resolve();
     }
     list.classList.remove("results-idle");
-    status.textContent = "正在搜索…";
+    status.textContent = T("正在搜索…");
     var answered = false;
     var slow = window.setTimeout(function () {
       if (mine === run && !answered) {
-        status.textContent = "搜索加载得太慢（超过 8 秒），还在继续。可以先按需要或地区浏览（见下方链接），或直接拨打热线。";
+        status.textContent = T("搜索加载得太慢（超过 8 秒），还在继续。可以先按需要或地区浏览（见下方链接），或直接拨打热线。");
       }
     }, SLOW);
     var options = { filters: filters };
@@ -481,7 +490,7 @@
                  where.catch(function () { return null; })]).then(function (r) {
       var pf = r[0], here = r[1];
       if (mine !== run) return;
-      if (state.sort === "distance" && !here) status.textContent = "无法获取你的位置，按相关度排列。";
+      if (state.sort === "distance" && !here) status.textContent = T("无法获取你的位置，按相关度排列。");
       return pf.search(state.q || null, options).then(function (found) {
         return everyWord(pf, state.q, options, found);
       }).then(function (found) {
@@ -503,7 +512,7 @@
       });
     }).catch(function () {
       if (mine !== run) return;
-      status.textContent = "搜索暂时不可用。请按需要或地区浏览（见下方链接），或直接拨打页面顶部的热线。";
+      status.textContent = T("搜索暂时不可用。请按需要或地区浏览（见下方链接），或直接拨打页面顶部的热线。");
     }).then(function () {
       window.clearTimeout(slow);
       if (mine === run) list.removeAttribute("aria-busy");

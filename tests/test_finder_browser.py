@@ -284,7 +284,7 @@ def test_scripts_only_where_they_are_used(context, origin):
         scripts[path] = sorted(s.get_attribute("src").split("?")[0].rsplit("/", 1)[-1]
                                for s in page.locator("script[src]").all())
         assert all(s.get_attribute("defer") is not None for s in page.locator("script[src]").all())
-    assert scripts["articles/sleep-and-insomnia/"] == ["elder.js", "exit.js"]
-    assert scripts["services/futian-guidance-center/"] == ["elder.js", "exit.js", "open.js", "share.js"]
-    assert scripts[""] == ["elder.js", "exit.js", "near.js", "open.js"]
-    assert scripts["search/"] == ["elder.js", "exit.js", "near.js", "open.js", "search.js", "share.js"]
+    assert scripts["articles/sleep-and-insomnia/"] == ["elder.js", "exit.js", "i18n.js"]
+    assert scripts["services/futian-guidance-center/"] == ["elder.js", "exit.js", "i18n.js", "open.js", "share.js"]
+    assert scripts[""] == ["elder.js", "exit.js", "i18n.js", "near.js", "open.js"]
+    assert scripts["search/"] == ["elder.js", "exit.js", "i18n.js", "near.js", "open.js", "search.js", "share.js"]

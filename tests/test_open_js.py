@@ -17,6 +17,7 @@ from site_builder.hours import (
 
 ROOT = Path(__file__).resolve().parent.parent
 OPEN_JS = ROOT / "static" / "open.js"
+I18N_JS = ROOT / "static" / "i18n.js"  # T(), which open.js needs; pages load it first
 DOC = json.loads((Path(__file__).parent / "data" / "open_state_cases.json").read_text(encoding="utf-8"))
 TIMEZONE, CASES = DOC["timezone"], DOC["cases"]
 ORDER_SERVICES, ORDER_CASES = DOC["order_services"], DOC["order_cases"]
@@ -79,6 +80,7 @@ def results(browser):
         context = browser.new_context(timezone_id=zone, locale="zh-CN")
         page = context.new_page()
         page.set_content("<!DOCTYPE html><html><body></body></html>")
+        page.add_script_tag(path=str(I18N_JS))
         page.add_script_tag(path=str(OPEN_JS))
         answers[zone] = run_all(page, args)
         context.close()
@@ -101,6 +103,7 @@ def test_other_site_zone(browser):
     """tests/test_hours.py::test_other_site_zone: 10:00 in Beijing is 08:00 in Urumqi (UTC+6)."""
     page = browser.new_page()
     page.set_content("<!DOCTYPE html><html><body></body></html>")
+    page.add_script_tag(path=str(I18N_JS))
     page.add_script_tag(path=str(OPEN_JS))
     args = page_args(CASES[0]) | {"now": epoch_ms(datetime.fromisoformat("2026-03-10T10:00:00+08:00")),
                                   "tz": "Asia/Urumqi"}
@@ -122,6 +125,7 @@ def test_apply_marks_every_element(browser):
         <span id="a" class="open-state is-closed" data-open='{office}'></span>
         <span id="bad" class="open-state" data-open='{{"hours":'></span>
         </body></html>""")
+    page.add_script_tag(path=str(I18N_JS))
     page.add_script_tag(path=str(OPEN_JS))
     a = page.locator("#a")
     assert a.get_attribute("data-open-state") == "open"
@@ -182,6 +186,7 @@ def test_dst_zones_agree_with_python(browser):
                                      "next_open": s.next_open and s.next_open.isoformat()})
     page = browser.new_page()
     page.set_content("<!DOCTYPE html><html><body></body></html>")
+    page.add_script_tag(path=str(I18N_JS))
     page.add_script_tag(path=str(OPEN_JS))
     got = run_all(page, args)
     page.close()
@@ -204,6 +209,7 @@ def test_js_orders_lists_as_python(browser, case):
     context = browser.new_context(timezone_id="America/New_York")  # not the site's zone
     page = context.new_page()
     page.set_content("<!DOCTYPE html><html><body></body></html>")
+    page.add_script_tag(path=str(I18N_JS))
     page.add_script_tag(path=str(OPEN_JS))
     got = page.evaluate(BY_REACH, {"names": case["services"], "data": data, "tz": TIMEZONE,
                                    "calendar": calendar_data(_calendar(case["holidays"])),
@@ -216,6 +222,7 @@ def test_items_without_hours_keep_their_places(browser):
     """Search results mix services and articles: only the services change places."""
     page = browser.new_page()
     page.set_content("<!DOCTYPE html><html><body></body></html>")
+    page.add_script_tag(path=str(I18N_JS))
     page.add_script_tag(path=str(OPEN_JS))
     closed = {"hours": hours_data(parse_hours({"mon-fri": "08:30-12:00"})[0]), "closed": None}
     allday = {"hours": hours_data(parse_hours("24/7")[0]), "closed": None}
