@@ -28,6 +28,7 @@ from .i18n.localize import localize
 from .coverage import SCIENCE_MINIMUM, coverage, percent
 from .i18n import _, current
 from .model import Article, Directory, Page, Phone, Region, Service
+from .i18n.extract import js_strings
 from .phones import from_abroad
 from .search import shards as search_shards
 from .search import route as search_route
@@ -282,7 +283,10 @@ def environment(directory: Directory, edit_prefix: str,
                                            else bool(getattr(record, "untranslated", False))))
         return Markup(f' lang="{DEFAULT_LANGUAGE}"') if untranslated else Markup("")
 
-    env.globals.update(mark=mark, from_abroad=from_abroad, english_services=[
+    ui_strings = "" if edition.is_default else Markup(json.dumps(
+        js_strings(edition.lang, site.opencc), ensure_ascii=False, sort_keys=True,
+        separators=(",", ":")).replace("<", "\\u003c"))
+    env.globals.update(mark=mark, from_abroad=from_abroad, ui_strings=ui_strings, english_services=[
         s for s in directory.services.values() if any(t == "en" or t.startswith("en-") for t in s.languages)
     ] if edition.lang == "en" else [])
     env.globals.update(
