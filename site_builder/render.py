@@ -262,6 +262,8 @@ def environment(directory: Directory, edit_prefix: str,
     def alternates(path: str) -> list[tuple[i18n.Edition, str]]:
         """The same page in every edition (the switcher, hreflang): (edition, URL path)."""
         page = i18n.split(path)[1].removesuffix("index.html")
+        if page == "404.html":  # "not found" in another language: its home page
+            page = ""
         return [(e, site.base_path + e.prefix + page) for e in editions]
 
     def asset(name: str) -> str:

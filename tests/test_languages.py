@@ -59,14 +59,18 @@ def test_html_lang_og_locale_and_switcher_on_every_page(site, pages):
         current = switch.css_first("[aria-current]")
         assert current.attributes["lang"] == EDITIONS[prefix], name
         assert set(links) == set(EDITIONS.values()) - {EDITIONS[prefix]}, name
-        here = bare.removesuffix("index.html")
+        here = bare.removesuffix("index.html") if bare != "404.html" else ""
+        target_of = (lambda p: p + "index.html") if bare == "404.html" else (lambda p: p + bare)
         for p, lang in EDITIONS.items():
             if lang in links:
                 assert links[lang] == f"/xinli/{p}{here}", name
-                target = site / (p + bare)
+                target = site / target_of(p)
                 assert target.is_file(), (name, links[lang])
         alternates = {link.attributes["hreflang"]: link.attributes["href"]
                       for link in tree.css('link[rel="alternate"][hreflang]')}
+        if bare == "404.html":  # the switcher leads to the other languages' home pages
+            assert alternates == {}, name
+            continue
         assert alternates == {lang: f"https://example.org/xinli/{p}{here}"
                               for p, lang in EDITIONS.items()}, name
 
@@ -143,3 +147,47 @@ def test_traditional_search_words_and_need_pages(pages):
     assert {"热线", "熱線"} <= words
     assert all(need["url"].startswith("/xinli/zh-hant/needs/") for need in vocab["needs"])
     assert re.search("[熱諮]", pages["zh-hant/needs/index.html"].css_first("main").text())
+
+
+def test_english_shows_untranslated_fields_in_chinese_marked_as_such(pages):
+    en = pages[f"en/services/{HUALIN}/index.html"]
+    h1 = en.css_first("h1")
+    assert h1.text() == "华林社区心理咨询室" and h1.attributes["lang"] == "zh-Hans"
+    assert en.css_first(".address").attributes["lang"] == "zh-Hans"
+    assert "no English translation yet" in en.css_first(".untranslated-note").text()
+    assert "服务时间" not in en.css_first("main").text()  # the interface is English
+    card = next(c for c in pages["en/regions/futian-yuanling-hualin/index.html"].css(".card-title a")
+                if c.attributes["href"].endswith(f"/{HUALIN}/"))
+    assert card.attributes["lang"] == "zh-Hans"
+
+
+def test_untranslated_articles_are_listed_in_english_with_a_note(pages):
+    listing = pages["en/articles/index.html"]
+    items = {a.attributes["href"]: a for a in listing.css(".article-item > a")}
+    translated = items["/xinli/en/articles/sleep-and-insomnia/"]
+    assert translated.attributes.get("lang") is None
+    untranslated = items["/xinli/en/articles/understanding-anxiety/"]
+    assert untranslated.attributes["lang"] == "zh-Hans"
+    assert "not yet in English" in untranslated.parent.text()
+    article = pages["en/articles/understanding-anxiety/index.html"]
+    assert article.css_first(".prose").attributes["lang"] == "zh-Hans"
+    assert "Chinese original" in article.css_first(".untranslated-note").text()
+
+
+def test_english_home_lists_the_services_that_serve_in_english(pages):
+    home = pages["en/index.html"]
+    section = home.css_first('section[aria-labelledby="english-h"]')
+    links = {a.attributes["href"] for a in section.css(".card-title a")}
+    assert "/xinli/en/services/nanshan-kejiyuan-room/" in links
+    assert "/xinli/en/services/futian-hualin-room/" not in links  # serves in Chinese only
+    assert pages["index.html"].css_first('section[aria-labelledby="english-h"]') is None
+
+
+def test_other_editions_say_how_to_call_a_full_number_from_abroad(pages):
+    en = pages["en/services/shenzhen-psych-aid-line/index.html"]
+    assert "From a phone outside mainland China: +86 755 5550 0001" in en.css_first(".phones").text()
+    hant = pages["zh-hant/services/shenzhen-psych-aid-line/index.html"]
+    assert "+86 755 5550 0001" in hant.css_first(".phones").text()
+    assert "+86" not in pages["services/shenzhen-psych-aid-line/index.html"].css_first(".phones").text()
+    # A short number (12356) is not offered from abroad: no mainland network, no call.
+    assert "+86" not in pages["en/services/national-12356/index.html"].css_first(".phones").text()

@@ -66,11 +66,11 @@ def test_switcher_leads_to_the_same_page_in_another_language(browser, origin, js
     page = context.new_page()
     try:
         page.goto(f"{origin}{BASE}services/futian-guidance-center/")
-        page.locator("nav.lang-switch").get_by_role("link", name="English").click()
+        page.locator("nav.lang-foot").get_by_role("link", name="English").click()
         page.wait_for_load_state("load")
         assert page.url == f"{origin}{BASE}en/services/futian-guidance-center/"
         assert page.locator("h1").inner_text() == "Futian District Psychosocial Service Guidance Centre"
-        page.locator("nav.lang-switch").get_by_role("link", name="繁體中文").click()
+        page.locator("nav.lang-foot").get_by_role("link", name="繁體中文").click()
         page.wait_for_load_state("load")
         assert page.url == f"{origin}{BASE}zh-hant/services/futian-guidance-center/"
         assert page.evaluate("document.documentElement.lang") == "zh-Hant"

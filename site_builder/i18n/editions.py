@@ -7,8 +7,6 @@ DEFAULT = "zh-Hans"
 PREFIXES = {"zh-Hans": "", "zh-Hant": "zh-hant/", "en": "en/"}
 LABELS = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文", "en": "English"}
 """What the language switcher shows: each language's name in that language."""
-SHORT = {"zh-Hans": "简", "zh-Hant": "繁", "en": "EN"}
-"""The switcher's label on narrow phones (the whole name on wider screens)."""
 OG_LOCALES = {"zh-Hans": "zh_CN", "zh-Hant": "zh_HK", "en": "en_US"}
 
 
@@ -22,10 +20,6 @@ class Edition:
     @property
     def label(self) -> str:
         return LABELS[self.lang]
-
-    @property
-    def short(self) -> str:
-        return SHORT[self.lang]
 
     @property
     def og_locale(self) -> str:
