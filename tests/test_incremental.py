@@ -20,6 +20,9 @@ from site_builder.errors import ContentError
 from site_builder.exports.catalogue import OPEN_DATA_PATHS
 from site_builder.incremental import manifest_path
 
+EDITIONS = 3
+"""The sample site's languages (zh-Hans, zh-Hant, en): a record's pages exist in each."""
+
 
 def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes()
@@ -263,7 +266,8 @@ def test_one_record_edit_renders_its_pages(site):
     # /coverage/), the need pages that list it (/needs/counseling/ …) and the open-data
     # files of /data/ (every one of them lists every service); not the feeds. Each page
     # with its elder-mode mirror (elder/…), and the notice-board leaflets of its areas.
-    assert 8 <= counts.rendered <= 2 * (26 + 3) + len(OPEN_DATA_PATHS), counts
+    # … in each of the sample's three languages (EDITIONS).
+    assert 8 <= counts.rendered <= EDITIONS * 2 * (26 + 3) + len(OPEN_DATA_PATHS), counts
     for feed, before in feeds.items():
         assert (out / feed).stat().st_mtime_ns == before, feed  # reused from the last build
     assert (out / "data/services.csv").read_text(encoding="utf-8").count("（新址）") == 1
@@ -284,7 +288,7 @@ def test_deleted_and_renamed_records_lose_their_pages(site):
     assert (out / "services/xiasha/index.html").is_file()
     assert not (out / "elder/services/futian-huafu-station").exists()
     assert (out / "elder/services/xiasha/index.html").is_file()
-    assert report.incremental.deleted == 2 * 2  # each page and its elder-mode mirror
+    assert report.incremental.deleted == EDITIONS * 2 * 2  # each page and its elder-mode mirror, in each language
     assert "futian-huafu-station" not in (out / "sitemap.xml").read_text(encoding="utf-8")
 
 
@@ -343,7 +347,7 @@ def test_incremental_with_search_index_equals_clean(site, tmp_path):
     (content / "services" / "futian-xiasha-room.yaml").unlink()
     report = inc(content, out, cache, index=True)
     # (+ the open-data files, which list every service; each page with its elder-mode mirror)
-    assert report.indexed > 0 and report.incremental.rendered < 2 * 40 + len(OPEN_DATA_PATHS)
+    assert report.indexed > 0 and report.incremental.rendered < EDITIONS * 2 * 40 + len(OPEN_DATA_PATHS)
     build(content, tmp_path / "clean", TODAY, index=True)
     assert_same_tree(out, tmp_path / "clean")
 
@@ -369,7 +373,7 @@ def test_cli_incremental_summary(site):
     line = result.stdout.strip().splitlines()[-1]
     assert re.search(r"incremental: 0 rendered \(0 changed\), \d+ unchanged, 0 deleted", line), line
     # Plain stage lines on stderr (not a terminal), seconds per stage in the summary.
-    assert re.search(r"(?m)^render\s+\d+ pages\s+[\d.]+ s$", result.stderr), result.stderr
+    assert re.search(r"(?m)^render\s+[\d,]+ pages\s+[\d.]+ s$", result.stderr), result.stderr
     assert re.search(r"\(load [\d.]+, validate [\d.]+, plan [\d.]+, render [\d.]+, "
                      r"write [\d.]+, index [\d.]+, swap [\d.]+, cleanup [\d.]+\)$", line), line
 

@@ -47,7 +47,7 @@ def test_footer_shows_host_filing_numbers_and_site_code_on_every_page(pages):
         assert footer is not None, name
         text = footer.text()
         labels = {"en/": ("Run by: 深圳市卫生健康委员会", "Government website code: 4403000001"),
-                  "zh-hant/": ("主辦單位：深圳市衛生健康委員會", "政府網站標識碼：4403000001")}
+                  "zh-hant/": ("主辦單位：深圳市衞生健康委員會", "政府網站標識碼：4403000001")}
         # The filing numbers are codes: the same in every language.
         for shown in labels.get(name[:name.find("/") + 1], ("主办单位：深圳市卫生健康委员会", "政府网站标识码：4403000001")) + (
                 "粤ICP备12345678号-1", "粤公网安备44030402000001号"):

@@ -211,7 +211,7 @@ def test_update_in_place_keeps_comments_and_order(site, capsys):
     path = site / "services" / "futian-hualin-room.yaml"
     original = path.read_text(encoding="utf-8")
     path.write_text("# 华林社区：每年 3 月电话核实\n" + original.replace(
-        "hours_note:", "# 周二、周四下午有社工值班\nhours_note:"), encoding="utf-8")
+        "\nhours_note:", "\n# 周二、周四下午有社工值班\nhours_note:", 1), encoding="utf-8")
     commented = path.read_text(encoding="utf-8")
     run(capsys, "export", "xlsx", "--out", "all.xlsx")
     wb = load_workbook("all.xlsx")
