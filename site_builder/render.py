@@ -27,6 +27,7 @@ from .coverage import SCIENCE_MINIMUM, coverage, percent
 from .model import Article, Directory, Page, Phone, Region, Service
 from .search import shards as search_shards
 from .search import route as search_route
+from .search import instant as search_instant
 from .search_terms import need_words, region_terms, short_name
 from .urls import uri
 
@@ -411,11 +412,15 @@ def _outputs(directory: Directory, edit_prefix: str) -> Iterator[Job]:
     facets = _facets(d)
     plan = search_shards.plan(d)
     router = search_route.route(d, plan)
-    yield page("search.html", "search/index.html", facets=facets, route=router.buckets,
+    first = search_instant.instant(d, d.site.search or search_vocab.builtin(),
+                                   {line.phone.tel for line in d.site.crisis}, partial(_card_data, d))
+    yield page("search.html", "search/index.html", facets=facets, route=router.buckets, top=first.buckets,
                shards=search_shards.search_page(d, [v for f in facets if f.name in ("district", "street")
                                                     for v, _ in f.options], plan_=plan))
     if router.files:
         yield Job(tuple(router.files), partial(_files, router.files))
+    if first.files:
+        yield Job(tuple(first.files), partial(_files, first.files))
     yield _coverage_page(d, page)
     yield data(feeds.FEED_PATH, lambda: feeds.atom(d))
     yield data(feeds.CALENDAR_PATH, lambda: feeds.events_calendar(d))
@@ -461,13 +466,18 @@ def _top_lines(d: Directory, vocabulary, crisis_tels: set[str]) -> dict[str, lis
         if need.sort != search_vocab.RANK_SORT:
             continue
         lines = _by_rank(search_vocab.services_for(need, d.services.values()), crisis_tels)
-        top[need.slug] = [{
-            "url": f"{d.site.base_path}services/{s.id}/", "name": s.name, "kind": vocab.KINDS[s.kind],
-            "area": area_text(s.region), "address": s.address or "",
-            "phone": s.phones[0].text if s.phones else "", "tel": s.phones[0].tel if s.phones else "",
-            "open": {"hours": hours_mod.hours_data(s.hours), "closed": hours_mod.closure_data(s.closed)},
-        } for s in lines[:search_vocab.TOP]]
+        top[need.slug] = [_card_data(d, s) for s in lines[:search_vocab.TOP]]
     return top
+
+
+def _card_data(d: Directory, s: Service) -> dict:
+    """A service as a search result card made by search.js (near.js `card`)."""
+    return {
+        "url": f"{d.site.base_path}services/{s.id}/", "name": s.name, "kind": vocab.KINDS[s.kind],
+        "area": area_text(s.region), "address": s.address or "",
+        "phone": s.phones[0].text if s.phones else "", "tel": s.phones[0].tel if s.phones else "",
+        "open": {"hours": hours_mod.hours_data(s.hours), "closed": hours_mod.closure_data(s.closed)},
+    }
 
 
 def need_services(d: Directory, need) -> list[Service]:

@@ -77,6 +77,12 @@
   var ALL_AT_ONCE = 2;    // this many area bundles or fewer: all searched at once (a name
                           // found in both says nothing to the router, route.py)
   var buckets = {};
+  // The first results of the words the site knows (site_builder/search/instant.py: the
+  // name of a service or an area, a need word, a kind of service), in small files by a
+  // hash of the whole query: shown before Pagefind answers, which then adds its own below.
+  var TOP = config.getAttribute("data-top") || "";
+  var TOP_BUCKETS = parseInt(config.getAttribute("data-top-buckets") || "0", 10) || 0;
+  var tops = {};
 
   function load() {
     if (!pagefind) {
@@ -147,6 +153,26 @@
       });
       return found && found.length ? found : null;
     }, function () { return null; });
+  }
+
+  function topBucket(key) { // instant.py's `bucket`
+    var h = 0;
+    Array.from(key).forEach(function (ch) { h = (h * 65599 + ch.codePointAt(0)) % 4294967296; });
+    return h % TOP_BUCKETS;
+  }
+  // The instant cards of `q` (the whole normalised query is the key), [] if none.
+  function instant(q) {
+    var key = normalise(q);
+    if (!key || !TOP_BUCKETS) return Promise.resolve([]);
+    var n = topBucket(key);
+    if (!tops[n]) {
+      tops[n] = fetch(TOP + n + ".json").then(function (r) {
+        if (!r.ok) throw new Error("top " + n);
+        return r.json();
+      });
+      tops[n].catch(function () { delete tops[n]; });
+    }
+    return tops[n].then(function (table) { return table[key] || []; }, function () { return []; });
   }
 
   // [first, rest]: the area shards to search before showing results, and those merged
@@ -362,7 +388,13 @@
     return chain.then(function () {
       if (mine !== run) return;
       if (batch) {
-        window.SiteOpen.byReach(batch, openData).forEach(function (d) { append(item(d)); });
+        // The instant cards after the first are ordered with Pagefind's first page; the
+        // first one stays where it was shown.
+        var moved = (source.pinned || []).slice(1);
+        source.pinned = null;
+        window.SiteOpen.byReach(moved.concat(batch), openData).forEach(function (d) {
+          append(d.li || item(d));
+        });
         batch = null;
       }
       pending = source.next < source.results.length ? source : null;
@@ -474,6 +506,21 @@
     var where = state.sort === "distance" && window.SiteNear ? window.SiteNear.locate() : Promise.resolve(null);
     var reach = !state.sort && (!state.q || needs.length > 0);
     var needUrls = needs.map(function (n) { return n.url; });
+    // A query the site knows (a name, a need word): its first cards at once, kept first.
+    var pinned = [], shown = Promise.resolve();
+    if (!state.sort && !state.open && !Object.keys(filters).length && window.SiteNear) {
+      shown = instant(state.q).then(function (cards) {
+        if (mine !== run) return;
+        cards = cards.filter(function (s) { return seen.indexOf(s.url) === -1; });
+        if (reach && window.SiteOpen) cards = window.SiteOpen.byReach(cards, function (s) { return s.open; });
+        cards.forEach(function (s) {
+          var li = window.SiteNear.card(s);
+          seen.push(s.url);
+          pinned.push({ url: s.url, li: li, meta: { open: JSON.stringify(s.open) } });
+          append(li);
+        });
+      });
+    }
     var rest = [], first = null;
     list.setAttribute("aria-busy", "true");
     var staged = load().then(function () { return all ? [shardsFor(filters), []] : stages(state, filters); });
@@ -486,12 +533,14 @@
         return everyWord(pf, state.q, options, found);
       }).then(function (found) {
         answered = true;
+        return shown.then(function () { return found; }); // below the instant cards
+      }).then(function (found) {
         if (mine !== run) return;
         if (here || state.open === "1") return scanAll(mine, found, state, here);
         // Ordered by who can be reached now, a page is read whole before it is shown
         // (so the first card is the best one on it); by relevance, the first few alone.
         first = { results: found.results, next: 0, dropped: 0, seen: seen, needUrls: needUrls,
-                  reach: reach, partial: rest.length > 0 };
+                  reach: reach, partial: rest.length > 0, pinned: pinned };
         return stream(mine, first, state, reach ? PAGE : FIRST, !reach);
       }).then(function () {
         if (mine !== run || !rest.length || !first) return;
@@ -504,7 +553,7 @@
     }).catch(function () {
       if (mine !== run) return;
       status.textContent = "搜索暂时不可用。请按需要或地区浏览（见下方链接），或直接拨打页面顶部的热线。";
-    }).then(function () {
+    }).then(function () { return shown; }).then(function () {
       window.clearTimeout(slow);
       if (mine === run) list.removeAttribute("aria-busy");
     });
@@ -525,6 +574,7 @@
   function warm() {
     var state = stateFromForm(), filters = {};
     FILTERS.forEach(function (k) { if (state[k]) filters[k] = state[k]; });
+    if (!Object.keys(filters).length) instant(state.q);
     return stages(state, filters).then(function (st) {
       // Not Pagefind's preload of the words' index chunks: with a district filter it
       // fetched every chunk of the bundle for 失眠 (1.5 MB, bench/search_slow.py).
