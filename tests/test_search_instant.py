@@ -5,38 +5,16 @@ below them without moving the first one. Browser tests on the sample site at 360
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from browser import serve
-from sitecheck import SAMPLE, TODAY, build_site
 from site_builder import search_vocab
-from site_builder.build import check
 from site_builder.search import instant
+from test_search_help import BASE, DAYTIME, directory, origin, site  # noqa: F401 (the same sample site)
 
-BASE = "/xinli/"
-DAYTIME = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Tuesday
 DONE = ("() => { const t = document.getElementById('search-status').textContent;"
         " return /结果|不可用/.test(t) && !t.includes('正在')"
         " && !document.getElementById('search-results').hasAttribute('aria-busy'); }")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return build_site(SAMPLE, tmp_path_factory.mktemp("instant") / "build")
-
-
-@pytest.fixture(scope="module")
-def origin(site):
-    with serve(site, BASE) as origin:
-        yield origin
-
-
-@pytest.fixture(scope="module")
-def directory():
-    return check(SAMPLE, TODAY).directory
 
 
 @pytest.fixture
