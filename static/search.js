@@ -375,7 +375,7 @@
     step.forEach(function (p) {
       chain = chain.then(function () { return p; }).then(function (d) {
         if (mine !== run) return;
-        if (source.seen.indexOf(d.url) !== -1) return; // already shown before Pagefind answered
+        if (source.seen.indexOf(d.url) !== -1) { source.hit = true; return; } // shown before Pagefind answered
         if (!wanted(d, nq, source.needUrls)) { source.dropped += 1; return; }
         // Areas the query names come after the services and articles of this step; for a
         // need word (抑郁, 老人) the services come first, then the articles.
@@ -544,10 +544,11 @@
         return stream(mine, first, state, reach ? PAGE : FIRST, !reach);
       }).then(function () {
         if (mine !== run || !rest.length || !first) return;
-        // Nothing found in the first bundles: search them all at once. Otherwise the
+        // Nothing found in the first bundles (not even a card shown before): search them
+        // all at once. Otherwise the
         // other areas are searched when asked ("在全部地区中搜索"): a first query stays
         // within a few bundles however many areas the site has.
-        if (list.children.length <= seen.length) return search(state, true);
+        if (list.children.length <= seen.length && !first.hit) return search(state, true);
         everywhere.hidden = false;
       });
     }).catch(function () {
