@@ -160,9 +160,14 @@
     Array.from(key).forEach(function (ch) { h = (h * 65599 + ch.codePointAt(0)) % 4294967296; });
     return h % TOP_BUCKETS;
   }
-  // The instant cards of `q` (the whole normalised query is the key), [] if none.
-  function instant(q) {
+  // The instant cards of `q` (the whole normalised query is the key), [] if none; with a
+  // district filter, those of the need the query is a word of, in that district.
+  function instant(q, district) {
     var key = normalise(q);
+    if (key && district) {
+      var need = (vocab.needs || []).filter(function (n) { return n.words.indexOf(key) !== -1; })[0];
+      key = need ? "@" + district + "/" + need.url.split("/").filter(Boolean).pop() : "";
+    }
     if (!key || !TOP_BUCKETS) return Promise.resolve([]);
     var n = topBucket(key);
     if (!tops[n]) {
@@ -508,8 +513,9 @@
     var needUrls = needs.map(function (n) { return n.url; });
     // A query the site knows (a name, a need word): its first cards at once, kept first.
     var pinned = [], shown = Promise.resolve();
-    if (!state.sort && !state.open && !Object.keys(filters).length && window.SiteNear) {
-      shown = instant(state.q).then(function (cards) {
+    var only = Object.keys(filters);
+    if (!state.sort && !state.open && window.SiteNear && (!only.length || only.join() === "district")) {
+      shown = instant(state.q, filters.district).then(function (cards) {
         if (mine !== run) return;
         cards = cards.filter(function (s) { return seen.indexOf(s.url) === -1; });
         if (reach && window.SiteOpen) cards = window.SiteOpen.byReach(cards, function (s) { return s.open; });
@@ -575,7 +581,8 @@
   function warm() {
     var state = stateFromForm(), filters = {};
     FILTERS.forEach(function (k) { if (state[k]) filters[k] = state[k]; });
-    if (!Object.keys(filters).length) instant(state.q);
+    var only = Object.keys(filters);
+    if (!only.length || only.join() === "district") instant(state.q, filters.district);
     return stages(state, filters).then(function (st) {
       // Not Pagefind's preload of the words' index chunks: with a district filter it
       // fetched every chunk of the bundle for 失眠 (1.5 MB, bench/search_slow.py).

@@ -104,3 +104,13 @@ def test_a_filter_gets_no_cards_from_outside_it(page, origin):
     page.goto(f"{origin}{BASE}search/?q=华林社区&district=nanshan")
     page.wait_for_function(DONE)
     assert hrefs(page) == []
+
+
+def test_a_need_word_filtered_by_district_gets_that_districts_cards(page, origin, directory):
+    page.route("**/pagefind/**", lambda route: None)  # Pagefind never answers
+    page.goto(f"{origin}{BASE}search/?q=睡不着&district=futian")
+    page.wait_for_selector("#search-results > li", timeout=5000)
+    sleep = next(n for n in search_vocab.builtin().needs if n.slug == "sleep")
+    for url in hrefs(page):
+        s = directory.services[url.rstrip("/").rsplit("/", 1)[1]]
+        assert search_vocab.strict_match(sleep, s) and "futian" in [r.id for r in s.region.trail], url

@@ -20,8 +20,9 @@ Which cards a key gets (the first source to claim a key keeps it):
      itself first (a street's station before its communities' rooms), by kind, by name;
   3. a need word: the services that match the need (search_vocab.strict_match), those
      of the need's kinds first, then the surest to reach (search_vocab.rank); search.js
-     orders them by who can be reached now. The words of a `rank` need (热线) are never
-     keys: its lines come with the page (search_vocab.client_json);
+     orders them by who can be reached now; and for a search filtered by one district,
+     the same within the district (`district_key`). The words of a `rank` need (热线)
+     are never keys: its lines come with the page (search_vocab.client_json);
   4. the name of a kind or one of its synonyms (search_terms.SYNONYMS): services of
      that kind, in the same order.
 """
@@ -45,6 +46,12 @@ area shows its own services first."""
 WORD_TOP = 8
 """Cards for a need word or a kind: enough that one of them can be reached now."""
 _KIND_ORDER = {k: i for i, k in enumerate(vocab.KINDS)}
+
+
+def district_key(district: str, slug: str) -> str:
+    """The key of a need's cards within one district (a search filtered by district alone,
+    for any of the need's words); search.js makes the same."""
+    return f"@{district}/{slug}"
 
 
 def bucket(key: str, buckets: int) -> int:
@@ -96,12 +103,20 @@ def answers(directory: Directory, vocabulary: search_vocab.Vocabulary,
         return sorted(chosen, key=lambda s: (s.kind not in kinds, -search_vocab.rank(s, crisis_tels),
                                              s.sort_key, s.id))
 
+    district_of = {s.id: next((r.id for r in s.region.trail if r.level == "district"), None)
+                   for s in services}
     for need in vocabulary.needs:
         if need.sort == search_vocab.RANK_SORT:
             continue
         matched = surest([s for s in services if search_vocab.strict_match(need, s)], need.kinds)
         for word in need.words:
             claim(word, matched, WORD_TOP)
+        in_district: dict[str, list[Service]] = {}
+        for s in matched:
+            if district_of[s.id]:
+                in_district.setdefault(district_of[s.id], []).append(s)
+        for district, found in in_district.items():
+            claim(district_key(district, need.slug), found, WORD_TOP)
 
     for kind, label in vocab.KINDS.items():
         of_kind = surest(directory.by_kind.get(kind, []))
