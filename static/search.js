@@ -160,14 +160,14 @@
     Array.from(key).forEach(function (ch) { h = (h * 65599 + ch.codePointAt(0)) % 4294967296; });
     return h % TOP_BUCKETS;
   }
-  // The instant cards of `q` (the whole normalised query is the key), [] if none; with a
-  // district filter, those of the need the query is a word of, in that district.
+  // The instant cards of `q`, [] if none: those of the need the query is a word of
+  // (instant.py's `need_key`; with a district filter, within the district), else those
+  // of the whole normalised query.
   function instant(q, district) {
     var key = normalise(q);
-    if (key && district) {
-      var need = (vocab.needs || []).filter(function (n) { return n.words.indexOf(key) !== -1; })[0];
-      key = need ? "@" + district + "/" + need.url.split("/").filter(Boolean).pop() : "";
-    }
+    var need = (vocab.needs || []).filter(function (n) { return n.words.indexOf(key) !== -1; })[0];
+    if (need) key = "@" + (district || "") + "/" + need.url.split("/").filter(Boolean).pop();
+    else if (district) key = "";
     if (!key || !TOP_BUCKETS) return Promise.resolve([]);
     var n = topBucket(key);
     if (!tops[n]) {

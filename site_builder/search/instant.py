@@ -8,7 +8,7 @@ service, of an area (华林社区, its short form 华林), a need word (失眠, 
 of a kind of service (心理咨询室). For those, the render stage writes the first result
 cards beside the search page, split into small files by a hash of the query:
 
-    <base>search/top/<n>.json     {"华林社区": [card, …], "失眠": [card, …], …}
+    <base>search/top/<n>.json     {"华林社区": [card, …], "@/sleep": [card, …], …}
 
 search.js reads the file of the query as typed (normalised as search_vocab.normalise;
 the whole query must be a key) and shows its cards at once, before Pagefind has loaded;
@@ -18,11 +18,12 @@ Which cards a key gets (the first source to claim a key keeps it):
   1. a service's name: the services of that name;
   2. an area's name or its short form: the services of the area, those of the area
      itself first (a street's station before its communities' rooms), by kind, by name;
-  3. a need word: the services that match the need (search_vocab.strict_match), those
+  3. a need (`need_key`: search.js turns any of the need's words into it, before the
+     other keys): the services that match the need (search_vocab.strict_match), those
      of the need's kinds first, then the surest to reach (search_vocab.rank); search.js
      orders them by who can be reached now; and for a search filtered by one district,
-     the same within the district (`district_key`). The words of a `rank` need (热线)
-     are never keys: its lines come with the page (search_vocab.client_json);
+     the same within the district. A `rank` need (热线) has none, and its words are
+     never keys: its lines come with the page (search_vocab.client_json);
   4. the name of a kind or one of its synonyms (search_terms.SYNONYMS): services of
      that kind, in the same order.
 """
@@ -38,8 +39,9 @@ from .. import search_vocab
 from ..search_terms import SYNONYMS, short_name
 
 FOLDER = "search/top"
-BUCKET_BYTES = 6144
-"""JSON bytes per file, about (~2 KB gzipped)."""
+BUCKET_BYTES = 16384
+"""JSON bytes per file at most, about (~3.5 KB gzipped). The number of files is a power of
+two: an edit rarely changes it, so the files keep their names from build to build."""
 NAME_TOP = 3
 """Cards for a name: a service's name rarely has more than one or two namesakes; an
 area shows its own services first."""
@@ -48,9 +50,10 @@ WORD_TOP = 8
 _KIND_ORDER = {k: i for i, k in enumerate(vocab.KINDS)}
 
 
-def district_key(district: str, slug: str) -> str:
-    """The key of a need's cards within one district (a search filtered by district alone,
-    for any of the need's words); search.js makes the same."""
+def need_key(slug: str, district: str = "") -> str:
+    """The key of a need's cards, for any of its words (search.js knows the words, from
+    the page's vocabulary), over the whole site or within one district (a search filtered
+    by district alone); search.js makes the same."""
     return f"@{district}/{slug}"
 
 
@@ -109,14 +112,13 @@ def answers(directory: Directory, vocabulary: search_vocab.Vocabulary,
         if need.sort == search_vocab.RANK_SORT:
             continue
         matched = surest([s for s in services if search_vocab.strict_match(need, s)], need.kinds)
-        for word in need.words:
-            claim(word, matched, WORD_TOP)
+        claim(need_key(need.slug), matched, WORD_TOP)
         in_district: dict[str, list[Service]] = {}
         for s in matched:
             if district_of[s.id]:
                 in_district.setdefault(district_of[s.id], []).append(s)
         for district, found in in_district.items():
-            claim(district_key(district, need.slug), found, WORD_TOP)
+            claim(need_key(need.slug, district), found, WORD_TOP)
 
     for kind, label in vocab.KINDS.items():
         of_kind = surest(directory.by_kind.get(kind, []))
@@ -140,7 +142,9 @@ def instant(directory: Directory, vocabulary: search_vocab.Vocabulary, crisis_te
 
     entries = {key: "[" + ",".join(text(s) for s in found) + "]" for key, found in table.items()}
     size = sum(len(k.encode()) + len(v.encode()) + 4 for k, v in entries.items())
-    buckets = max(1, -(-size // BUCKET_BYTES))
+    buckets = 1
+    while buckets * BUCKET_BYTES < size:
+        buckets *= 2
     split: list[list[str]] = [[] for _ in range(buckets)]
     for key in sorted(entries):
         split[bucket(key, buckets)].append(json.dumps(key, ensure_ascii=False) + ":" + entries[key])
