@@ -17,10 +17,12 @@ search box gets focus, and after two seconds of typing (the bundle starts loadin
 
 One line per query and case:
   first_result_s          Enter → the first result (a card or a Pagefind result) on screen
-  kb_search_before_first  every search byte (Pagefind's files, the router) moved before
-                          that moment, whenever it started (focus, typing or after Enter)
+  kb_search_before_first  every search byte (Pagefind's files, the router, the first
+                          cards) moved before that moment, whenever it started (focus,
+                          typing or after Enter)
   before_first            the same by kind: js, wasm, entry, meta (page lists), index
-                          (chunks), filter, fragment (result records), route, page
+                          (chunks), filter, fragment (result records), route, top (the
+                          first cards of a query the site knows), page
   answered_s              Enter → the answer described and nothing more in flight
   bundles_first/bundles   search bundles fetched from before the first result / in all
   first_kept              the first result is still first when the answer is complete
@@ -90,9 +92,12 @@ class Link:
 
 
 def kind_of(path: str) -> str:
-    """What a request fetched: Pagefind's parts by name, the router, or the page itself."""
+    """What a request fetched: Pagefind's parts by name, the router, the first cards, or
+    the page itself."""
     if "/search/route/" in path:
         return "route"
+    if "/search/top/" in path:
+        return "top"
     if "/pagefind/" not in path:
         return "page"
     name = path.rsplit("/", 1)[1]
@@ -183,7 +188,8 @@ def measure(browser, origin: str, base: str, query: str, link: Link, typing: flo
     moved = link.sent - before
     first = page.locator("#search-results > li a").first.get_attribute("href")
     # Every search byte moved before the first result, whenever it started (on page
-    # load, on focus, while typing or after Enter): Pagefind's files and the router.
+    # load, on focus, while typing or after Enter): Pagefind's files, the router and the
+    # first cards.
     kinds = link.before(shown, opened)
     search_bytes = sum(n for k, n in kinds.items() if k != "page")
     bundles_first = sorted({p.split("/pagefind/")[1].split("/")[0] for at, p, _ in link.chunks

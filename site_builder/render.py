@@ -32,6 +32,7 @@ from .i18n.extract import js_strings
 from .phones import from_abroad
 from .search import shards as search_shards
 from .search import route as search_route
+from .search import instant as search_instant
 from .search_terms import need_words, region_terms, short_name
 from .urls import uri
 
@@ -409,7 +410,8 @@ def iter_jobs(directory: Directory, edit_prefix: str = "") -> Iterator[Job]:
                 job = next(jobs, None)
             if job is None:
                 break
-            if edition.is_default or all(p.endswith(".html") for p in job.paths):
+            if edition.is_default or all(p.endswith(".html") or p.startswith(edition.prefix)
+                                         for p in job.paths):
                 yield from _mirrored(job, base_path)
 
 
@@ -510,11 +512,17 @@ def _outputs(directory: Directory, edit_prefix: str,
     facets = _facets(d)
     plan = search_shards.plan(d)
     router = search_route.route(d, plan)
-    yield page("search.html", "search/index.html", facets=facets, route=router.buckets,
+    first = search_instant.instant(d, edition_vocabulary(d, edition),
+                                   {line.phone.tel for line in d.site.crisis},
+                                   partial(_card_data, d, prefix=edition.prefix))
+    yield page("search.html", "search/index.html", facets=facets, route=router.buckets, top=first.buckets,
                shards=search_shards.search_page(d, [v for f in facets if f.name in ("district", "street")
                                                     for v, _label in f.options], plan_=plan))
     if router.files:
         yield Job(tuple(router.files), partial(_files, router.files))
+    if first.files:  # each language's own (its names, its pages), under its prefix
+        files = {edition.prefix + path: text for path, text in first.files.items()}
+        yield Job(tuple(files), partial(_files, files))
     yield _coverage_page(d, page)
     yield data(feeds.FEED_PATH, lambda: feeds.atom(d))
     yield data(feeds.CALENDAR_PATH, lambda: feeds.events_calendar(d))
@@ -580,14 +588,19 @@ def _top_lines(d: Directory, vocabulary, crisis_tels: set[str],
         if need.sort != search_vocab.RANK_SORT:
             continue
         lines = _by_rank(search_vocab.services_for(need, d.services.values()), crisis_tels)
-        top[need.slug] = [{
-            "url": f"{d.site.base_path}{prefix}services/{s.id}/", "name": s.name,
-            "kind": _(vocab.KINDS[s.kind]),
-            "area": area_text(s.region), "address": s.address or "",
-            "phone": s.phones[0].text if s.phones else "", "tel": s.phones[0].tel if s.phones else "",
-            "open": {"hours": hours_mod.hours_data(s.hours), "closed": hours_mod.closure_data(s.closed)},
-        } for s in lines[:search_vocab.TOP]]
+        top[need.slug] = [_card_data(d, s, prefix) for s in lines[:search_vocab.TOP]]
     return top
+
+
+def _card_data(d: Directory, s: Service, prefix: str = "") -> dict:
+    """A service as a search result card made by search.js (near.js `card`), for the
+    edition whose pages are under `prefix` (text in the language being rendered)."""
+    return {
+        "url": f"{d.site.base_path}{prefix}services/{s.id}/", "name": s.name, "kind": _(vocab.KINDS[s.kind]),
+        "area": area_text(s.region), "address": s.address or "",
+        "phone": s.phones[0].text if s.phones else "", "tel": s.phones[0].tel if s.phones else "",
+        "open": {"hours": hours_mod.hours_data(s.hours), "closed": hours_mod.closure_data(s.closed)},
+    }
 
 
 def need_services(d: Directory, need) -> list[Service]:

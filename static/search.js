@@ -77,6 +77,12 @@
   var ALL_AT_ONCE = 2;    // this many area bundles or fewer: all searched at once (a name
                           // found in both says nothing to the router, route.py)
   var buckets = {};
+  // The first results of the words the site knows (site_builder/search/instant.py: the
+  // name of a service or an area, a need word, a kind of service), in small files by a
+  // hash of the whole query: shown before Pagefind answers, which then adds its own below.
+  var TOP = config.getAttribute("data-top") || "";
+  var TOP_BUCKETS = parseInt(config.getAttribute("data-top-buckets") || "0", 10) || 0;
+  var tops = {};
 
   function load() {
     if (!pagefind) {
@@ -147,6 +153,31 @@
       });
       return found && found.length ? found : null;
     }, function () { return null; });
+  }
+
+  function topBucket(key) { // instant.py's `bucket`
+    var h = 0;
+    Array.from(key).forEach(function (ch) { h = (h * 65599 + ch.codePointAt(0)) % 4294967296; });
+    return h % TOP_BUCKETS;
+  }
+  // The instant cards of `q`, [] if none: those of the need the query is a word of
+  // (instant.py's `need_key`; with a district filter, within the district), else those
+  // of the whole normalised query.
+  function instant(q, district) {
+    var key = normalise(q);
+    var need = (vocab.needs || []).filter(function (n) { return n.words.indexOf(key) !== -1; })[0];
+    if (need) key = "@" + (district || "") + "/" + need.url.split("/").filter(Boolean).pop();
+    else if (district) key = "";
+    if (!key || !TOP_BUCKETS) return Promise.resolve([]);
+    var n = topBucket(key);
+    if (!tops[n]) {
+      tops[n] = fetch(TOP + n + ".json").then(function (r) {
+        if (!r.ok) throw new Error("top " + n);
+        return r.json();
+      });
+      tops[n].catch(function () { delete tops[n]; });
+    }
+    return tops[n].then(function (table) { return table[key] || []; }, function () { return []; });
   }
 
   // [first, rest]: the area shards to search before showing results, and those merged
@@ -358,7 +389,7 @@
     step.forEach(function (p) {
       chain = chain.then(function () { return p; }).then(function (d) {
         if (mine !== run) return;
-        if (source.seen.indexOf(d.url) !== -1) return; // already shown before Pagefind answered
+        if (source.seen.indexOf(d.url) !== -1) { source.hit = true; return; } // shown before Pagefind answered
         if (!wanted(d, nq, source.needUrls)) { source.dropped += 1; return; }
         // Areas the query names come after the services and articles of this step; for a
         // need word (抑郁, 老人) the services come first, then the articles.
@@ -371,7 +402,13 @@
     return chain.then(function () {
       if (mine !== run) return;
       if (batch) {
-        window.SiteOpen.byReach(batch, openData).forEach(function (d) { append(item(d)); });
+        // The instant cards after the first are ordered with Pagefind's first page; the
+        // first one stays where it was shown.
+        var moved = (source.pinned || []).slice(1);
+        source.pinned = null;
+        window.SiteOpen.byReach(moved.concat(batch), openData).forEach(function (d) {
+          append(d.li || item(d));
+        });
         batch = null;
       }
       pending = source.next < source.results.length ? source : null;
@@ -483,6 +520,22 @@
     var where = state.sort === "distance" && window.SiteNear ? window.SiteNear.locate() : Promise.resolve(null);
     var reach = !state.sort && (!state.q || needs.length > 0);
     var needUrls = needs.map(function (n) { return n.url; });
+    // A query the site knows (a name, a need word): its first cards at once, kept first.
+    var pinned = [], shown = Promise.resolve();
+    var only = Object.keys(filters);
+    if (!state.sort && !state.open && window.SiteNear && (!only.length || only.join() === "district")) {
+      shown = instant(state.q, filters.district).then(function (cards) {
+        if (mine !== run) return;
+        cards = cards.filter(function (s) { return seen.indexOf(s.url) === -1; });
+        if (reach && window.SiteOpen) cards = window.SiteOpen.byReach(cards, function (s) { return s.open; });
+        cards.forEach(function (s) {
+          var li = window.SiteNear.card(s);
+          seen.push(s.url);
+          pinned.push({ url: s.url, li: li, meta: { open: JSON.stringify(s.open) } });
+          append(li);
+        });
+      });
+    }
     var rest = [], first = null;
     list.setAttribute("aria-busy", "true");
     var staged = load().then(function () { return all ? [shardsFor(filters), []] : stages(state, filters); });
@@ -495,25 +548,28 @@
         return everyWord(pf, state.q, options, found);
       }).then(function (found) {
         answered = true;
+        return shown.then(function () { return found; }); // below the instant cards
+      }).then(function (found) {
         if (mine !== run) return;
         if (here || state.open === "1") return scanAll(mine, found, state, here);
         // Ordered by who can be reached now, a page is read whole before it is shown
         // (so the first card is the best one on it); by relevance, the first few alone.
         first = { results: found.results, next: 0, dropped: 0, seen: seen, needUrls: needUrls,
-                  reach: reach, partial: rest.length > 0 };
+                  reach: reach, partial: rest.length > 0, pinned: pinned };
         return stream(mine, first, state, reach ? PAGE : FIRST, !reach);
       }).then(function () {
         if (mine !== run || !rest.length || !first) return;
-        // Nothing found in the first bundles: search them all at once. Otherwise the
+        // Nothing found in the first bundles (not even a card shown before): search them
+        // all at once. Otherwise the
         // other areas are searched when asked ("在全部地区中搜索"): a first query stays
         // within a few bundles however many areas the site has.
-        if (list.children.length <= seen.length) return search(state, true);
+        if (list.children.length <= seen.length && !first.hit) return search(state, true);
         everywhere.hidden = false;
       });
     }).catch(function () {
       if (mine !== run) return;
       status.textContent = T("搜索暂时不可用。请按需要或地区浏览（见下方链接），或直接拨打页面顶部的热线。");
-    }).then(function () {
+    }).then(function () { return shown; }).then(function () {
       window.clearTimeout(slow);
       if (mine === run) list.removeAttribute("aria-busy");
     });
@@ -534,6 +590,8 @@
   function warm() {
     var state = stateFromForm(), filters = {};
     FILTERS.forEach(function (k) { if (state[k]) filters[k] = state[k]; });
+    var only = Object.keys(filters);
+    if (!only.length || only.join() === "district") instant(state.q, filters.district);
     return stages(state, filters).then(function (st) {
       // Not Pagefind's preload of the words' index chunks: with a district filter it
       // fetched every chunk of the bundle for 失眠 (1.5 MB, bench/search_slow.py).

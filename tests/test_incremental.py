@@ -19,6 +19,7 @@ from site_builder.build import build, check
 from site_builder.errors import ContentError
 from site_builder.exports.catalogue import OPEN_DATA_PATHS
 from site_builder.incremental import manifest_path
+from site_builder.search import instant
 
 EDITIONS = 3
 """The sample site's languages (zh-Hans, zh-Hant, en): a record's pages exist in each."""
@@ -266,8 +267,10 @@ def test_one_record_edit_renders_its_pages(site):
     # /coverage/), the need pages that list it (/needs/counseling/ …) and the open-data
     # files of /data/ (every one of them lists every service); not the feeds. Each page
     # with its elder-mode mirror (elder/…), and the notice-board leaflets of its areas.
-    # … in each of the sample's three languages (EDITIONS).
-    assert 8 <= counts.rendered <= EDITIONS * 2 * (26 + 3) + len(OPEN_DATA_PATHS), counts
+    # … in each of the sample's three languages (EDITIONS); and the search page's first-card
+    # files (search/top/ of each language: any record can be in any).
+    top = len(list(out.glob(f"**/{instant.FOLDER}/*.json")))
+    assert 8 <= counts.rendered <= EDITIONS * 2 * (26 + 3) + len(OPEN_DATA_PATHS) + top, counts
     for feed, before in feeds.items():
         assert (out / feed).stat().st_mtime_ns == before, feed  # reused from the last build
     assert (out / "data/services.csv").read_text(encoding="utf-8").count("（新址）") == 1
@@ -347,7 +350,8 @@ def test_incremental_with_search_index_equals_clean(site, tmp_path):
     (content / "services" / "futian-xiasha-room.yaml").unlink()
     report = inc(content, out, cache, index=True)
     # (+ the open-data files, which list every service; each page with its elder-mode mirror)
-    assert report.indexed > 0 and report.incremental.rendered < EDITIONS * 2 * 40 + len(OPEN_DATA_PATHS)
+    top = len(list(out.glob(f"**/{instant.FOLDER}/*.json")))  # search/top/, as above
+    assert report.indexed > 0 and report.incremental.rendered < EDITIONS * 2 * 40 + len(OPEN_DATA_PATHS) + top
     build(content, tmp_path / "clean", TODAY, index=True)
     assert_same_tree(out, tmp_path / "clean")
 
