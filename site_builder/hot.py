@@ -279,7 +279,7 @@ class Hot:
         paths = set(p for job in jobs for p in job.paths)
         folders = _by_folder(paths)
         report.pages = sum(1 for p in paths if p.endswith(".html"))
-        looked: set[str] = {""}
+        looked: set[str] = {"", "search/top/", "search/route/"}  # (their files name any record)
         for sid in ids:
             looked |= service_folders(self.live, sid) | service_folders(directory, sid)
         looked -= own

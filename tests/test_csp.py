@@ -85,7 +85,7 @@ def test_pages_have_the_meta_policy_and_nothing_inline(site, tmp_path):
         assert first[1].attributes.get("content") == headers.csp(meta=True), name
         assert tree.css_first("style") is None, name
         for script in tree.css("script"):
-            if script.attributes.get("type") == "application/ld+json":  # data, never run
+            if script.attributes.get("type") in ("application/ld+json", "application/json"):  # data, never run
                 assert not script.attributes.get("src") and json.loads(script.text()), name
                 continue
             assert script.attributes.get("src"), f"{name}: inline script"
