@@ -49,6 +49,35 @@ def _template(version: int, error: int, mask: int) -> tuple[int, list[int], list
     return width, rows, [i for i, _ in places], [1 << (width - 1 - j) for _, j in places]
 
 
+@lru_cache(maxsize=None)
+def _generator(n: int) -> tuple[int, ...]:
+    """For each byte c, c times the Reed-Solomon generator polynomial of `n` error
+    codewords (its leading term left out), as an integer of n bytes."""
+    from segno import consts
+    log, exp, gen = consts.GALIOS_LOG, consts.GALIOS_EXP, consts.GEN_POLY[n]
+    return (0,) + tuple(int.from_bytes(bytes(exp[log[c] + g] for g in gen), "big")
+                        for c in range(1, 256))
+
+
+def _blocks(ec_infos, codewords: list[int]) -> tuple[list[bytes], list[bytes]]:
+    """segno's encoder.make_blocks: the data blocks and their error codewords (the
+    remainder of the division by the generator, computed a byte at a time on integers)."""
+    data, ecc = [], []
+    at = 0
+    for info in ec_infos:
+        n = info.num_total - info.num_data
+        table, shift, mask = _generator(n), 8 * (n - 1), (1 << (8 * n)) - 1
+        for _ in range(info.num_blocks):
+            block = codewords[at:at + info.num_data]
+            at += info.num_data
+            rem = 0
+            for b in block:
+                rem = ((rem << 8) & mask) ^ table[(rem >> shift) ^ b]
+            data.append(block)
+            ecc.append(rem.to_bytes(n, "big"))
+    return data, ecc
+
+
 def rows(content: str, error: str = "m", mask: int = 2) -> list[str]:
     """The modules of the QR code segno.make(content, error=error, micro=False, mask=mask)
     makes (its `matrix`), a string of "0" and "1" per row."""
@@ -67,7 +96,7 @@ def rows(content: str, error: str = "m", mask: int = 2) -> list[str]:
     E.write_terminator(buff, capacity, None, len(buff))
     E.write_padding_bits(buff, version, len(buff))
     E.write_pad_codewords(buff, version, capacity, len(buff))
-    data, ecc = E.make_blocks(consts.ECC[version][err], buff)
+    data, ecc = _blocks(consts.ECC[version][err], list(buff.toints()))
     # make_final_message: the blocks interleaved, data first (the remainder bits are 0).
     message = bytes(x for x in chain(chain.from_iterable(zip_longest(*data)),
                                      chain.from_iterable(zip_longest(*ecc))) if x is not None)
