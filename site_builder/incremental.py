@@ -406,18 +406,39 @@ class Plan:
 
 def tree_stamp(folder: Path) -> str:
     """sha256 over the path, size and modification time of every file below `folder`
-    (a stat per file, no read): what make and ninja trust to know a file is unchanged."""
+    (a stat per file, no read): what make and ninja trust to know a file is unchanged.
+    In os.walk's order (a folder's files by name, then its subfolders by name), by
+    scandir with paths joined as strings: the no-change check stats every output file."""
     h = hashlib.sha256()
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
+    update = h.update
+
+    def walk(path: str, rel: str) -> None:
+        try:
+            with os.scandir(path) as it:
+                entries = list(it)
+        except OSError:
+            return
+        files, dirs = [], []
+        for entry in entries:
             try:
-                st = os.lstat(path)
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            (dirs if is_dir else files).append(entry)
+        files.sort(key=lambda e: e.name)
+        for entry in files:
+            try:
+                st = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
-            h.update(f"{os.path.relpath(path, folder)}\0{st.st_size}\0{st.st_mtime_ns}\n"
-                     .encode("utf-8", "surrogateescape"))
+            update(f"{rel}{entry.name}\0{st.st_size}\0{st.st_mtime_ns}\n"
+                   .encode("utf-8", "surrogateescape"))
+        dirs.sort(key=lambda e: e.name)
+        for entry in dirs:
+            if not entry.is_symlink():
+                walk(entry.path, f"{rel}{entry.name}/")
+
+    walk(os.fspath(folder), "")
     return h.hexdigest()
 
 

@@ -225,3 +225,16 @@ def test_qr_codes_are_the_svg_segno_writes(url):
     from site_builder.urls import uri
     code = segno.make(uri(url), error="m", micro=False, mask=printing.QR_MASK)
     assert printing.qr_svg(url) == printing.segno_svg(code)
+
+
+def test_qr_codes_match_segno_at_every_length():
+    """qr.rows draws the modules from a template per version: the same code segno makes,
+    for addresses short and long (versions 3 to 29, with and without version information)."""
+    from site_builder import qr
+    from site_builder.urls import uri
+    for n in range(1, 260, 7):
+        url = uri(f"https://example.org/xinli/services/{'社区a' * (n // 4)}{'b' * (n % 4)}/")
+        code = segno.make(url, error="m", micro=False, mask=printing.QR_MASK)
+        assert qr.rows(url, mask=printing.QR_MASK) == [
+            "".join(str(v) for v in row) for row in code.matrix], (n, code.version)
+        assert printing.qr_svg(url) == printing.segno_svg(code)
