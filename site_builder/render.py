@@ -576,7 +576,8 @@ def edition_vocabulary(d: Directory, edition: i18n.Edition) -> search_vocab.Voca
     needs = tuple(replace(n, title=i18n.translate(n.title, lang, config),
                           intro=i18n.translate(n.intro, lang, config), words=words(n.words))
                   for n in vocabulary.needs)
-    return replace(vocabulary, needs=needs, risk_words=words(vocabulary.risk_words))
+    return replace(vocabulary, needs=needs, risk_words=words(vocabulary.risk_words),
+                   fillers=words(vocabulary.fillers))
 
 
 def _top_lines(d: Directory, vocabulary, crisis_tels: set[str],

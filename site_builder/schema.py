@@ -129,6 +129,8 @@ SEARCH = Record("search", "补充内置的搜索词表（只增加，不会删�
           max_len=40),
     Field("needs", "wordmap", f"求助词 → 对应的服务：键是居民会搜的词（最长 {NEED_WORD_MAX} 字），"
           "如 失眠: {services: [counseling, psychiatry], title: 睡不着怎么办}", record=NEED),
+    Field("fillers", "texts", "搜索时可以忽略的词（如“怎么办”“在哪里”）：去掉这些词后，“华林社区在哪里”马上显示华林社区的结果"
+          "（每个最长 20 字）", max_len=20),
 ))
 FOOTER = Record("footer", "政府网站页脚：主办单位、备案号和网站标识码，显示在每页底部", (
     Field("host", "text", "主办单位，如“深圳市卫生健康委员会”（最长 100 字）", max_len=100),

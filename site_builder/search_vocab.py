@@ -46,6 +46,9 @@ class Vocabulary:
     needs: tuple[Need, ...]
     extra_risk: tuple[str, ...] = field(default=())
     """The site's own risk words (for the record; they are in `risk_words` too)."""
+    fillers: tuple[str, ...] = ()
+    """Words around a name or need that say nothing of what is sought (怎么办, 电话):
+    search.js reads a query without them for its first cards (`strip_fillers`)."""
 
 
 def normalise(text: str) -> str:
@@ -76,7 +79,8 @@ def builtin() -> Vocabulary:
                        audiences=tuple(n.get("audiences", ())),
                        languages=tuple(n.get("languages", ())), sort=n.get("sort", ""))
                   for n in data["needs"])
-    return Vocabulary(tuple(dict.fromkeys(str(w) for w in data["risk_words"])), needs)
+    return Vocabulary(tuple(dict.fromkeys(str(w) for w in data["risk_words"])), needs,
+                      fillers=tuple(dict.fromkeys(normalise(str(w)) for w in data["fillers"])))
 
 
 def _slug_for(word: str, taken: set[str]) -> str:
@@ -88,7 +92,8 @@ def _slug_for(word: str, taken: set[str]) -> str:
     return slug
 
 
-def extended(risk_words: tuple[str, ...], needs: dict[str, dict]) -> Vocabulary:
+def extended(risk_words: tuple[str, ...], needs: dict[str, dict],
+             fillers: tuple[str, ...] = ()) -> Vocabulary:
     """The built-in vocabulary with a site's entries added (never removed): a need word
     that a built-in need already has adds its kinds, services and audiences to it (and its
     title replaces the built-in one); another word makes a need of its own."""
@@ -109,7 +114,8 @@ def extended(risk_words: tuple[str, ...], needs: dict[str, dict]) -> Vocabulary:
             need, title=spec.get("title") or need.title,
             **{k: tuple(dict.fromkeys(getattr(need, k) + v)) for k, v in add.items()})
     risk = tuple(dict.fromkeys(base.risk_words + tuple(risk_words)))
-    return Vocabulary(risk, tuple(merged), tuple(risk_words))
+    return Vocabulary(risk, tuple(merged), tuple(risk_words),
+                      tuple(dict.fromkeys(base.fillers + tuple(normalise(w) for w in fillers))))
 
 
 def _any(wanted: tuple[str, ...], have) -> bool:
@@ -177,10 +183,43 @@ def client_json(vocabulary: Vocabulary, base_path: str, top: dict[str, list[dict
     top = top or {}
     return json.dumps({
         "risk": [normalise(w) for w in vocabulary.risk_words],
+        "fillers": sorted({normalise(w) for w in vocabulary.fillers}, key=lambda w: (-len(w), w)),
         "needs": [{"url": f"{base_path}needs/{n.slug}/", "title": n.title,
                    "words": [normalise(w) for w in n.words], "top": top.get(n.slug, [])}
                   for n in vocabulary.needs],
     }, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def strip_fillers(query: str, vocabulary: Vocabulary) -> str:
+    """`query` (normalised) without its filler words, longest first: Chinese ones wherever
+    they stand, Latin ones as whole words (search.js `strip` does the same)."""
+    text = normalise(query)
+    for word in sorted({normalise(w) for w in vocabulary.fillers}, key=lambda w: (-len(w), w)):
+        if _LATIN.search(word):
+            text = re.sub(r"(?<![a-z0-9'])" + re.escape(word) + r"(?![a-z0-9'])", " ", text)
+        else:
+            text = text.replace(word, "")
+    return normalise(text)
+
+
+def sought_need(query: str, vocabulary: Vocabulary) -> Need | None:
+    """The need a query asks for when it is that need's word and filler words only
+    (睡不好怎么办, "i can't sleep"); None for a query that names something else as well
+    (福田区 失眠 is Pagefind's). The longest word found wins. `rank` needs are left out:
+    their lines come with the page."""
+    q = normalise(query)
+    best: tuple[int, Need] | None = None
+    for need in vocabulary.needs:
+        if need.sort == RANK_SORT:
+            continue
+        for word in need.words:
+            w = normalise(word)
+            if contains(q, w) and (best is None or len(w) > best[0]):
+                rest = (re.sub(r"(?<![a-z0-9])" + re.escape(w) + r"(?![a-z0-9])", " ", q)
+                        if _LATIN.search(w) else q.replace(w, " "))
+                if not strip_fillers(rest, vocabulary):
+                    best = (len(w), need)
+    return best[1] if best else None
 
 
 def needs_in(query: str, vocabulary: Vocabulary) -> list[Need]:

@@ -131,7 +131,7 @@ def validate_site(doc: Doc | None, root_path: str, problems: Problems) -> Site |
 
 
 def _search(c: Checker, value: Any) -> Vocabulary:
-    """site.yaml `search: {risk_words, needs}`: added to the built-in vocabulary."""
+    """site.yaml `search: {risk_words, needs, fillers}`: added to the built-in vocabulary."""
     data = c.mapping(value, ("search",), SEARCH.keys(), M("noun.search", "search")) \
         if value is not None else None
     risk: list[str] = []
@@ -139,6 +139,11 @@ def _search(c: Checker, value: Any) -> Vocabulary:
         text = c.text(word, ("search", "risk_words", i), SEARCH["risk_words"].max_len)
         if text:
             risk.append(text)
+    fillers: list[str] = []
+    for i, word in enumerate(c.list((data or {}).get("fillers"), ("search", "fillers"))):
+        text = c.text(word, ("search", "fillers", i), SEARCH["fillers"].max_len)
+        if text:
+            fillers.append(text)
     needs: dict[str, dict] = {}
     raw_needs = (data or {}).get("needs")
     if raw_needs is not None and not isinstance(raw_needs, dict):
@@ -164,7 +169,7 @@ def _search(c: Checker, value: Any) -> Vocabulary:
                     word=text), key_line=True)
             continue
         needs[text] = {**got, "title": title}
-    return extended(tuple(risk), needs)
+    return extended(tuple(risk), needs, tuple(fillers))
 
 
 def _reported(problems: Problems, path: str) -> bool:

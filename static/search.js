@@ -160,16 +160,39 @@
     Array.from(key).forEach(function (ch) { h = (h * 65599 + ch.codePointAt(0)) % 4294967296; });
     return h % TOP_BUCKETS;
   }
-  // The instant cards of `q`, [] if none: those of the need the query is a word of
-  // (instant.py's `need_key`; with a district filter, within the district), else those
-  // of the whole normalised query.
-  function instant(q, district) {
-    var key = normalise(q);
-    var need = (vocab.needs || []).filter(function (n) { return n.words.indexOf(key) !== -1; })[0];
-    if (need) key = "@" + (district || "") + "/" + need.url.split("/").filter(Boolean).pop();
-    else if (district) key = "";
-    if (!key || !TOP_BUCKETS) return Promise.resolve([]);
-    var n = topBucket(key);
+  // Filler words (search_vocab.yaml `fillers`: 怎么办, 在哪里, 电话), longest first; the
+  // same as search_vocab.py's `strip_fillers` and `sought_need`.
+  var FILLERS = (vocab.fillers || []).slice().sort(function (a, b) { return b.length - a.length; });
+  function escaped(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+  // `text` without `word`: a Chinese word wherever it stands (replaced by `glue`), a Latin
+  // one as a whole word (`edge`: the characters a word may not touch).
+  function without(text, word, glue, edge) {
+    if (!/[a-z0-9]/.test(word)) return text.split(word).join(glue);
+    return text.replace(new RegExp("(^|[^" + edge + "])" + escaped(word) + "(?![" + edge + "])", "g"), "$1 ");
+  }
+  function strip(text) {
+    FILLERS.forEach(function (w) { text = without(text, w, "", "a-z0-9'"); });
+    return normalise(text);
+  }
+  function needKey(need, district) {
+    return "@" + (district || "") + "/" + need.url.split("/").filter(Boolean).pop();
+  }
+  // The need a query asks for when it is a need's word with filler words only
+  // (睡不好怎么办, "i can't sleep"): the longest word found; `rank` needs (热线) have
+  // their lines in the page already.
+  function sought(q) {
+    var best = null, size = 0;
+    (vocab.needs || []).forEach(function (n) {
+      if ((n.top || []).length) return;
+      n.words.forEach(function (w) {
+        if (w.length <= size || !contains(q, w)) return;
+        var rest = without(q, w, " ", "a-z0-9");
+        if (!strip(rest)) { best = n; size = w.length; }
+      });
+    });
+    return best;
+  }
+  function topFile(n) {
     if (!tops[n]) {
       tops[n] = fetch(TOP + n + ".json").then(function (r) {
         if (!r.ok) throw new Error("top " + n);
@@ -177,7 +200,35 @@
       });
       tops[n].catch(function () { delete tops[n]; });
     }
-    return tops[n].then(function (table) { return table[key] || []; }, function () { return []; });
+    return tops[n].then(function (table) { return table; }, function () { return {}; });
+  }
+  // The instant cards of `q`, [] if none. The keys tried, the first with cards wins (their
+  // files are fetched at once): the need the query is a word of (instant.py's `need_key`;
+  // with a district filter, within the district), else the whole normalised query; then
+  // the query without its filler words (华林社区在哪里 → 华林社区); then the need a
+  // sentence asks for (睡不好怎么办 → the sleep need).
+  function instant(q, district) {
+    var key = normalise(q), keys = [];
+    var need = (vocab.needs || []).filter(function (n) { return n.words.indexOf(key) !== -1; })[0];
+    if (need) keys.push(needKey(need, district));
+    else if (!district && key) keys.push(key);
+    var bare = key && strip(key);
+    if (bare && bare !== key && !need) {
+      var bareNeed = (vocab.needs || []).filter(function (n) { return n.words.indexOf(bare) !== -1; })[0];
+      if (bareNeed) keys.push(needKey(bareNeed, district));
+      else if (!district) keys.push(bare);
+    }
+    var asked = key && !need && sought(key);
+    if (asked) keys.push(needKey(asked, district));
+    keys = keys.filter(function (k, i) { return keys.indexOf(k) === i; });
+    if (!keys.length || !TOP_BUCKETS) return Promise.resolve([]);
+    return Promise.all(keys.map(function (k) { return topFile(topBucket(k)); })).then(function (tables) {
+      for (var i = 0; i < keys.length; i++) {
+        var cards = tables[i][keys[i]] || [];
+        if (cards.length) { cards.named = keys[i].charAt(0) !== "@"; return cards; }
+      }
+      return [];
+    });
   }
 
   // [first, rest]: the area shards to search before showing results, and those merged
@@ -526,14 +577,19 @@
     if (!state.sort && !state.open && window.SiteNear && (!only.length || only.join() === "district")) {
       shown = instant(state.q, filters.district).then(function (cards) {
         if (mine !== run) return;
+        var named = cards.named;
         cards = cards.filter(function (s) { return seen.indexOf(s.url) === -1; });
-        if (reach && window.SiteOpen) cards = window.SiteOpen.byReach(cards, function (s) { return s.open; });
+        if (reach && !named && window.SiteOpen) cards = window.SiteOpen.byReach(cards, function (s) { return s.open; });
+        // A name the query holds (园岭街道心理服务站的电话) comes before the lines of 电话.
+        var before = named ? list.firstChild : null;
         cards.forEach(function (s) {
           var li = window.SiteNear.card(s);
           seen.push(s.url);
           pinned.push({ url: s.url, li: li, meta: { open: JSON.stringify(s.open) } });
-          append(li);
+          if (before) list.insertBefore(li, before);
+          else append(li);
         });
+        if (before && window.SiteOpen) window.SiteOpen.apply(list);
       });
     }
     var rest = [], first = null;

@@ -315,10 +315,20 @@ def test_site_yaml_search_extends_the_builtin_vocabulary(content_dir):
     assert new.slug == "wang-ke" and new.audiences == ("students",)
 
 
+def test_site_yaml_fillers_extend_the_builtin_ones(content_dir):
+    report = check(content_dir({"site.yaml": SITE + "search:\n  fillers: [咋整, 咋办]\n"}), today=TODAY)
+    assert report.problems.errors == []
+    vocabulary = report.directory.site.search
+    assert search_vocab.sought_need("失眠咋整", vocabulary).slug == "sleep"
+    assert search_vocab.sought_need("失眠咋整", search_vocab.builtin()) is None
+    assert search_vocab.strip_fillers("华林社区在哪里咋办", vocabulary) == "华林社区"
+
+
 @pytest.mark.parametrize("extra, line, field, start", [
     ("search:\n  needs:\n    失眠: {services: [sleeping]}\n", 7, "search.needs.失眠.services[0]",
      "'sleeping' is not allowed ("),
     ("search:\n  risk_words: 想死\n", 6, "search.risk_words", "must be a list"),
+    ("search:\n  fillers: 怎么办\n", 6, "search.fillers", "must be a list"),
     ("search:\n  needs:\n    熬夜: {}\n", 7, "search.needs.熬夜", "the need '熬夜' names no kinds"),
     ("search:\n  need: {}\n", 6, "search.need", "unknown key 'need' (did you mean 'needs'?"),
     ("search:\n  needs:\n    失眠: {service: [counseling]}\n", 7, "search.needs.失眠.service",
@@ -336,6 +346,23 @@ def test_normalising_matches_full_width_case_and_whole_english_words():
     assert not search_vocab.is_risk("network", v)
     assert [n.slug for n in search_vocab.needs_in("network", v)] == []
     assert [n.slug for n in search_vocab.needs_in("睡不着怎么办", v)] == ["sleep"]
+
+
+@pytest.mark.parametrize("query, bare, need", [
+    ("睡不好怎么办", "睡不好", "sleep"),
+    ("我最近总是睡不着", "睡不着", "sleep"),
+    ("I can't sleep", "sleep", "sleep"),
+    ("孩子压力大怎么办", "孩子压力大", None),  # two needs and a word that is neither: Pagefind's
+    ("福田区 失眠", "福田区 失眠", None),      # a place and a need: Pagefind's, not every sleep service
+    ("华林社区在哪里", "华林社区", None),
+    ("心理咨询室电话", "心理咨询室", None),     # 电话 is the hotline need's: its lines come with the page
+    ("network", "network", None),
+])
+def test_a_sentence_is_read_without_its_filler_words(query, bare, need):
+    v = search_vocab.builtin()
+    assert search_vocab.strip_fillers(query, v) == bare
+    found = search_vocab.sought_need(query, v)
+    assert (found.slug if found else None) == need
 
 
 def test_real_published_data_builds_with_need_pages(tmp_path):

@@ -76,6 +76,34 @@ def test_first_cards_come_before_pagefind_has_loaded(page, origin, query, first)
     assert "正在搜索" in page.locator("#search-status").inner_text()
 
 
+@pytest.mark.parametrize("query, first, need", [
+    ("华林社区在哪里", "services/futian-hualin-room/", None),  # a name and filler words
+    ("园岭街道心理服务站的电话", "services/futian-yuanling-station/", None),
+    ("睡不好怎么办", None, "sleep"),                            # a need word in a sentence
+    ("我最近总是睡不着", None, "sleep"),
+])
+def test_a_sentence_around_a_name_or_need_gets_its_first_cards(page, origin, directory, query, first, need):
+    page.route("**/pagefind/**", lambda route: None)  # Pagefind never answers
+    page.goto(f"{origin}{BASE}search/?q={query}")
+    page.wait_for_selector("#search-results > li", timeout=5000)
+    urls = hrefs(page)
+    if first:
+        assert urls[0] == BASE + first, urls
+    if need:
+        wanted = next(n for n in search_vocab.builtin().needs if n.slug == need)
+        assert all(search_vocab.strict_match(wanted, directory.services[u.rstrip("/").rsplit("/", 1)[1]])
+                   for u in urls), urls
+    assert "正在搜索" in page.locator("#search-status").inner_text()
+
+
+def test_a_place_with_a_need_word_waits_for_pagefind(page, origin):
+    """福田区 失眠 names a place as well: not every sleep service of the site first."""
+    page.route("**/pagefind/**", lambda route: route.abort())
+    page.goto(f"{origin}{BASE}search/?q=福田区 失眠")
+    page.wait_for_function(DONE)
+    assert hrefs(page) == []
+
+
 def test_first_cards_stay_when_search_fails(page, origin):
     page.route("**/pagefind/**", lambda route: route.abort())
     page.goto(f"{origin}{BASE}search/?q=华林")
