@@ -202,24 +202,28 @@ def strip_fillers(query: str, vocabulary: Vocabulary) -> str:
     return normalise(text)
 
 
+def asks(query: str, need: Need, vocabulary: Vocabulary) -> int:
+    """Does the query ask for `need` alone, being its words and filler words only
+    (睡不好怎么办, "i can't sleep", 打电话)? The length of its longest word found, else 0."""
+    rest, size = normalise(query), 0
+    for word in sorted((normalise(w) for w in need.words), key=len, reverse=True):
+        if word and contains(rest, word):
+            size = max(size, len(word))
+            rest = (re.sub(r"(?<![a-z0-9])" + re.escape(word) + r"(?![a-z0-9])", " ", rest)
+                    if _LATIN.search(word) else rest.replace(word, " "))
+    return size if size and not strip_fillers(rest, vocabulary) else 0
+
+
 def sought_need(query: str, vocabulary: Vocabulary) -> Need | None:
-    """The need a query asks for when it is that need's word and filler words only
-    (睡不好怎么办, "i can't sleep"); None for a query that names something else as well
-    (福田区 失眠 is Pagefind's). The longest word found wins. `rank` needs are left out:
-    their lines come with the page."""
-    q = normalise(query)
-    best: tuple[int, Need] | None = None
+    """The need a sentence asks for (see `asks`; the longest word wins), whose first
+    cards search.js shows; None for a query that names something else as well (福田区 失眠
+    is Pagefind's). `rank` needs are left out: their lines come with the page."""
+    best, size = None, 0
     for need in vocabulary.needs:
-        if need.sort == RANK_SORT:
-            continue
-        for word in need.words:
-            w = normalise(word)
-            if contains(q, w) and (best is None or len(w) > best[0]):
-                rest = (re.sub(r"(?<![a-z0-9])" + re.escape(w) + r"(?![a-z0-9])", " ", q)
-                        if _LATIN.search(w) else q.replace(w, " "))
-                if not strip_fillers(rest, vocabulary):
-                    best = (len(w), need)
-    return best[1] if best else None
+        found = 0 if need.sort == RANK_SORT else asks(query, need, vocabulary)
+        if found > size:
+            best, size = need, found
+    return best
 
 
 def needs_in(query: str, vocabulary: Vocabulary) -> list[Need]:

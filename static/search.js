@@ -177,18 +177,24 @@
   function needKey(need, district) {
     return "@" + (district || "") + "/" + need.url.split("/").filter(Boolean).pop();
   }
-  // The need a query asks for when it is a need's word with filler words only
-  // (睡不好怎么办, "i can't sleep"): the longest word found; `rank` needs (热线) have
-  // their lines in the page already.
+  // Does the query ask for this need alone: its words and filler words only
+  // (睡不好怎么办, "i can't sleep", 打电话)? The length of the longest of its words found, else 0.
+  function asks(q, n) {
+    var rest = q, size = 0;
+    n.words.slice().sort(function (a, b) { return b.length - a.length; }).forEach(function (w) {
+      if (!contains(rest, w)) return;
+      size = Math.max(size, w.length);
+      rest = without(rest, w, " ", "a-z0-9");
+    });
+    return size && !strip(rest) ? size : 0;
+  }
+  // The need a sentence asks for (the longest word wins); `rank` needs (热线) have their
+  // lines in the page already.
   function sought(q) {
     var best = null, size = 0;
     (vocab.needs || []).forEach(function (n) {
-      if ((n.top || []).length) return;
-      n.words.forEach(function (w) {
-        if (w.length <= size || !contains(q, w)) return;
-        var rest = without(q, w, " ", "a-z0-9");
-        if (!strip(rest)) { best = n; size = w.length; }
-      });
+      var s = (n.top || []).length ? 0 : asks(q, n);
+      if (s > size) { best = n; size = s; }
     });
     return best;
   }
@@ -560,7 +566,10 @@
     // 24-hour ones): shown at once as the first results, before Pagefind answers.
     var seen = [];
     if (!state.sort && !state.open && !Object.keys(filters).length && window.SiteNear) {
+      // Only for a query that asks for the lines alone (热线, 打电话): 园岭街道心理服务站的电话
+      // asks for a station's number, whose card comes first.
       needs.forEach(function (n) {
+        if (!asks(normalise(state.q), n)) return;
         (n.top || []).forEach(function (s) {
           if (seen.indexOf(s.url) !== -1) return;
           seen.push(s.url);
@@ -580,16 +589,12 @@
         var named = cards.named;
         cards = cards.filter(function (s) { return seen.indexOf(s.url) === -1; });
         if (reach && !named && window.SiteOpen) cards = window.SiteOpen.byReach(cards, function (s) { return s.open; });
-        // A name the query holds (园岭街道心理服务站的电话) comes before the lines of 电话.
-        var before = named ? list.firstChild : null;
         cards.forEach(function (s) {
           var li = window.SiteNear.card(s);
           seen.push(s.url);
           pinned.push({ url: s.url, li: li, meta: { open: JSON.stringify(s.open) } });
-          if (before) list.insertBefore(li, before);
-          else append(li);
+          append(li);
         });
-        if (before && window.SiteOpen) window.SiteOpen.apply(list);
       });
     }
     var rest = [], first = null;

@@ -348,6 +348,13 @@ def test_normalising_matches_full_width_case_and_whole_english_words():
     assert [n.slug for n in search_vocab.needs_in("睡不着怎么办", v)] == ["sleep"]
 
 
+def test_the_lines_come_first_only_for_a_query_that_asks_for_them_alone():
+    v = search_vocab.builtin()
+    hotline = next(n for n in v.needs if n.slug == "hotline")
+    assert all(search_vocab.asks(q, hotline, v) for q in ("热线", "打电话", "心理热线电话", "hotline number"))
+    assert not any(search_vocab.asks(q, hotline, v) for q in ("心理咨询室电话", "福田区热线", "失眠"))
+
+
 @pytest.mark.parametrize("query, bare, need", [
     ("睡不好怎么办", "睡不好", "sleep"),
     ("我最近总是睡不着", "睡不着", "sleep"),
